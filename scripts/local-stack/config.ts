@@ -1,0 +1,94 @@
+// Where each local stack lives and listens, and the per-checkout secrets it uses.
+import { SignJWT } from "jose";
+
+export const repoRoot = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
+export const stateRoot = `${repoRoot}/.local-stack`;
+
+export type Profile = "dev" | "test";
+
+export interface StackConfig {
+  profile: Profile;
+  /** The one public port: REST, Auth, Functions and the web client, like `supabase start`. */
+  apiPort: number;
+  dbPort: number;
+  postgrestPort: number;
+  dataDir: string;
+  logDir: string;
+  outboxDir: string;
+  apiUrl: string;
+}
+
+const ports: Record<Profile, { api: number; db: number; postgrest: number }> = {
+  dev: { api: 54321, db: 54322, postgrest: 54327 },
+  // Other ports so the test suite runs beside a running dev stack.
+  test: { api: 55321, db: 55322, postgrest: 55327 },
+};
+
+export function stackConfig(profile: Profile): StackConfig {
+  const p = ports[profile];
+  const dataDir = `${stateRoot}/${profile}`;
+  return {
+    profile,
+    apiPort: p.api,
+    dbPort: p.db,
+    postgrestPort: p.postgrest,
+    dataDir,
+    logDir: `${dataDir}/logs`,
+    outboxDir: `${dataDir}/outbox`,
+    apiUrl: `http://127.0.0.1:${p.api}`,
+  };
+}
+
+export interface Secrets {
+  jwtSecret: string;
+  vaultKey: string;
+  postgresPassword: string;
+  authenticatorPassword: string;
+  authAdminPassword: string;
+  anonKey: string;
+  serviceRoleKey: string;
+}
+
+const secretsFile = `${stateRoot}/secrets.json`;
+
+function randomSecret(bytes = 32): string {
+  const buf = crypto.getRandomValues(new Uint8Array(bytes));
+  return Array.from(buf, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** API keys as Supabase issues them: long-lived HS256 JWTs carrying only a role. */
+async function apiKey(role: "anon" | "service_role", secret: string): Promise<string> {
+  const iat = Math.floor(Date.now() / 1000);
+  return await new SignJWT({ role, iss: "supabase-local", ref: "frontdesk-local" })
+    .setProtectedHeader({ alg: "HS256", typ: "JWT" })
+    .setIssuedAt(iat)
+    .setExpirationTime(iat + 10 * 365 * 24 * 3600)
+    .sign(new TextEncoder().encode(secret));
+}
+
+/** Generated once per checkout and kept in the gitignored state folder. */
+export async function loadSecrets(): Promise<Secrets> {
+  try {
+    return JSON.parse(await Deno.readTextFile(secretsFile));
+  } catch (e) {
+    if (!(e instanceof Deno.errors.NotFound)) throw e;
+  }
+  const jwtSecret = randomSecret();
+  const secrets: Secrets = {
+    jwtSecret,
+    vaultKey: randomSecret(),
+    // The same superuser-free URL shape as `supabase start`; only loopback listens.
+    postgresPassword: "postgres",
+    authenticatorPassword: randomSecret(16),
+    authAdminPassword: randomSecret(16),
+    anonKey: await apiKey("anon", jwtSecret),
+    serviceRoleKey: await apiKey("service_role", jwtSecret),
+  };
+  await Deno.mkdir(stateRoot, { recursive: true });
+  await Deno.writeTextFile(secretsFile, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  return secrets;
+}
+
+export function dbUrl(cfg: StackConfig, user = "postgres", password = "postgres"): string {
+  return `postgresql://${user}:${encodeURIComponent(password)}@127.0.0.1:${cfg.dbPort}/postgres`;
+}

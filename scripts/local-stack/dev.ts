@@ -1,0 +1,53 @@
+// `deno task dev`: the whole stack on http://127.0.0.1:54321 until Ctrl-C.
+// `deno task reset`: the same, after rebuilding the database from migrations and seed.
+import { dbUrl, stackConfig } from "./config.ts";
+import { SetupError } from "./prereqs.ts";
+import { startStack } from "./stack.ts";
+
+/** Logins created by supabase/seed.sql (password for all: frontdesk-demo). */
+const demoLogins: string[] = [];
+
+const fresh = Deno.args.includes("--reset");
+const cfg = stackConfig("dev");
+const started = performance.now();
+console.log(fresh ? "Rebuilding the local stack from scratch…" : "Starting the local stack…");
+
+let stack;
+try {
+  stack = await startStack(cfg, { fresh });
+} catch (err) {
+  console.error(err instanceof SetupError ? err.message : err);
+  Deno.exit(1);
+}
+
+const { secrets } = stack;
+console.log(`
+frontdesk local stack is up (${((performance.now() - started) / 1000).toFixed(1)} s)
+
+  Dashboard         ${cfg.apiUrl}/
+  API URL           ${cfg.apiUrl}
+  REST              ${cfg.apiUrl}/rest/v1
+  Auth              ${cfg.apiUrl}/auth/v1   (local stand-in for Supabase Auth)
+  Functions         ${cfg.apiUrl}/functions/v1/<name>
+  Mail outbox       ${cfg.apiUrl}/_local/outbox
+  DB URL            ${dbUrl(cfg)}
+  anon key          ${secrets.anonKey}
+  service_role key  ${secrets.serviceRoleKey}
+  Demo logins       ${
+  demoLogins.length ? demoLogins.join(", ") + " (password frontdesk-demo)" : "none yet: sign up"
+}
+  Logs              ${cfg.logDir}
+
+Press Ctrl-C to stop.`);
+
+let stopping = false;
+const shutdown = async () => {
+  if (stopping) return;
+  stopping = true;
+  console.log("\nStopping…");
+  await stack.stop();
+  console.log("Stopped.");
+  Deno.exit(0);
+};
+Deno.addSignalListener("SIGINT", shutdown);
+Deno.addSignalListener("SIGTERM", shutdown);

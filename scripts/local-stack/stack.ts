@@ -1,0 +1,111 @@
+// Starts a whole local stack (database, compatibility layer, migrations, PostgREST, Auth,
+// Functions, web client) behind one port, and stops every process it started.
+import { createAuthServer } from "./auth/server.ts";
+import { applyCompatLayer } from "./compat.ts";
+import { dbUrl, loadSecrets, repoRoot, type Secrets, type StackConfig } from "./config.ts";
+import { createFunctionsHost } from "./functions_host.ts";
+import { parseEnvFile } from "./functions_config.ts";
+import { createGateway } from "./gateway.ts";
+import { pushMigrations } from "./migrate.ts";
+import { isInitialised, pgPaths, startPostgres } from "./postgres.ts";
+import { startPostgrest } from "./postgrest.ts";
+import { ensureDebianPackages, ensureNpmTools, SetupError, stackPackages } from "./prereqs.ts";
+import { portIsFree, stopAll } from "./processes.ts";
+import { buildWeb } from "./web_build.ts";
+
+export interface RunningStack {
+  cfg: StackConfig;
+  secrets: Secrets;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** Throw the database away and rebuild it from migrations and seed. */
+  fresh?: boolean;
+  packages?: string[];
+  log?: (line: string) => void;
+}
+
+async function loadFunctionsEnv(cfg: StackConfig, secrets: Secrets): Promise<void> {
+  let fileEnv: Record<string, string> = {};
+  try {
+    fileEnv = parseEnvFile(await Deno.readTextFile(`${repoRoot}/supabase/functions/.env`));
+  } catch (e) {
+    if (!(e instanceof Deno.errors.NotFound)) throw e;
+  }
+  // What the Supabase Edge Runtime injects into every function.
+  const injected = {
+    SUPABASE_URL: cfg.apiUrl,
+    SUPABASE_ANON_KEY: secrets.anonKey,
+    SUPABASE_SERVICE_ROLE_KEY: secrets.serviceRoleKey,
+    SUPABASE_DB_URL: dbUrl(cfg),
+  };
+  for (const [k, v] of Object.entries({ ...fileEnv, ...injected })) Deno.env.set(k, v);
+}
+
+export async function startStack(cfg: StackConfig, opts: StartOptions = {}): Promise<RunningStack> {
+  const log = opts.log ?? ((line: string) => console.log(line));
+  const step = async <T>(what: string, fn: () => Promise<T>): Promise<T> => {
+    const t = performance.now();
+    const result = await fn();
+    log(`  ${what} (${Math.round(performance.now() - t)} ms)`);
+    return result;
+  };
+
+  await ensureDebianPackages(opts.packages ?? stackPackages);
+  await ensureNpmTools();
+  if (!portIsFree(cfg.apiPort)) {
+    throw new SetupError(
+      `Port ${cfg.apiPort} (API) is in use by another program: stop it (\`ss -ltnp 'sport = :${cfg.apiPort}'\` shows which)`,
+    );
+  }
+  const secrets = await loadSecrets();
+  if (opts.fresh) {
+    for (const dir of [(await pgPaths(cfg)).dataDir, cfg.dataDir]) {
+      await Deno.remove(dir, { recursive: true }).catch(() => {});
+    }
+  }
+  for (const dir of [cfg.logDir, cfg.outboxDir]) await Deno.mkdir(dir, { recursive: true });
+
+  try {
+    const firstStart = !(await isInitialised(cfg));
+    await step("PostgreSQL 15", () => startPostgres(cfg));
+    await step("Supabase compatibility layer", () => applyCompatLayer(cfg, secrets));
+    await step(
+      firstStart ? "migrations + seed (supabase db push)" : "migrations (supabase db push)",
+      () => pushMigrations(cfg, { seed: firstStart }),
+    );
+    await step("PostgREST", () => startPostgrest(cfg, secrets));
+    const web = await step("web client", () => buildWeb());
+    const auth = createAuthServer({
+      databaseUrl: dbUrl(cfg, "supabase_auth_admin", secrets.authAdminPassword),
+      jwtSecret: secrets.jwtSecret,
+      jwtExpirySeconds: 3600,
+      siteUrl: cfg.apiUrl,
+      externalUrl: cfg.apiUrl,
+      outboxDir: cfg.outboxDir,
+      serviceRoleKey: secrets.serviceRoleKey,
+      signInRateLimit: { max: 30, windowSeconds: 300 },
+    });
+    await loadFunctionsEnv(cfg, secrets);
+    const functions = createFunctionsHost({
+      supabaseDir: `${repoRoot}/supabase`,
+      jwtSecret: secrets.jwtSecret,
+      log: (line) => log(`functions: ${line}`),
+    });
+    const gateway = createGateway(cfg, secrets, { auth, functions }, web.outDir);
+    return {
+      cfg,
+      secrets,
+      async stop() {
+        await gateway.shutdown();
+        functions.close();
+        await auth.close();
+        await stopAll();
+      },
+    };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}

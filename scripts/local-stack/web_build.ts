@@ -1,0 +1,97 @@
+// Builds the dashboard (web/) into static files: index.html plus content-hashed JS and CSS, so
+// the server can cache the assets forever and only index.html has to be revalidated.
+import { createHash } from "node:crypto";
+import { fileURLToPath } from "node:url";
+import { gzipSync } from "node:zlib";
+
+const ROOT_DIR = fileURLToPath(new URL("../../", import.meta.url));
+const WEB_DIR = `${ROOT_DIR}web/`;
+
+/** The whole app's JavaScript, gzipped, must stay under this so the dashboard loads fast on a phone. */
+const JS_GZIP_BUDGET_BYTES = 150 * 1024;
+
+export type WebBuild = { outDir: string; jsBytes: number; jsGzipBytes: number };
+
+/** Builds web/ into outDir (default web/dist/), which is emptied first. */
+export async function buildWeb(opts: { outDir?: string } = {}): Promise<WebBuild> {
+  const outDir = opts.outDir ?? `${WEB_DIR}dist`;
+
+  const js = await bundleApp();
+  const jsGzipBytes = gzipSync(js).byteLength;
+  if (jsGzipBytes > JS_GZIP_BUDGET_BYTES) {
+    throw new Error(
+      `web build: the app's JavaScript is ${kb(jsGzipBytes)} gzipped, over the ` +
+        `${kb(JS_GZIP_BUDGET_BYTES)} budget; find what grew and drop or replace it`,
+    );
+  }
+  const css = await Deno.readFile(`${WEB_DIR}src/ui/ui.css`);
+
+  await Deno.remove(outDir, { recursive: true }).catch((error) => {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  });
+  await Deno.mkdir(outDir, { recursive: true });
+  const jsName = await writeHashed(outDir, "main", "js", js);
+  const cssName = await writeHashed(outDir, "ui", "css", css);
+
+  const html = await Deno.readTextFile(`${WEB_DIR}index.html`);
+  await Deno.writeTextFile(
+    `${outDir}/index.html`,
+    replaceOnce(replaceOnce(html, `"/main.js"`, `"/${jsName}"`), `"/ui.css"`, `"/${cssName}"`),
+  );
+
+  return { outDir, jsBytes: js.byteLength, jsGzipBytes };
+}
+
+/** One minified ES module for the browser, resolved through deno.json's import map. */
+async function bundleApp(): Promise<Uint8Array> {
+  const tempDir = await Deno.makeTempDir({ prefix: "web_build_" });
+  try {
+    const outFile = `${tempDir}/main.js`;
+    const { success, stderr } = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "bundle",
+        "--config",
+        `${ROOT_DIR}deno.json`,
+        "--platform=browser",
+        "--format=esm",
+        "--minify",
+        "--output",
+        outFile,
+        `${WEB_DIR}src/main.tsx`,
+      ],
+      cwd: ROOT_DIR,
+      stdout: "null",
+      stderr: "piped",
+    }).output();
+    if (!success) {
+      throw new Error(`web build: deno bundle failed:\n${new TextDecoder().decode(stderr)}`);
+    }
+    return await Deno.readFile(outFile);
+  } finally {
+    await Deno.remove(tempDir, { recursive: true });
+  }
+}
+
+async function writeHashed(dir: string, stem: string, ext: string, content: Uint8Array) {
+  const hash = createHash("sha256").update(content).digest("hex").slice(0, 12);
+  const name = `${stem}-${hash}.${ext}`;
+  await Deno.writeFile(`${dir}/${name}`, content);
+  return name;
+}
+
+function replaceOnce(text: string, search: string, replacement: string): string {
+  if (!text.includes(search)) throw new Error(`web build: web/index.html no longer has ${search}`);
+  return text.replace(search, replacement);
+}
+
+function kb(bytes: number): string {
+  return `${(bytes / 1024).toFixed(1)} KB`;
+}
+
+if (import.meta.main) {
+  const build = await buildWeb();
+  console.log(
+    `web build: ${build.outDir} — JavaScript ${kb(build.jsBytes)}, ` +
+      `${kb(build.jsGzipBytes)} gzipped (budget ${kb(JS_GZIP_BUDGET_BYTES)})`,
+  );
+}

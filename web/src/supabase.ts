@@ -1,0 +1,28 @@
+import { createClient, type SupabaseClient } from "@supabase/supabase-js";
+
+/** What the server tells the app at boot: the anon key is per deployment, so it is not built in. */
+type RuntimeConfig = { anonKey: string };
+
+let client: SupabaseClient | undefined;
+
+/** Creates the app's one Supabase client. The API gateway serves the app, so its origin is the API. */
+export async function connectSupabase(): Promise<SupabaseClient> {
+  const config = await fetchRuntimeConfig();
+  client = createClient(location.origin, config.anonKey);
+  return client;
+}
+
+export function supabase(): SupabaseClient {
+  if (!client) throw new Error("connectSupabase() must finish before the app uses Supabase");
+  return client;
+}
+
+async function fetchRuntimeConfig(): Promise<RuntimeConfig> {
+  const response = await fetch("/config.json", { cache: "no-store" });
+  if (!response.ok) throw new Error(`/config.json answered HTTP ${response.status}`);
+  const config = await response.json();
+  if (typeof config?.anonKey !== "string" || config.anonKey === "") {
+    throw new Error("/config.json has no anonKey");
+  }
+  return config;
+}
