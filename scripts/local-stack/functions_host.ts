@@ -60,7 +60,7 @@ export function createFunctionsHost(opts: FunctionsHostOptions) {
 
   const watcher = Deno.watchFs(opts.supabaseDir, { recursive: true });
   (async () => {
-    let timer: number | undefined;
+    let timer: ReturnType<typeof setTimeout> | undefined;
     for await (const event of watcher) {
       if (event.paths.every((p) => p.includes("/migrations/") || p.includes("/tests/"))) continue;
       clearTimeout(timer);

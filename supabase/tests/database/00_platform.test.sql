@@ -6,9 +6,8 @@ select plan(17);
 
 -- auth.uid() and friends read the claims PostgREST sets for the request.
 select is(auth.uid(), null, 'auth.uid() is null without a request');
-select set_config('request.jwt.claims',
-  '{"sub":"8f0cb1c6-0f38-4c3e-9f39-3d9a1b1c2d3e","role":"authenticated","email":"ana@example.test","app_metadata":{"provider":"email"}}',
-  true);
+set local request.jwt.claims to
+  '{"sub":"8f0cb1c6-0f38-4c3e-9f39-3d9a1b1c2d3e","role":"authenticated","email":"ana@example.test","app_metadata":{"provider":"email"}}';
 select is(auth.uid(), '8f0cb1c6-0f38-4c3e-9f39-3d9a1b1c2d3e'::uuid, 'auth.uid() is the sub claim');
 select is(auth.role(), 'authenticated', 'auth.role() is the role claim');
 select is(auth.email(), 'ana@example.test', 'auth.email() is the email claim');

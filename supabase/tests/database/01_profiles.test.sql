@@ -20,7 +20,7 @@ select is(
 );
 
 set local role authenticated;
-select set_config('request.jwt.claims', '{"sub":"11111111-1111-4111-8111-111111111111","role":"authenticated"}', true);
+set local request.jwt.claims to '{"sub":"11111111-1111-4111-8111-111111111111","role":"authenticated"}';
 select results_eq('select id from public.profiles',
   $$values ('11111111-1111-4111-8111-111111111111'::uuid)$$, 'a user sees only their own profile');
 select lives_ok($$update public.profiles set display_name = 'Ana M.' where id = '11111111-1111-4111-8111-111111111111'$$,
