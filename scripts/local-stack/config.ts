@@ -90,5 +90,7 @@ export async function loadSecrets(): Promise<Secrets> {
 }
 
 export function dbUrl(cfg: StackConfig, user = "postgres", password = "postgres"): string {
-  return `postgresql://${user}:${encodeURIComponent(password)}@127.0.0.1:${cfg.dbPort}/postgres`;
+  return `postgresql://${user}:${
+    encodeURIComponent(password)
+  }@127.0.0.1:${cfg.dbPort}/postgres?sslmode=disable`;
 }

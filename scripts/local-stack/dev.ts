@@ -14,7 +14,7 @@ console.log(fresh ? "Rebuilding the local stack from scratch…" : "Starting the
 
 let stack;
 try {
-  stack = await startStack(cfg, { fresh });
+  stack = await startStack(cfg, { fresh, watchWeb: true });
 } catch (err) {
   console.error(err instanceof SetupError ? err.message : err);
   Deno.exit(1);

@@ -11,7 +11,7 @@ import { isInitialised, pgPaths, startPostgres } from "./postgres.ts";
 import { startPostgrest } from "./postgrest.ts";
 import { ensureDebianPackages, ensureNpmTools, SetupError, stackPackages } from "./prereqs.ts";
 import { portIsFree, stopAll } from "./processes.ts";
-import { buildWeb } from "./web_build.ts";
+import { buildWeb, watchWeb } from "./web_build.ts";
 
 export interface RunningStack {
   cfg: StackConfig;
@@ -23,6 +23,8 @@ export interface StartOptions {
   /** Throw the database away and rebuild it from migrations and seed. */
   fresh?: boolean;
   packages?: string[];
+  /** Rebuild the web client when its sources change. */
+  watchWeb?: boolean;
   log?: (line: string) => void;
 }
 
@@ -76,7 +78,9 @@ export async function startStack(cfg: StackConfig, opts: StartOptions = {}): Pro
       () => pushMigrations(cfg, { seed: firstStart }),
     );
     await step("PostgREST", () => startPostgrest(cfg, secrets));
-    const web = await step("web client", () => buildWeb());
+    const webDir = `${cfg.dataDir}/web`;
+    await step("web client", () => buildWeb({ outDir: webDir }));
+    const webWatcher = opts.watchWeb ? watchWeb(webDir, log) : null;
     const auth = createAuthServer({
       databaseUrl: dbUrl(cfg, "supabase_auth_admin", secrets.authAdminPassword),
       jwtSecret: secrets.jwtSecret,
@@ -93,11 +97,12 @@ export async function startStack(cfg: StackConfig, opts: StartOptions = {}): Pro
       jwtSecret: secrets.jwtSecret,
       log: (line) => log(`functions: ${line}`),
     });
-    const gateway = createGateway(cfg, secrets, { auth, functions }, web.outDir);
+    const gateway = createGateway(cfg, secrets, { auth, functions }, webDir);
     return {
       cfg,
       secrets,
       async stop() {
+        webWatcher?.close();
         await gateway.shutdown();
         functions.close();
         await auth.close();

@@ -88,10 +88,24 @@ function kb(bytes: number): string {
   return `${(bytes / 1024).toFixed(1)} KB`;
 }
 
-if (import.meta.main) {
-  const build = await buildWeb();
-  console.log(
-    `web build: ${build.outDir} — JavaScript ${kb(build.jsBytes)}, ` +
-      `${kb(build.jsGzipBytes)} gzipped (budget ${kb(JS_GZIP_BUDGET_BYTES)})`,
-  );
+export function describeBuild(build: WebBuild): string {
+  return `web build: ${build.outDir} — JavaScript ${kb(build.jsBytes)}, ` +
+    `${kb(build.jsGzipBytes)} gzipped (budget ${kb(JS_GZIP_BUDGET_BYTES)})`;
 }
+
+/** Rebuilds into outDir whenever a source file under web/ changes (for `deno task dev`). */
+export function watchWeb(outDir: string, log: (line: string) => void): Deno.FsWatcher {
+  const watcher = Deno.watchFs(`${WEB_DIR}src`, { recursive: true });
+  (async () => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    for await (const _event of watcher) {
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        buildWeb({ outDir }).then((b) => log(describeBuild(b)), (e) => log(e.message));
+      }, 100);
+    }
+  })();
+  return watcher;
+}
+
+if (import.meta.main) console.log(describeBuild(await buildWeb()));

@@ -922,41 +922,30 @@ export function createAuthServer(config: AuthConfig): AuthServer {
         throw badRequest("session_expired", "Invalid Refresh Token: Session Expired");
       }
 
-      let issued = "";
       if (rt.revoked) {
-        const active = await tx<{ token: string; parent: string | null }[]>`
-          select token, parent from auth.refresh_tokens
-          where session_id = ${session.id} and revoked is false order by id desc limit 1`;
-        if (active[0] && active[0].parent === rt.token) {
-          // The client lost the response of its last refresh: hand out the
-          // currently active token again (GoTrue allows exactly this case).
-          issued = active[0].token;
-        } else {
-          // Reuse detected: revoke the whole token family (the session's
-          // tokens), commit that, then fail.
-          await tx`
-            update auth.refresh_tokens set revoked = true, updated_at = now()
-            where session_id = ${session.id} and revoked = false`;
-          return {
-            error: badRequest("refresh_token_already_used", "Invalid Refresh Token: Already Used"),
-          };
-        }
+        // Reuse detected. GoTrue would still hand the active token to a replay of its
+        // direct parent; frontdesk runs with refresh_token_reuse_interval = 0 and rejects
+        // every reuse: revoke the whole token family (the session's tokens), commit, fail.
+        await tx`
+          update auth.refresh_tokens set revoked = true, updated_at = now()
+          where session_id = ${session.id} and revoked = false`;
+        return {
+          error: badRequest("refresh_token_already_used", "Invalid Refresh Token: Already Used"),
+        };
       }
 
+      // models.GrantRefreshTokenSwap
       await audit(tx, actorOf(user), "token_refreshed");
-      if (issued === "") {
-        // models.GrantRefreshTokenSwap
-        await audit(tx, actorOf(user), "token_revoked");
-        await tx`
-          update auth.refresh_tokens set revoked = true, updated_at = now() where id = ${rt.id}`;
-        issued = secureAlphanumeric(12);
-        await tx`
-          insert into auth.refresh_tokens
-            (instance_id, token, user_id, revoked, created_at, updated_at, parent, session_id)
-          values (${NIL_UUID}, ${issued}, ${user.id}, false, now(), now(), ${rt.token}, ${session.id})`;
-        // createRefreshToken -> User.UpdateLastSignInAt (value unchanged, updated_at bumped)
-        await tx`update auth.users set updated_at = now() where id = ${user.id}`;
-      }
+      await audit(tx, actorOf(user), "token_revoked");
+      await tx`
+        update auth.refresh_tokens set revoked = true, updated_at = now() where id = ${rt.id}`;
+      const issued = secureAlphanumeric(12);
+      await tx`
+        insert into auth.refresh_tokens
+          (instance_id, token, user_id, revoked, created_at, updated_at, parent, session_id)
+        values (${NIL_UUID}, ${issued}, ${user.id}, false, now(), now(), ${rt.token}, ${session.id})`;
+      // createRefreshToken -> User.UpdateLastSignInAt (value unchanged, updated_at bumped)
+      await tx`update auth.users set updated_at = now() where id = ${user.id}`;
 
       const fresh = (await findUserById(tx, user.id))!;
       const { token, expiresAt } = await generateAccessToken(tx, fresh, session.id);
