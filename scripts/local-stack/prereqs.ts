@@ -16,9 +16,10 @@ export const testPackages = [
 export class SetupError extends Error {}
 
 async function run(cmd: string, args: string[], opts: Deno.CommandOptions = {}) {
-  const out = await new Deno.Command(cmd, { stdout: "piped", stderr: "piped", ...opts, args })
+  const out = await new Deno.Command(cmd, { ...opts, args, stdout: "piped", stderr: "piped" })
     .output();
-  return { ok: out.success, stdout: new TextDecoder().decode(out.stdout), stderr: out.stderr };
+  const dec = new TextDecoder();
+  return { ok: out.success, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
 }
 
 async function missingPackages(packages: string[]): Promise<string[]> {
@@ -44,11 +45,10 @@ export async function ensureDebianPackages(packages: string[]): Promise<void> {
   console.log(`Installing Debian packages: ${missing.join(" ")}`);
   const env = { DEBIAN_FRONTEND: "noninteractive" };
   for (const args of [["update", "-qq"], install.split(" ").slice(1)]) {
-    const out = await run("apt-get", args, { env, stdout: "inherit" });
-    if (!out.ok) {
+    const status = await new Deno.Command("apt-get", { args, env, stdin: "null" }).output();
+    if (!status.success) {
       throw new SetupError(
-        `apt-get ${args[0]} failed; run \`${install}\` by hand to see why:\n` +
-          new TextDecoder().decode(out.stderr).trim(),
+        `apt-get ${args[0]} failed (output above); fix that, then run \`${install}\``,
       );
     }
   }
@@ -74,7 +74,7 @@ export async function ensureNpmTools(): Promise<void> {
   });
   if (!out.ok) {
     throw new SetupError(
-      `npm install failed in ${npmToolsDir}:\n${new TextDecoder().decode(out.stderr).trim()}`,
+      `npm install failed in ${npmToolsDir}:\n${out.stderr.trim()}`,
     );
   }
   await Deno.writeTextFile(stamp, lock);
