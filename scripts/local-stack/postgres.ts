@@ -35,8 +35,9 @@ export async function pgPaths(cfg: StackConfig): Promise<PgPaths> {
         (b) => b.toString(16).padStart(2, "0"),
       )
         .join("");
-      base = `/var/lib/postgresql/frontdesk-${id}/${cfg.profile}`;
-      await ownDir(base, 0o700);
+      const home = `/var/lib/postgresql/frontdesk-${id}`;
+      base = `${home}/${cfg.profile}`;
+      for (const dir of [home, base]) await ownDir(dir, 0o700);
     }
   }
   const paths = { dataDir: `${base}/pgdata`, socketDir: `${base}/run` };
