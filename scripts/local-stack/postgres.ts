@@ -77,7 +77,17 @@ async function osUserIds(): Promise<{ uid: number; gid: number }> {
   return { uid: Number(uid), gid: Number(gid) };
 }
 
-export async function isInitialised(cfg: StackConfig): Promise<boolean> {
+/** Whether `supabase db push` ever ran here: a fresh database still needs its seed. */
+export async function hasMigrationHistory(cfg: StackConfig): Promise<boolean> {
+  const out = await psql(cfg, [
+    "-At",
+    "-c",
+    "select to_regclass('supabase_migrations.schema_migrations') is not null",
+  ]);
+  return out.stdout.trim() === "t";
+}
+
+async function isInitialised(cfg: StackConfig): Promise<boolean> {
   try {
     await Deno.stat(`${(await pgPaths(cfg)).dataDir}/PG_VERSION`);
     return true;
@@ -144,8 +154,6 @@ export async function startPostgres(cfg: StackConfig): Promise<Supervised> {
       paths.socketDir,
       "-c",
       "listen_addresses=127.0.0.1",
-      "-c",
-      "shared_preload_libraries=plpgsql_check",
       "-c",
       "max_connections=200",
     ],

@@ -37,14 +37,22 @@ export async function spawn(opts: SpawnOptions): Promise<Supervised> {
     stdout: "piped",
     stderr: "piped",
   }).spawn();
-  const logWriter = log.writable.getWriter();
+  // stdout and stderr share one log file; writes are queued so chunks never interleave.
+  let written = Promise.resolve();
   const copy = async (stream: ReadableStream<Uint8Array>) => {
-    for await (const chunk of stream) await logWriter.write(chunk);
+    for await (const chunk of stream) {
+      written = written.then(() => writeAll(log, chunk));
+      await written;
+    }
   };
   Promise.all([copy(child.stdout), copy(child.stderr)]).finally(() => log.close());
   const proc = { name: opts.name, child, stopSignal };
   running.push(proc);
   return proc;
+}
+
+async function writeAll(file: Deno.FsFile, data: Uint8Array): Promise<void> {
+  for (let offset = 0; offset < data.length;) offset += await file.write(data.subarray(offset));
 }
 
 export async function stop(proc: Supervised, timeoutMs = 10_000): Promise<void> {

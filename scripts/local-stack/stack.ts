@@ -7,7 +7,7 @@ import { createFunctionsHost } from "./functions_host.ts";
 import { parseEnvFile } from "./functions_config.ts";
 import { createGateway } from "./gateway.ts";
 import { pushMigrations } from "./migrate.ts";
-import { isInitialised, pgPaths, startPostgres } from "./postgres.ts";
+import { hasMigrationHistory, pgPaths, startPostgres } from "./postgres.ts";
 import { startPostgrest } from "./postgrest.ts";
 import { ensureDebianPackages, ensureNpmTools, SetupError, stackPackages } from "./prereqs.ts";
 import { portIsFree, stopAll } from "./processes.ts";
@@ -70,8 +70,8 @@ export async function startStack(cfg: StackConfig, opts: StartOptions = {}): Pro
   for (const dir of [cfg.logDir, cfg.outboxDir]) await Deno.mkdir(dir, { recursive: true });
 
   try {
-    const firstStart = !(await isInitialised(cfg));
     await step("PostgreSQL 15", () => startPostgres(cfg));
+    const firstStart = !(await hasMigrationHistory(cfg));
     await step("Supabase compatibility layer", () => applyCompatLayer(cfg, secrets));
     await step(
       firstStart ? "migrations + seed (supabase db push)" : "migrations (supabase db push)",
@@ -88,7 +88,6 @@ export async function startStack(cfg: StackConfig, opts: StartOptions = {}): Pro
       siteUrl: cfg.apiUrl,
       externalUrl: cfg.apiUrl,
       outboxDir: cfg.outboxDir,
-      serviceRoleKey: secrets.serviceRoleKey,
       signInRateLimit: { max: 30, windowSeconds: 300 },
     });
     await loadFunctionsEnv(cfg, secrets);

@@ -6,7 +6,7 @@
 // the header is echoed back; otherwise the legacy body is
 // `{"code": <status>, "error_code": "...", "msg": "..."}`.
 
-export const API_VERSION_HEADER = "X-Supabase-Api-Version";
+const API_VERSION_HEADER = "X-Supabase-Api-Version";
 const API_VERSION_2024_01_01 = "2024-01-01";
 
 export class AuthHttpError extends Error {
@@ -41,7 +41,7 @@ export const internalError = (msg: string, internal?: string) =>
   new AuthHttpError(500, "unexpected_failure", msg, { internal });
 
 /** Returns "2024-01-01" when the request opts into the 2024-01-01 API version, else null. */
-export function requestApiVersion(req: Request): string | null {
+function requestApiVersion(req: Request): string | null {
   const raw = req.headers.get(API_VERSION_HEADER);
   if (!raw) return null;
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(raw.trim());
@@ -95,4 +95,31 @@ export function errorResponse(err: AuthHttpError, req: Request, requestId: strin
   };
   if (err.status >= 500) body.error_id = requestId;
   return jsonResponse(err.status, body, headers);
+}
+
+export function methodNotAllowed(): Response {
+  return new Response(null, { status: 405 });
+}
+
+/** Logs a 5xx; internal detail only, never request bodies, tokens, hashes or secrets. */
+export function logInternal(method: string, path: string, err: AuthHttpError) {
+  console.error(
+    `[auth] ${method} ${path} -> ${err.status} ${err.errorCode}: ${err.message}${
+      err.internal ? ` (${err.internal})` : ""
+    }`,
+  );
+}
+
+export function errMessage(e: unknown): string {
+  return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+}
+
+/** A PostgreSQL error's code and message (never its DETAIL, which can echo values). */
+export function pgMessage(e: unknown): string {
+  if (e && typeof e === "object" && "code" in e && "message" in e) {
+    return `${String((e as { code: unknown }).code)}: ${
+      String((e as { message: unknown }).message)
+    }`;
+  }
+  return errMessage(e);
 }

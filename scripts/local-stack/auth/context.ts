@@ -1,0 +1,31 @@
+// What every route handler gets: the server's shared services and the request.
+
+import type { Db } from "./db.ts";
+import type { Links } from "./links.ts";
+import type { SlidingWindowLimiter } from "./rate_limit.ts";
+import type { Client } from "./sessions.ts";
+import type { TokenSigner } from "./tokens.ts";
+
+/** Services shared by all requests to one server. */
+export interface App {
+  /** the pool, for reads and writes outside a transaction */
+  db: Db;
+  transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T>;
+  signer: TokenSigner;
+  links: Links;
+  /** where mails are written (see mailer.ts) */
+  outboxDir: string;
+  /** password sign-in attempts per (remote address, email) */
+  signInLimiter: SlidingWindowLimiter;
+}
+
+export interface RequestCtx extends Client {
+  req: Request;
+  url: URL;
+  /** path below /auth/v1, as GoTrue's router sees it */
+  path: string;
+  /** the peer address, the rate limit key */
+  remoteAddr: string;
+}
+
+export type Handler = (app: App, ctx: RequestCtx) => Response | Promise<Response>;
