@@ -18,24 +18,32 @@ export interface StackConfig {
   apiUrl: string;
 }
 
-const ports: Record<Profile, { api: number; db: number; postgrest: number }> = {
-  dev: { api: 54321, db: 54322, postgrest: 54327 },
+const defaultApiPorts: Record<Profile, number> = {
+  dev: 54321,
   // Other ports so the test suite runs beside a running dev stack.
-  test: { api: 55321, db: 55322, postgrest: 55327 },
+  test: 55321,
 };
 
+/**
+ * FRONTDESK_PORT_BASE moves a stack to other ports (API on the base, database on base + 1,
+ * PostgREST on base + 6) with its own state folder, so several can run side by side.
+ */
 export function stackConfig(profile: Profile): StackConfig {
-  const p = ports[profile];
-  const dataDir = `${stateRoot}/${profile}`;
+  const override = Deno.env.get("FRONTDESK_PORT_BASE");
+  const api = override ? Number(override) : defaultApiPorts[profile];
+  if (!Number.isInteger(api) || api < 1024 || api > 65000) {
+    throw new Error(`FRONTDESK_PORT_BASE must be a port number, got "${override}"`);
+  }
+  const dataDir = `${stateRoot}/${override ? `${profile}-${api}` : profile}`;
   return {
     profile,
-    apiPort: p.api,
-    dbPort: p.db,
-    postgrestPort: p.postgrest,
+    apiPort: api,
+    dbPort: api + 1,
+    postgrestPort: api + 6,
     dataDir,
     logDir: `${dataDir}/logs`,
     outboxDir: `${dataDir}/outbox`,
-    apiUrl: `http://127.0.0.1:${p.api}`,
+    apiUrl: `http://127.0.0.1:${api}`,
   };
 }
 
