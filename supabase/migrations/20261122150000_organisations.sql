@@ -517,10 +517,13 @@ declare
   caller_role public.organisation_role := private.role_in_organisation(target_org);
   target_role public.organisation_role;
 begin
+  if caller_role is null then
+    raise exception 'You are not a member of this organisation' using errcode = '42501';
+  end if;
   select m.role into target_role
   from public.organisation_members m
   where m.organisation_id = target_org and m.user_id = target_user;
-  if caller_role is null or target_role is null then
+  if target_role is null then
     raise exception 'That person is not a member of this organisation' using errcode = 'P0002';
   end if;
   -- Anyone may leave; owners remove anyone; admins remove members and admins.

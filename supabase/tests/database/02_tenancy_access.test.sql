@@ -1,0 +1,95 @@
+-- Who may do what on each tenancy table: every API role and organisation relation ×
+-- select / insert / update / delete, on organisation A's rows. Each attempt is undone.
+begin;
+create extension if not exists pgtap with schema extensions;
+\ir _helpers.psql
+
+do $$
+begin
+  perform tests.create_user('owner@a.test');
+  perform tests.create_user('admin@a.test');
+  perform tests.create_user('member@a.test');
+  perform tests.create_user('outsider@x.test');
+  perform tests.create_user('owner@b.test');
+  insert into public.organisations (id, name, slug, timezone) values
+    ('0a000000-0000-4000-8000-00000000000a', 'Clinic A', 'clinic-a', 'Europe/London'),
+    ('0b000000-0000-4000-8000-00000000000b', 'Clinic B', 'clinic-b', 'Europe/Riga');
+  insert into public.organisation_members (organisation_id, user_id, role) values
+    ('0a000000-0000-4000-8000-00000000000a', tests.user_id('owner@a.test'), 'owner'),
+    ('0a000000-0000-4000-8000-00000000000a', tests.user_id('admin@a.test'), 'admin'),
+    ('0a000000-0000-4000-8000-00000000000a', tests.user_id('member@a.test'), 'member'),
+    ('0b000000-0000-4000-8000-00000000000b', tests.user_id('owner@b.test'), 'owner');
+  insert into public.organisation_invitations (id, organisation_id, email, role, token_hash) values
+    ('1a000000-0000-4000-8000-00000000001a', '0a000000-0000-4000-8000-00000000000a',
+     'pending@a.test', 'member', extensions.digest('token-a', 'sha256')),
+    ('1b000000-0000-4000-8000-00000000001b', '0b000000-0000-4000-8000-00000000000b',
+     'pending@b.test', 'member', extensions.digest('token-b', 'sha256'));
+end
+$$;
+
+create temporary table expectations (
+  relation text, operation text, statement text,
+  anon text, outsider text, member text, admin text, owner text, other_owner text, service text
+) on commit drop;
+
+insert into expectations values
+  -- organisations: members read, owners/admins update, nobody but the service role inserts or deletes
+  ('organisations', 'select', $$select id from public.organisations where id = '0a000000-0000-4000-8000-00000000000a'$$,
+   'denied', 'rows:0', 'rows:1', 'rows:1', 'rows:1', 'rows:0', 'rows:1'),
+  ('organisations', 'insert', $$insert into public.organisations (name, slug) values ('Pirate Clinic', 'pirate-clinic')$$,
+   'denied', 'denied', 'denied', 'denied', 'denied', 'denied', 'rows:1'),
+  ('organisations', 'update', $$update public.organisations set name = 'Renamed' where id = '0a000000-0000-4000-8000-00000000000a'$$,
+   'denied', 'rows:0', 'rows:0', 'rows:1', 'rows:1', 'rows:0', 'rows:1'),
+  ('organisations', 'delete', $$delete from public.organisations where id = '0a000000-0000-4000-8000-00000000000a'$$,
+   'denied', 'denied', 'denied', 'denied', 'denied', 'denied', 'rows:1'),
+  -- organisation_members: members read their team; changes only through the RPCs
+  ('organisation_members', 'select', $$select user_id from public.organisation_members where organisation_id = '0a000000-0000-4000-8000-00000000000a'$$,
+   'denied', 'rows:0', 'rows:3', 'rows:3', 'rows:3', 'rows:0', 'rows:3'),
+  ('organisation_members', 'insert', $$insert into public.organisation_members (organisation_id, user_id, role) values ('0a000000-0000-4000-8000-00000000000a', tests.user_id('outsider@x.test'), 'owner')$$,
+   'denied', 'denied', 'denied', 'denied', 'denied', 'denied', 'rows:1'),
+  ('organisation_members', 'update', $$update public.organisation_members set role = 'owner' where organisation_id = '0a000000-0000-4000-8000-00000000000a' and user_id = tests.user_id('member@a.test')$$,
+   'denied', 'denied', 'denied', 'denied', 'denied', 'denied', 'rows:1'),
+  ('organisation_members', 'delete', $$delete from public.organisation_members where organisation_id = '0a000000-0000-4000-8000-00000000000a' and user_id = tests.user_id('member@a.test')$$,
+   'denied', 'denied', 'denied', 'denied', 'denied', 'denied', 'rows:1'),
+  -- organisation_invitations: owners and admins read (never the token hash); changes only through the RPCs
+  ('organisation_invitations', 'select', $$select id, email, role, expires_at from public.organisation_invitations where organisation_id = '0a000000-0000-4000-8000-00000000000a'$$,
+   'denied', 'rows:0', 'rows:0', 'rows:1', 'rows:1', 'rows:0', 'rows:1'),
+  ('organisation_invitations', 'select token_hash', $$select token_hash from public.organisation_invitations$$,
+   'denied', 'denied', 'denied', 'denied', 'denied', 'denied', 'rows:2'),
+  ('organisation_invitations', 'insert', $$insert into public.organisation_invitations (organisation_id, email, token_hash) values ('0a000000-0000-4000-8000-00000000000a', 'sneaky@x.test', '\x00')$$,
+   'denied', 'denied', 'denied', 'denied', 'denied', 'denied', 'rows:1'),
+  ('organisation_invitations', 'update', $$update public.organisation_invitations set role = 'owner' where id = '1a000000-0000-4000-8000-00000000001a'$$,
+   'denied', 'denied', 'denied', 'denied', 'denied', 'denied', 'rows:1'),
+  ('organisation_invitations', 'delete', $$delete from public.organisation_invitations where id = '1a000000-0000-4000-8000-00000000001a'$$,
+   'denied', 'denied', 'denied', 'denied', 'denied', 'denied', 'rows:1'),
+  -- profiles (the member's): the member and teammates read, only the member edits
+  ('profiles', 'select', $$select id from public.profiles where id = tests.user_id('member@a.test')$$,
+   'denied', 'rows:0', 'rows:1', 'rows:1', 'rows:1', 'rows:0', 'rows:1'),
+  ('profiles', 'insert', $$insert into public.profiles (id) values (tests.user_id('member@a.test'))$$,
+   'denied', 'denied', 'denied', 'denied', 'denied', 'denied', 'error:23505'),
+  ('profiles', 'update', $$update public.profiles set display_name = 'Renamed' where id = tests.user_id('member@a.test')$$,
+   'denied', 'rows:0', 'rows:1', 'rows:0', 'rows:0', 'rows:0', 'rows:1'),
+  ('profiles', 'delete', $$delete from public.profiles where id = tests.user_id('member@a.test')$$,
+   'denied', 'denied', 'denied', 'denied', 'denied', 'denied', 'rows:1');
+
+select plan((select count(*)::int * 7 from expectations));
+
+select is(
+  tests.attempt(a.who, e.statement),
+  a.expected,
+  format('%s %s as %s', e.relation, e.operation, a.label)
+)
+from expectations e
+cross join lateral (values
+  ('anon', 'anon', e.anon),
+  ('outsider@x.test', 'a signed-in non-member', e.outsider),
+  ('member@a.test', 'a member', e.member),
+  ('admin@a.test', 'an admin', e.admin),
+  ('owner@a.test', 'an owner', e.owner),
+  ('owner@b.test', 'the owner of another organisation', e.other_owner),
+  ('service_role', 'the service role', e.service)
+) as a(who, label, expected)
+order by e.relation, e.operation, a.label;
+
+select * from finish();
+rollback;

@@ -1,0 +1,192 @@
+-- The tenancy RPCs: who may call each one (every API role × organisation relation), the
+-- last-owner rule, and the invitation lifecycle (expiry, email match, reuse, sign-up).
+begin;
+create extension if not exists pgtap with schema extensions;
+\ir _helpers.psql
+
+do $$
+begin
+  perform tests.create_user('owner@a.test');
+  perform tests.create_user('admin@a.test');
+  perform tests.create_user('member@a.test');
+  perform tests.create_user('outsider@x.test');
+  perform tests.create_user('owner@b.test');
+  insert into public.organisations (id, name, slug, timezone) values
+    ('0a000000-0000-4000-8000-00000000000a', 'Clinic A', 'clinic-a', 'Europe/London'),
+    ('0b000000-0000-4000-8000-00000000000b', 'Clinic B', 'clinic-b', 'Europe/Riga');
+  insert into public.organisation_members (organisation_id, user_id, role) values
+    ('0a000000-0000-4000-8000-00000000000a', tests.user_id('owner@a.test'), 'owner'),
+    ('0a000000-0000-4000-8000-00000000000a', tests.user_id('admin@a.test'), 'admin'),
+    ('0a000000-0000-4000-8000-00000000000a', tests.user_id('member@a.test'), 'member'),
+    ('0b000000-0000-4000-8000-00000000000b', tests.user_id('owner@b.test'), 'owner');
+  insert into public.organisation_invitations (id, organisation_id, email, role, token_hash) values
+    ('1a000000-0000-4000-8000-00000000001a', '0a000000-0000-4000-8000-00000000000a',
+     'pending@a.test', 'member', extensions.digest('token-a', 'sha256')),
+    ('1c000000-0000-4000-8000-00000000001c', '0a000000-0000-4000-8000-00000000000a',
+     'future-owner@a.test', 'owner', extensions.digest('token-owner', 'sha256'));
+end
+$$;
+
+create temporary table expectations (
+  call text, statement text,
+  anon text, outsider text, member text, admin text, owner text, other_owner text, service text
+) on commit drop;
+
+insert into expectations values
+  ('create_organisation', $$select public.create_organisation('New Clinic', 'Europe/Paris')$$,
+   'denied', 'rows:1', 'rows:1', 'rows:1', 'rows:1', 'rows:1', 'denied'),
+  ('invite_member as member', $$select * from public.invite_member('0a000000-0000-4000-8000-00000000000a', 'new@a.test', 'member')$$,
+   'denied', 'denied', 'denied', 'rows:1', 'rows:1', 'denied', 'denied'),
+  ('invite_member as owner', $$select * from public.invite_member('0a000000-0000-4000-8000-00000000000a', 'new@a.test', 'owner')$$,
+   'denied', 'denied', 'denied', 'denied', 'rows:1', 'denied', 'denied'),
+  ('revoke_invitation of a member', $$select public.revoke_invitation('1a000000-0000-4000-8000-00000000001a')$$,
+   'denied', 'denied', 'denied', 'rows:1', 'rows:1', 'denied', 'denied'),
+  ('revoke_invitation of an owner', $$select public.revoke_invitation('1c000000-0000-4000-8000-00000000001c')$$,
+   'denied', 'denied', 'denied', 'denied', 'rows:1', 'denied', 'denied'),
+  ('update_member_role', $$select public.update_member_role('0a000000-0000-4000-8000-00000000000a', tests.user_id('member@a.test'), 'admin')$$,
+   'denied', 'denied', 'denied', 'denied', 'rows:1', 'denied', 'denied'),
+  ('remove_member of the member', $$select public.remove_member('0a000000-0000-4000-8000-00000000000a', tests.user_id('member@a.test'))$$,
+   'denied', 'denied', 'rows:1', 'rows:1', 'rows:1', 'denied', 'denied'),
+  ('remove_member of the admin', $$select public.remove_member('0a000000-0000-4000-8000-00000000000a', tests.user_id('admin@a.test'))$$,
+   'denied', 'denied', 'denied', 'rows:1', 'rows:1', 'denied', 'denied'),
+  ('remove_member of the only owner', $$select public.remove_member('0a000000-0000-4000-8000-00000000000a', tests.user_id('owner@a.test'))$$,
+   'denied', 'denied', 'denied', 'denied', 'error:23514', 'denied', 'denied'),
+  ('delete_organisation', $$select public.delete_organisation('0a000000-0000-4000-8000-00000000000a')$$,
+   'denied', 'denied', 'denied', 'denied', 'rows:1', 'denied', 'denied'),
+  ('accept_invitation of someone else', $$select public.accept_invitation('token-a')$$,
+   'denied', 'denied', 'denied', 'denied', 'denied', 'denied', 'denied');
+
+select plan((select count(*)::int * 7 from expectations) + 25);
+
+select is(
+  tests.attempt(a.who, e.statement),
+  a.expected,
+  format('%s called by %s', e.call, a.label)
+)
+from expectations e
+cross join lateral (values
+  ('anon', 'anon', e.anon),
+  ('outsider@x.test', 'a signed-in non-member', e.outsider),
+  ('member@a.test', 'a member', e.member),
+  ('admin@a.test', 'an admin', e.admin),
+  ('owner@a.test', 'an owner', e.owner),
+  ('owner@b.test', 'the owner of another organisation', e.other_owner),
+  ('service_role', 'the service role', e.service)
+) as a(who, label, expected)
+order by e.call, a.label;
+
+-- Refusals explain themselves.
+select tests.act_as('admin@a.test');
+select throws_ok(
+  $$select * from public.invite_member('0a000000-0000-4000-8000-00000000000a', 'x@a.test', 'owner')$$,
+  '42501', 'Only owners can invite owners', 'an admin is told only owners invite owners');
+select throws_ok(
+  $$select public.remove_member('0a000000-0000-4000-8000-00000000000a', tests.user_id('owner@a.test'))$$,
+  '42501', 'Admins cannot remove an owner', 'an admin is told they cannot remove an owner');
+select throws_ok(
+  $$select * from public.invite_member('0a000000-0000-4000-8000-00000000000a', 'member@a.test', 'member')$$,
+  '23505', 'member@a.test is already a member', 'inviting a member again is refused clearly');
+select throws_ok(
+  $$select * from public.invite_member('0a000000-0000-4000-8000-00000000000a', 'not-an-email', 'member')$$,
+  '22023', '"not-an-email" is not an email address', 'a malformed address is refused clearly');
+select tests.act_as('owner@a.test');
+select throws_ok(
+  $$select public.create_organisation('Clinic', 'Mars/Olympus')$$,
+  '22023', 'Unknown time zone "Mars/Olympus"', 'an unknown time zone is refused clearly');
+select throws_ok(
+  $$select public.create_organisation('Clinic', 'UTC', array['english'])$$,
+  '22023', 'Unknown language code "english"', 'a malformed language is refused clearly');
+select throws_ok(
+  $$select public.create_organisation('Clinic', 'UTC', array['en'], 'ru')$$,
+  '22023', 'The default language "ru" is not one of the organisation''s languages',
+  'a default language outside the list is refused clearly');
+
+-- The last owner can neither leave, be demoted nor be removed; a second owner frees them.
+select throws_ok(
+  $$select public.update_member_role('0a000000-0000-4000-8000-00000000000a', tests.user_id('owner@a.test'), 'admin')$$,
+  '23514', 'An organisation must keep at least one owner', 'the only owner cannot demote themselves');
+select throws_ok(
+  $$select public.remove_member('0a000000-0000-4000-8000-00000000000a', tests.user_id('owner@a.test'))$$,
+  '23514', 'An organisation must keep at least one owner', 'the only owner cannot leave');
+select lives_ok(
+  $$select public.update_member_role('0a000000-0000-4000-8000-00000000000a', tests.user_id('admin@a.test'), 'owner')$$,
+  'an owner promotes an admin to owner');
+select lives_ok(
+  $$select public.remove_member('0a000000-0000-4000-8000-00000000000a', tests.user_id('owner@a.test'))$$,
+  'with a second owner, the first may leave');
+select tests.stop_acting();
+select throws_ok(
+  $$delete from public.organisation_members where user_id = tests.user_id('admin@a.test')$$,
+  '23514', 'An organisation must keep at least one owner',
+  'the rule holds for direct writes too (service code, operators)');
+select tests.act_as('admin@a.test');
+select lives_ok(
+  $$select public.delete_organisation('0a000000-0000-4000-8000-00000000000a')$$,
+  'the owner deletes the organisation');
+select tests.stop_acting();
+select is(
+  (select count(*)::int from public.organisation_members where organisation_id = '0a000000-0000-4000-8000-00000000000a'),
+  0, 'its memberships went with it');
+
+-- Invitations: the invited address accepts once, before expiry.
+do $$
+begin
+  -- Not yet confirmed, so the sign-up trigger does not accept for them.
+  insert into auth.users (instance_id, id, aud, role, email, raw_user_meta_data, created_at, updated_at)
+  values ('00000000-0000-0000-0000-000000000000', gen_random_uuid(), 'authenticated',
+          'authenticated', 'invitee@b.test', '{}', now(), now());
+  insert into public.organisation_invitations (organisation_id, email, role, token_hash, expires_at)
+  values
+    ('0b000000-0000-4000-8000-00000000000b', 'invitee@b.test', 'admin',
+     extensions.digest('valid-token', 'sha256'), now() + interval '1 second'),
+    ('0b000000-0000-4000-8000-00000000000b', 'late@b.test', 'member',
+     extensions.digest('expired-token', 'sha256'), now());
+end
+$$;
+select tests.act_as('invitee@b.test');
+select throws_ok($$select public.accept_invitation('no-such-token')$$, 'P0002',
+  'This invitation is not valid (it may have been withdrawn)', 'an unknown token is refused');
+select is(public.accept_invitation('valid-token'), '0b000000-0000-4000-8000-00000000000b'::uuid,
+  'the invited address accepts and learns the organisation');
+select tests.stop_acting();
+select is(
+  (select role::text from public.organisation_members
+   where organisation_id = '0b000000-0000-4000-8000-00000000000b' and user_id = tests.user_id('invitee@b.test')),
+  'admin', 'they joined with the invitation''s role');
+select tests.act_as('invitee@b.test');
+select throws_ok($$select public.accept_invitation('valid-token')$$, '22023',
+  'This invitation has already been used', 'an invitation works once');
+select tests.stop_acting();
+do $$ begin perform tests.create_user('late@b.test'); end $$;
+select tests.act_as('late@b.test');
+select throws_ok($$select public.accept_invitation('expired-token')$$, '22023',
+  'This invitation has expired', 'an invitation that reached its expiry time is refused');
+select tests.stop_acting();
+select is(
+  (select count(*)::int from public.organisation_members where user_id = tests.user_id('late@b.test')),
+  0, 'nor was the expired invitation accepted at sign-up');
+
+-- Pending invitations are accepted when the invited address signs up.
+select tests.act_as('owner@b.test');
+create temporary table issued on commit drop as
+  select * from public.invite_member('0b000000-0000-4000-8000-00000000000b', 'Newcomer@B.test', 'member');
+select tests.stop_acting();
+select is((select invited_email from issued), 'newcomer@b.test', 'addresses are stored lower-case');
+select is(
+  (select token_hash from public.organisation_invitations where id = (select invitation_id from issued)),
+  extensions.digest((select token from issued), 'sha256'),
+  'only the token''s SHA-256 is stored');
+select ok(
+  (select expires_at from issued) between now() + interval '7 days' - interval '1 minute' and now() + interval '7 days',
+  'invitations expire after 7 days by default');
+do $$ begin perform tests.create_user('newcomer@b.test'); end $$;
+select is(
+  (select role::text from public.organisation_members
+   where organisation_id = '0b000000-0000-4000-8000-00000000000b' and user_id = tests.user_id('newcomer@b.test')),
+  'member', 'signing up with an invited address joins the organisation');
+select isnt(
+  (select accepted_at from public.organisation_invitations where id = (select invitation_id from issued)),
+  null, 'and marks the invitation accepted');
+
+select * from finish();
+rollback;
