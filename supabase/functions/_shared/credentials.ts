@@ -1,0 +1,20 @@
+// Decrypting a channel's secret: only when the caller needs it, through the database
+// function that audits every read. The value never goes into a log or a response.
+import type { Sql } from "./db.ts";
+
+export type CredentialKind =
+  | "twilio_auth_token"
+  | "meta_access_token"
+  | "meta_app_secret"
+  | "google_refresh_token"
+  | "google_access_token";
+
+export async function decryptCredential(
+  sql: Sql,
+  subjectId: string,
+  kind: CredentialKind,
+): Promise<string | null> {
+  const [row] = await sql<{ secret: string | null }[]>`
+    select private.decrypt_credential(${subjectId}, ${kind}::public.credential_kind) as secret`;
+  return row?.secret ?? null;
+}
