@@ -117,10 +117,10 @@ alter table public.organisation_invitations enable row level security;
 -- ---------------------------------------------------------------------------
 
 -- Policies call the helpers below, so the API roles need the schema (never exposed by
--- PostgREST). Nothing in it is executable unless granted function by function.
+-- PostgREST). Functions are not executable by everyone by default any more: each one is
+-- granted to the roles that call it (RPCs to authenticated, helpers case by case).
 grant usage on schema private to authenticated, service_role;
-alter default privileges for role postgres in schema private
-  revoke execute on functions from public;
+alter default privileges for role postgres revoke execute on functions from public;
 revoke execute on all functions in schema private from public;
 
 -- Security definer so policies on organisation_members can use it without recursing

@@ -35,6 +35,9 @@ begin
 end
 $$;
 
+-- Called by the triggers below, which run as the writing user.
+grant execute on function private.normalise_e164(text) to authenticated, service_role;
+
 -- ---------------------------------------------------------------------------
 -- twilio_accounts
 -- ---------------------------------------------------------------------------

@@ -1,0 +1,49 @@
+-- Which database functions the API roles may call. A new function is callable by nobody
+-- until granted; this list changes only on purpose.
+begin;
+create extension if not exists pgtap with schema extensions;
+select plan(3);
+
+select is(
+  array(
+    select n.nspname || '.' || p.proname
+    from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+    where n.nspname in ('public', 'private') and has_function_privilege('anon', p.oid, 'execute')
+    order by 1
+  ),
+  array[]::text[],
+  'anon may call no function of ours'
+);
+
+select is(
+  array(
+    select p.proname::text
+    from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+    where n.nspname = 'private' and has_function_privilege('authenticated', p.oid, 'execute')
+    order by 1
+  ),
+  array[
+    'check_language_map', 'normalise_e164', 'organisation_ids_for_current_user',
+    'role_in_organisation', 'week_minutes'
+  ],
+  'signed-in users may call only the private helpers that policies and triggers need'
+);
+
+select is(
+  array(
+    select p.proname::text
+    from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+    where n.nspname = 'public' and p.prokind = 'f'
+      and has_function_privilege('authenticated', p.oid, 'execute')
+    order by 1
+  ),
+  array[
+    'accept_invitation', 'clear_credential', 'create_organisation', 'delete_organisation',
+    'invite_member', 'remove_member', 'revoke_invitation', 'set_credential',
+    'update_member_role', 'whatsapp_webhook_verify_token'
+  ],
+  'signed-in users may call exactly the RPCs meant for the dashboard'
+);
+
+select * from finish();
+rollback;
