@@ -3,22 +3,10 @@
 begin;
 create extension if not exists pgtap with schema extensions;
 \ir _helpers.psql
+\ir _tenancy_fixture.psql
 
 do $$
 begin
-  perform tests.create_user('owner@a.test');
-  perform tests.create_user('admin@a.test');
-  perform tests.create_user('member@a.test');
-  perform tests.create_user('outsider@x.test');
-  perform tests.create_user('owner@b.test');
-  insert into public.organisations (id, name, slug, timezone) values
-    ('0a000000-0000-4000-8000-00000000000a', 'Clinic A', 'clinic-a', 'Europe/London'),
-    ('0b000000-0000-4000-8000-00000000000b', 'Clinic B', 'clinic-b', 'Europe/Riga');
-  insert into public.organisation_members (organisation_id, user_id, role) values
-    ('0a000000-0000-4000-8000-00000000000a', tests.user_id('owner@a.test'), 'owner'),
-    ('0a000000-0000-4000-8000-00000000000a', tests.user_id('admin@a.test'), 'admin'),
-    ('0a000000-0000-4000-8000-00000000000a', tests.user_id('member@a.test'), 'member'),
-    ('0b000000-0000-4000-8000-00000000000b', tests.user_id('owner@b.test'), 'owner');
   insert into public.organisation_invitations (id, organisation_id, email, role, token_hash) values
     ('1a000000-0000-4000-8000-00000000001a', '0a000000-0000-4000-8000-00000000000a',
      'pending@a.test', 'member', extensions.digest('token-a', 'sha256')),
