@@ -5,12 +5,7 @@ create extension if not exists pgtap with schema extensions;
 \ir _helpers.psql
 \ir _channels_fixture.psql
 
-create temporary table expectations (
-  relation text, operation text, statement text,
-  anon text, outsider text, member text, admin text, owner text, other_owner text, service text
-) on commit drop;
-
-insert into expectations values
+insert into tests.expectations values
   ('twilio_accounts', 'select', $$select id from public.twilio_accounts where organisation_id = '0a000000-0000-4000-8000-00000000000a'$$,
    'denied', 'rows:0', 'rows:1', 'rows:1', 'rows:1', 'rows:0', 'rows:1'),
   ('twilio_accounts', 'insert', $$insert into public.twilio_accounts (organisation_id, account_sid) values ('0a000000-0000-4000-8000-00000000000a', 'AC' || repeat('c', 32))$$,
@@ -80,24 +75,9 @@ insert into expectations values
   ('rpc', 'whatsapp_webhook_verify_token', $$select public.whatsapp_webhook_verify_token('3a000000-0000-4000-8000-00000000003a')$$,
    'denied', 'error:P0002', 'denied', 'rows:1', 'rows:1', 'error:P0002', 'error:P0002');
 
-select plan((select count(*)::int * 7 from expectations));
+select plan(tests.access_matrix_size());
 
-select is(
-  tests.attempt(a.who, e.statement),
-  a.expected,
-  format('%s %s as %s', e.relation, e.operation, a.label)
-)
-from expectations e
-cross join lateral (values
-  ('anon', 'anon', e.anon),
-  ('outsider@x.test', 'a signed-in non-member', e.outsider),
-  ('member@a.test', 'a member', e.member),
-  ('admin@a.test', 'an admin', e.admin),
-  ('owner@a.test', 'an owner', e.owner),
-  ('owner@b.test', 'the owner of another organisation', e.other_owner),
-  ('service_role', 'the service role', e.service)
-) as a(who, label, expected)
-order by e.relation, e.operation, a.label;
+select * from tests.access_matrix();
 
 select * from finish();
 rollback;
