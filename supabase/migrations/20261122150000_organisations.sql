@@ -51,7 +51,9 @@ create table public.organisation_members (
   role public.organisation_role not null default 'member',
   created_at timestamptz not null default now(),
   updated_at timestamptz not null default now(),
-  primary key (organisation_id, user_id)
+  primary key (organisation_id, user_id),
+  -- Lets the Data API embed teammates' names: organisation_members?select=role,profiles(display_name)
+  foreign key (user_id) references public.profiles (id) on delete cascade
 );
 
 comment on table public.organisation_members is
@@ -222,6 +224,16 @@ declare
   lang text;
 begin
   new.name := btrim(new.name);
+  if char_length(new.name) not between 1 and 120 then
+    raise exception 'A clinic name needs 1 to 120 characters' using errcode = '22023';
+  end if;
+  if new.slug !~ '^[a-z0-9]+(-[a-z0-9]+)*$' or char_length(new.slug) not between 2 and 63 then
+    raise exception 'The address "%" may only use lower-case letters, digits and single dashes (2–63 characters)', new.slug
+      using errcode = '22023';
+  end if;
+  if cardinality(new.languages) not between 1 and 10 then
+    raise exception 'Choose between 1 and 10 languages' using errcode = '22023';
+  end if;
   if not exists (select from pg_catalog.pg_timezone_names where name = new.timezone) then
     raise exception 'Unknown time zone "%"', new.timezone
       using errcode = '22023', hint = 'Use an IANA name such as Europe/London.';
@@ -433,6 +445,10 @@ begin
       using errcode = 'P0002';
   end if;
   if invitation.accepted_at is not null then
+    -- Accepted at sign-up already (the trigger below) or a double click: not an error.
+    if invitation.accepted_by = caller then
+      return invitation.organisation_id;
+    end if;
     raise exception 'This invitation has already been used' using errcode = '22023';
   end if;
   if invitation.expires_at <= now() then
@@ -597,8 +613,9 @@ begin
 end
 $$;
 
--- Only a confirmed address proves the invitee owns it.
-create trigger on_auth_user_confirmed_accept_invitations
+-- Only a confirmed address proves the invitee owns it. Triggers fire in name order: this one
+-- must come after on_auth_user_created_create_profile (memberships reference profiles).
+create trigger on_auth_user_email_confirmed_accept_invitations
   after insert or update of email_confirmed_at on auth.users
   for each row
   when (new.email_confirmed_at is not null and new.email is not null)

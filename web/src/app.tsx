@@ -1,26 +1,64 @@
+import { useEffect } from "preact/hooks";
+import { AcceptInvitationPage } from "./pages/invitation/AcceptInvitationPage.tsx";
+import { InvitedSignIn } from "./pages/invitation/InvitedSignIn.tsx";
+import { pendingInvitation } from "./pages/invitation/pending.ts";
 import { NotFoundPage } from "./pages/not-found/NotFoundPage.tsx";
+import { CreateOrganisationPage } from "./pages/onboarding/CreateOrganisationPage.tsx";
+import { SetPasswordPage } from "./pages/set-password/SetPasswordPage.tsx";
 import { SignInPage } from "./pages/sign-in/SignInPage.tsx";
-import { currentPath } from "./router.ts";
-import { routes } from "./routes.ts";
-import { session } from "./session.ts";
+import { memberships } from "./organisations/memberships.ts";
+import { currentPath, matchPath, navigate } from "./router.ts";
+import { pagesWithoutOrganisation, routes } from "./routes.ts";
+import { recoveringPassword, session } from "./session.ts";
 import { AppShell } from "./shell/AppShell.tsx";
 
-/** Signed out: the sign-in page, whatever the address. Signed in: the shell around the routed page. */
+/**
+ * Signed out: the sign-in page, whatever the address. Signed in: the shell around the routed page,
+ * or onboarding while the user has no organisation.
+ */
 export function App() {
   const current = session.value;
-  if (current === undefined) {
+  if (current === undefined) return <Loading />;
+
+  const invitation = matchPath("/invitations/:token", currentPath.value)?.token;
+  if (current === null) {
+    return invitation ? <InvitedSignIn token={invitation} /> : <SignInPage />;
+  }
+  if (recoveringPassword.value) return <SetPasswordPage />;
+
+  if (invitation) {
     return (
-      <main>
-        <p class="muted">Loading…</p>
-      </main>
+      <AppShell>
+        <AcceptInvitationPage key={invitation} token={invitation} />
+      </AppShell>
     );
   }
-  if (current === null) return <SignInPage />;
+  // An invitation opened before signing in is accepted right after, wherever Auth landed.
+  const pending = pendingInvitation.value;
+  if (pending) return <Redirect to={`/invitations/${pending.token}`} />;
 
-  const Page = routes[currentPath.value] ?? NotFoundPage;
+  const list = memberships.value;
+  if (list === undefined) return <AppShell />; // the shell shows loading, or why it failed
+  const path = currentPath.value;
+  const Page = list.length || pagesWithoutOrganisation.has(path)
+    ? routes[path] ?? NotFoundPage
+    : CreateOrganisationPage;
   return (
-    <AppShell email={current.user.email ?? ""}>
+    <AppShell>
       <Page />
     </AppShell>
+  );
+}
+
+function Redirect({ to }: { to: string }) {
+  useEffect(() => navigate(to), [to]);
+  return <Loading />;
+}
+
+function Loading() {
+  return (
+    <main>
+      <p class="muted">Loading…</p>
+    </main>
   );
 }

@@ -1,5 +1,6 @@
 import { render } from "preact";
 import { App } from "./app.tsx";
+import { followMemberships } from "./organisations/memberships.ts";
 import { followSession } from "./session.ts";
 import { connectSupabase } from "./supabase.ts";
 import { Alert } from "./ui/mod.ts";
@@ -8,6 +9,7 @@ const root = document.getElementById("app")!;
 
 try {
   followSession(await connectSupabase());
+  followMemberships();
   render(<App />, root);
 } catch (error) {
   render(

@@ -14,3 +14,26 @@ export const currentPath = signal(pathFromHash());
 addEventListener("hashchange", () => {
   currentPath.value = pathFromHash();
 });
+
+/** Goes to a page ("/team"); the address bar and currentPath follow. */
+export function navigate(path: string) {
+  location.hash = path;
+}
+
+/** What a pattern such as "/invitations/:token" captured from a path. */
+export type RouteParams = Record<string, string>;
+
+/** Matches a path against a pattern whose ":name" segments capture one segment each. */
+export function matchPath(pattern: string, path: string): RouteParams | null {
+  const want = pattern.split("/");
+  const have = path.split("/");
+  if (want.length !== have.length) return null;
+  const params: RouteParams = {};
+  for (let i = 0; i < want.length; i++) {
+    if (want[i].startsWith(":")) {
+      if (!have[i]) return null;
+      params[want[i].slice(1)] = decodeURIComponent(have[i]);
+    } else if (want[i] !== have[i]) return null;
+  }
+  return params;
+}

@@ -1,4 +1,4 @@
-import { signal } from "@preact/signals";
+import { computed, signal } from "@preact/signals";
 import type { Session, SupabaseClient } from "@supabase/supabase-js";
 
 /**
@@ -7,8 +7,19 @@ import type { Session, SupabaseClient } from "@supabase/supabase-js";
  */
 export const session = signal<Session | null | undefined>(undefined);
 
+/** The signed-in user's id, or null: changes only when a different person signs in or out. */
+export const userId = computed(() => session.value?.user.id ?? null);
+
+/**
+ * True once a password-reset link has signed the user in (Auth's PASSWORD_RECOVERY event), until
+ * they have chosen a new password or signed out.
+ */
+export const recoveringPassword = signal(false);
+
 export function followSession(client: SupabaseClient) {
-  client.auth.onAuthStateChange((_event, current) => {
+  client.auth.onAuthStateChange((event, current) => {
+    if (event === "PASSWORD_RECOVERY") recoveringPassword.value = true;
+    if (!current) recoveringPassword.value = false;
     session.value = current;
   });
 }

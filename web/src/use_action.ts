@@ -1,5 +1,5 @@
 import { useSignal } from "@preact/signals";
-import { isAuthRetryableFetchError } from "@supabase/supabase-js";
+import { describeError } from "./errors.ts";
 
 /** What an action reports: its error (if any) and, on success, an optional confirmation. */
 export type Outcome = { error: unknown; notice?: string };
@@ -18,28 +18,28 @@ export function useAction() {
     notice.value = null;
   }
 
-  async function run(action: () => Promise<Outcome>) {
+  /** Runs the action; resolves to whether it succeeded. */
+  async function run(action: () => Promise<Outcome>): Promise<boolean> {
     clearMessages();
     busy.value = true;
     try {
       const outcome = await action();
       if (outcome.error) error.value = describeError(outcome.error);
       else notice.value = outcome.notice ?? null;
+      return !outcome.error;
     } catch (thrown) {
       error.value = describeError(thrown);
+      return false;
     } finally {
       busy.value = false;
     }
   }
 
-  return { busy, error, notice, run, clearMessages };
-}
-
-function describeError(error: unknown): string {
-  // supabase-js reports a failed request (offline, server down) as a retryable fetch error.
-  if (isAuthRetryableFetchError(error)) {
-    return "Can't reach the server. Check your connection and try again.";
+  /** Shows a refusal found before calling the server (e.g. a missing choice). */
+  function fail(message: string) {
+    clearMessages();
+    error.value = message;
   }
-  if (error instanceof Error && error.message) return error.message;
-  return "Something went wrong. Please try again.";
+
+  return { busy, error, notice, run, fail, clearMessages };
 }

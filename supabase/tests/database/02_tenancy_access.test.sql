@@ -37,7 +37,7 @@ insert into tests.expectations values
   -- organisation_invitations: owners and admins read (never the token hash); changes only through the RPCs
   ('organisation_invitations', 'select', $$select id, email, role, expires_at from public.organisation_invitations where organisation_id = '0a000000-0000-4000-8000-00000000000a'$$,
    'denied', 'rows:0', 'rows:0', 'rows:1', 'rows:1', 'rows:0', 'rows:1'),
-  ('organisation_invitations', 'select token_hash', $$select token_hash from public.organisation_invitations$$,
+  ('organisation_invitations', 'select token_hash', $$select token_hash from public.organisation_invitations where organisation_id in ('0a000000-0000-4000-8000-00000000000a', '0b000000-0000-4000-8000-00000000000b')$$,
    'denied', 'denied', 'denied', 'denied', 'denied', 'denied', 'rows:2'),
   ('organisation_invitations', 'insert', $$insert into public.organisation_invitations (organisation_id, email, token_hash) values ('0a000000-0000-4000-8000-00000000000a', 'sneaky@x.test', '\x00')$$,
    'denied', 'denied', 'denied', 'denied', 'denied', 'denied', 'rows:1'),

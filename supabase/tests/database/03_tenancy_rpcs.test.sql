@@ -39,7 +39,7 @@ insert into tests.expectations values
   ('accept_invitation', 'of someone else', $$select public.accept_invitation('token-a')$$,
    'denied', 'denied', 'denied', 'denied', 'denied', 'denied', 'denied');
 
-select plan(tests.access_matrix_size() + 25);
+select plan(tests.access_matrix_size() + 28);
 
 select * from tests.access_matrix();
 
@@ -58,6 +58,13 @@ select throws_ok(
   $$select * from public.invite_member('0a000000-0000-4000-8000-00000000000a', 'not-an-email', 'member')$$,
   '22023', '"not-an-email" is not an email address', 'a malformed address is refused clearly');
 select tests.act_as('owner@a.test');
+select throws_ok(
+  $$select public.create_organisation('   ', 'UTC')$$,
+  '22023', 'A clinic name needs 1 to 120 characters', 'a blank name is refused clearly');
+select throws_ok(
+  $$select public.create_organisation('Clinic', 'UTC', array['en'], null, 'Not A Slug')$$,
+  '22023', 'The address "Not A Slug" may only use lower-case letters, digits and single dashes (2–63 characters)',
+  'a malformed address is refused clearly');
 select throws_ok(
   $$select public.create_organisation('Clinic', 'Mars/Olympus')$$,
   '22023', 'Unknown time zone "Mars/Olympus"', 'an unknown time zone is refused clearly');
@@ -122,8 +129,13 @@ select is(
    where organisation_id = '0b000000-0000-4000-8000-00000000000b' and user_id = tests.user_id('invitee@b.test')),
   'admin', 'they joined with the invitation''s role');
 select tests.act_as('invitee@b.test');
+select is(public.accept_invitation('valid-token'), '0b000000-0000-4000-8000-00000000000b'::uuid,
+  'accepting again (a double click) is harmless');
+select tests.stop_acting();
+do $$ begin perform tests.create_user('someone-else@b.test'); end $$;
+select tests.act_as('someone-else@b.test');
 select throws_ok($$select public.accept_invitation('valid-token')$$, '22023',
-  'This invitation has already been used', 'an invitation works once');
+  'This invitation has already been used', 'an invitation works for one person only');
 select tests.stop_acting();
 do $$ begin perform tests.create_user('late@b.test'); end $$;
 select tests.act_as('late@b.test');

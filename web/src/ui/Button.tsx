@@ -1,7 +1,7 @@
 import type { ButtonHTMLAttributes, ComponentChildren } from "preact";
 
 type ButtonProps = ButtonHTMLAttributes<HTMLButtonElement> & {
-  variant?: "primary" | "secondary" | "link";
+  variant?: "primary" | "secondary" | "danger" | "link";
   /** While an action runs: disables the button so it cannot be sent twice. */
   busy?: boolean;
   children: ComponentChildren;

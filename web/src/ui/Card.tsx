@@ -1,9 +1,18 @@
 import type { ComponentChildren } from "preact";
+import { useId } from "preact/hooks";
 
-export function Card({ title, children }: { title?: string; children: ComponentChildren }) {
+/**
+ * A page's section, named by its title (a landmark screen readers can jump to). The page's main
+ * card has the h1; further cards on the page use level 2.
+ */
+export function Card(
+  { title, level = 1, children }: { title?: string; level?: 1 | 2; children: ComponentChildren },
+) {
+  const id = useId();
+  const Heading = level === 1 ? "h1" : "h2";
   return (
-    <section class="card stack">
-      {title && <h1>{title}</h1>}
+    <section class="card stack" aria-labelledby={title ? id : undefined}>
+      {title && <Heading id={id}>{title}</Heading>}
       {children}
     </section>
   );

@@ -8,9 +8,13 @@ type FieldProps = {
   type?: "text" | "email" | "password";
   autoComplete?: string;
   required?: boolean;
+  maxLength?: number;
+  readOnly?: boolean;
 };
 
-export function Field({ label, value, type = "text", autoComplete, required }: FieldProps) {
+export function Field(
+  { label, value, type = "text", autoComplete, required, maxLength, readOnly }: FieldProps,
+) {
   const id = useId();
   return (
     <div class="field">
@@ -21,6 +25,8 @@ export function Field({ label, value, type = "text", autoComplete, required }: F
         type={type as "text"}
         autoComplete={autoComplete}
         required={required}
+        maxLength={maxLength}
+        readOnly={readOnly}
         value={value}
         onInput={(event) => value.value = event.currentTarget.value}
       />

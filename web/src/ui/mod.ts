@@ -1,4 +1,7 @@
 export { Alert } from "./Alert.tsx";
 export { Button } from "./Button.tsx";
 export { Card } from "./Card.tsx";
+export { CheckboxGroup } from "./CheckboxGroup.tsx";
+export { ConfirmButton } from "./ConfirmButton.tsx";
 export { Field } from "./Field.tsx";
+export { type Choice, Select } from "./Select.tsx";

@@ -5,9 +5,17 @@ import { type Outcome, useAction } from "../../use_action.ts";
 
 type Mode = "sign-in" | "sign-up";
 
+type SignInPageProps = {
+  /** The visitor opened an invitation link, which is accepted once they are signed in. */
+  invited?: boolean;
+  /** Told whether creating an account succeeded (before the app switches to signed in). */
+  onSignUp?: (succeeded: boolean) => void;
+};
+
 /** Sign in, create an account, or ask for a password-reset email: one form, two modes. */
-export function SignInPage() {
+export function SignInPage({ invited = false, onSignUp }: SignInPageProps) {
   const mode = useSignal<Mode>("sign-in");
+  const displayName = useSignal("");
   const email = useSignal("");
   const password = useSignal("");
   const action = useAction();
@@ -18,10 +26,17 @@ export function SignInPage() {
     const credentials = { email: email.value.trim(), password: password.value };
     action.run(async (): Promise<Outcome> => {
       if (!signingUp) return await supabase().auth.signInWithPassword(credentials);
+      // Said before the request: Auth reports the new session before signUp() returns.
+      onSignUp?.(true);
       const { data, error } = await supabase().auth.signUp({
         ...credentials,
-        options: { emailRedirectTo: location.origin },
+        // The database makes the profile (the name teammates see) from this.
+        options: {
+          data: { display_name: displayName.value.trim() },
+          emailRedirectTo: location.origin,
+        },
       });
+      if (error) onSignUp?.(false);
       // A project that confirms emails first creates the account without a session.
       return {
         error,
@@ -33,8 +48,7 @@ export function SignInPage() {
   function sendPasswordReset() {
     const address = email.value.trim();
     if (!address) {
-      action.clearMessages();
-      action.error.value = "Enter your email first, then choose “Forgot password?” again.";
+      action.fail("Enter your email first, then choose “Forgot password?” again.");
       return;
     }
     action.run(async () => {
@@ -56,7 +70,22 @@ export function SignInPage() {
   return (
     <main>
       <Card title={signingUp ? "Create your Frontdesk account" : "Sign in to Frontdesk"}>
+        {invited && (
+          <p>
+            You have been invited to join a clinic. Sign in, or create an account, with the email
+            address the invitation was sent to.
+          </p>
+        )}
         <form class="stack" onSubmit={submit}>
+          {signingUp && (
+            <Field
+              label="Your name"
+              value={displayName}
+              autoComplete="name"
+              required
+              maxLength={120}
+            />
+          )}
           <Field label="Email" type="email" value={email} autoComplete="email" required />
           <Field
             label="Password"

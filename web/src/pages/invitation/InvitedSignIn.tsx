@@ -1,0 +1,14 @@
+import { useEffect } from "preact/hooks";
+import { SignInPage } from "../sign-in/SignInPage.tsx";
+import { rememberInvitation } from "./pending.ts";
+
+/** An invitation link opened while signed out: sign in or up first, keeping the token meanwhile. */
+export function InvitedSignIn({ token }: { token: string }) {
+  useEffect(() => rememberInvitation(token), [token]);
+  return (
+    <SignInPage
+      invited
+      onSignUp={(succeeded) => rememberInvitation(token, succeeded)}
+    />
+  );
+}

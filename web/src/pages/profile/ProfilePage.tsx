@@ -1,0 +1,56 @@
+import { useSignal } from "@preact/signals";
+import { useEffect } from "preact/hooks";
+import { session } from "../../session.ts";
+import { supabase } from "../../supabase.ts";
+import { Alert, Button, Card, Field } from "../../ui/mod.ts";
+import { useAction } from "../../use_action.ts";
+
+/** The signed-in user's name as teammates see it. */
+export function ProfilePage() {
+  const user = session.value!.user;
+  const displayName = useSignal("");
+  const loaded = useSignal(false);
+  const load = useAction();
+  const save = useAction();
+
+  useEffect(() => {
+    load.run(async () => {
+      const { data, error } = await supabase()
+        .from("profiles")
+        .select("display_name")
+        .eq("id", user.id)
+        .single();
+      if (!error) {
+        displayName.value = data.display_name;
+        loaded.value = true;
+      }
+      return { error };
+    });
+  }, [user.id]);
+
+  function submit(event: SubmitEvent) {
+    event.preventDefault();
+    save.run(async () => {
+      const { error } = await supabase()
+        .from("profiles")
+        .update({ display_name: displayName.value.trim() })
+        .eq("id", user.id);
+      return { error, notice: "Profile saved." };
+    });
+  }
+
+  return (
+    <Card title="Your profile">
+      <p class="muted email">Signed in as {user.email}</p>
+      {load.error.value && <Alert tone="error">{load.error.value}</Alert>}
+      {loaded.value && (
+        <form class="stack" onSubmit={submit}>
+          <Field label="Your name" value={displayName} autoComplete="name" maxLength={120} />
+          {save.error.value && <Alert tone="error">{save.error.value}</Alert>}
+          {save.notice.value && <Alert tone="success">{save.notice.value}</Alert>}
+          <Button type="submit" busy={save.busy.value}>Save profile</Button>
+        </form>
+      )}
+    </Card>
+  );
+}

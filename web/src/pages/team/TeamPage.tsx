@@ -1,0 +1,45 @@
+import { currentMembership } from "../../organisations/memberships.ts";
+import { Alert, Card } from "../../ui/mod.ts";
+import { InvitationList } from "./InvitationList.tsx";
+import { InviteForm } from "./InviteForm.tsx";
+import { MemberRow } from "./MemberRow.tsx";
+import { useTeam } from "./use_team.ts";
+
+/** Members and roles; owners and admins also invite, change and remove people. */
+export function TeamPage() {
+  const membership = currentMembership.value;
+  if (!membership) return null;
+  // A fresh page state per organisation: switching clinics never shows the previous team.
+  return <Team key={membership.organisation.id} />;
+}
+
+function Team() {
+  const { organisation, role } = currentMembership.value!;
+  const manages = role !== "member";
+  const team = useTeam(organisation.id, manages);
+  const members = team.members.value;
+  const invitations = team.invitations.value;
+
+  return (
+    <>
+      <Card title="Team">
+        <p class="muted">
+          Everyone in {organisation.name}.{" "}
+          {!manages && "Only owners and admins can invite or remove people."}
+        </p>
+        {team.error.value && <Alert tone="error">{team.error.value}</Alert>}
+        {members === undefined ? <p class="muted">Loading…</p> : (
+          <ul class="list">
+            {members.map((member) => (
+              <MemberRow key={member.user_id} member={member} onChanged={team.reload} />
+            ))}
+          </ul>
+        )}
+      </Card>
+      {manages && <InviteForm onInvited={team.reload} />}
+      {manages && invitations && (
+        <InvitationList invitations={invitations} onChanged={team.reload} />
+      )}
+    </>
+  );
+}

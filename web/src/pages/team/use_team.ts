@@ -1,0 +1,78 @@
+import { useSignal } from "@preact/signals";
+import { useEffect, useRef } from "preact/hooks";
+import { describeError } from "../../errors.ts";
+import type { Role } from "../../organisations/memberships.ts";
+import { ROLES } from "../../organisations/roles.ts";
+import { supabase } from "../../supabase.ts";
+
+/** A teammate as the team page shows them: emails of other users are not readable, names are. */
+export type Member = { user_id: string; role: Role; display_name: string };
+
+export type Invitation = { id: string; email: string; role: Role; expires_at: string };
+
+/**
+ * The organisation's members and (for owners and admins) its pending invitations: neither
+ * accepted nor withdrawn nor expired. `reload` after any change; it resolves once shown.
+ */
+export function useTeam(organisationId: string, withInvitations: boolean) {
+  const members = useSignal<Member[] | undefined>(undefined);
+  const invitations = useSignal<Invitation[] | undefined>(undefined);
+  const error = useSignal<string | null>(null);
+  const latest = useRef(0);
+
+  async function reload() {
+    const load = ++latest.current;
+    const [team, pending] = await Promise.all([
+      readMembers(organisationId),
+      withInvitations ? readInvitations(organisationId) : { data: [], error: null },
+    ]);
+    if (load !== latest.current) return;
+    error.value = team.error ?? pending.error;
+    if (team.data) members.value = team.data;
+    if (pending.data) invitations.value = pending.data;
+  }
+
+  useEffect(() => {
+    reload();
+  }, [organisationId, withInvitations]);
+
+  return { members, invitations, error, reload };
+}
+
+type Read<T> = { data: T; error: null } | { data: null; error: string };
+
+async function readMembers(organisationId: string): Promise<Read<Member[]>> {
+  const rows = await supabase()
+    .from("organisation_members")
+    .select("user_id, role")
+    .eq("organisation_id", organisationId);
+  if (rows.error) return { data: null, error: describeError(rows.error) };
+  const found = rows.data as { user_id: string; role: Role }[];
+  // No foreign key links members to profiles (both reference auth.users): a second query.
+  const profiles = await supabase()
+    .from("profiles")
+    .select("id, display_name")
+    .in("id", found.map((m) => m.user_id));
+  if (profiles.error) return { data: null, error: describeError(profiles.error) };
+  const names = new Map(
+    (profiles.data as { id: string; display_name: string }[]).map((p) => [p.id, p.display_name]),
+  );
+  const members = found.map((m) => ({ ...m, display_name: names.get(m.user_id) || "Unnamed" }));
+  members.sort((a, b) =>
+    ROLES.indexOf(a.role) - ROLES.indexOf(b.role) || a.display_name.localeCompare(b.display_name)
+  );
+  return { data: members, error: null };
+}
+
+async function readInvitations(organisationId: string): Promise<Read<Invitation[]>> {
+  const { data, error } = await supabase()
+    .from("organisation_invitations")
+    .select("id, email, role, expires_at")
+    .eq("organisation_id", organisationId)
+    .is("accepted_at", null)
+    .is("revoked_at", null)
+    .gt("expires_at", new Date().toISOString())
+    .order("created_at", { ascending: false });
+  if (error) return { data: null, error: describeError(error) };
+  return { data: data as Invitation[], error: null };
+}

@@ -1,0 +1,24 @@
+import {
+  currentOrganisation,
+  memberships,
+  selectOrganisation,
+} from "../organisations/memberships.ts";
+import { Select } from "../ui/mod.ts";
+
+/** The clinic the dashboard shows; a picker for people in several. */
+export function OrganisationSwitcher() {
+  const list = memberships.value ?? [];
+  const current = currentOrganisation.value!;
+  if (list.length < 2) return <strong class="org-name">{current.name}</strong>;
+  return (
+    <Select
+      label="Clinic"
+      value={current.id}
+      choices={list.map(({ organisation }) => ({
+        value: organisation.id,
+        label: organisation.name,
+      }))}
+      onChange={selectOrganisation}
+    />
+  );
+}

@@ -1,0 +1,50 @@
+// Shared by the browser tests: headless Debian Chromium through playwright-core, pointed at a
+// running stack. APP_URL is where the stack serves the app, with Supabase Auth at the same origin.
+import { type Browser, chromium, type Page } from "playwright-core";
+
+export function appUrl(): string {
+  const url = Deno.env.get("APP_URL");
+  if (!url) throw new Error("APP_URL is not set: start the local stack and point APP_URL at it");
+  return url;
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  return await chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--no-first-run",
+      "--disable-quic",
+      "--disable-sync",
+    ],
+  });
+}
+
+/** A phone-sized page of its own (own storage, so its own signed-in user): the dashboard has to work there. */
+export async function newPhonePage(browser: Browser): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  return await context.newPage();
+}
+
+export function randomEmail(prefix: string): string {
+  return `${prefix}-${crypto.randomUUID()}@example.com`;
+}
+
+/** From the sign-in page: switches to "create an account" and creates it. */
+export async function signUp(page: Page, user: { name: string; email: string; password: string }) {
+  await page.getByRole("button", { name: "Create an account" }).click();
+  await page.getByLabel("Your name").fill(user.name);
+  await page.getByLabel("Email").fill(user.email);
+  await page.getByLabel("Password").fill(user.password);
+  await page.getByRole("button", { name: "Create account", exact: true }).click();
+  await page.getByRole("banner").getByText(user.email).waitFor();
+}
+
+export async function signOut(page: Page) {
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await page.getByRole("heading", { name: "Sign in to Frontdesk" }).waitFor();
+}
