@@ -5,7 +5,12 @@ import { SetupError } from "./prereqs.ts";
 import { startStack } from "./stack.ts";
 
 /** Logins created by supabase/seed.sql (password for all: frontdesk-demo). */
-const demoLogins: string[] = [];
+const demoLogins: string[] = [
+  "owner@northside.test",
+  "admin@northside.test",
+  "staff@northside.test",
+  "owner@riverside.test",
+];
 
 const fresh = Deno.args.includes("--reset");
 const cfg = stackConfig("dev");

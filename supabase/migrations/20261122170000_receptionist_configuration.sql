@@ -8,6 +8,8 @@ create type public.intent_action as enum ('answer', 'book', 'cancel', 'transfer'
 create type public.faq_kind as enum ('faq', 'canned_reply');
 
 -- Checks a {language: text} map against the organisation's languages, with a clear error.
+-- Runs as the caller (before RLS checks the row): an organisation the caller cannot see is
+-- refused without naming anything of it.
 create function private.check_language_map(
   organisation_id uuid,
   texts jsonb,
@@ -16,13 +18,16 @@ create function private.check_language_map(
 returns void
 language plpgsql
 stable
-security definer
 set search_path = ''
 as $$
 declare
   offered text[] := (select o.languages from public.organisations o where o.id = organisation_id);
   lang text;
 begin
+  if offered is null then
+    raise exception 'You can only change the configuration of your own organisations'
+      using errcode = '42501';
+  end if;
   if jsonb_typeof(texts) <> 'object' then
     raise exception '% must be an object of language → text', what using errcode = '22023';
   end if;

@@ -4,7 +4,7 @@ create extension if not exists pgtap with schema extensions;
 \ir _helpers.psql
 \ir _tenancy_fixture.psql
 
-select plan(19);
+select plan(20);
 
 select is(
   (select assistant_name || '/' || max_messages_per_hour || '/' || after_hours
@@ -40,6 +40,12 @@ select throws_ok(
   $$insert into public.intents (organisation_id, name, responses) values ('0a000000-0000-4000-8000-00000000000a', 'Prices', '{"fr": "Voir le site"}')$$,
   '22023', 'A response in "fr", which is not one of the clinic''s languages (en, ru)',
   'an intent response in an unknown language is refused clearly');
+select tests.act_as('owner@b.test');
+select throws_ok(
+  $$insert into public.faq_entries (organisation_id, question, answer, language) values ('0a000000-0000-4000-8000-00000000000a', 'Q', 'A', 'lv')$$,
+  '42501', 'You can only change the configuration of your own organisations',
+  'writing into another organisation reveals nothing of it (not even its languages)');
+select tests.stop_acting();
 select throws_ok(
   $$insert into public.faq_entries (organisation_id, question, answer, language) values ('0a000000-0000-4000-8000-00000000000a', 'Q', 'A', 'lv')$$,
   '22023', 'An answer in "lv", which is not one of the clinic''s languages (en, ru)',

@@ -1,0 +1,237 @@
+-- Onboard a clinic (organisation) and its owner. Run with psql as the `postgres` role, against
+-- the local stack or a hosted Supabase project:
+--
+--   psql "$DATABASE_URL" -v name='Harbour Dental' -v timezone=Europe/London -v languages=en,ru \
+--        -v owner_email=owner@harbour.example -f scripts/onboard_clinic.sql
+--
+-- Variables: name, timezone (IANA), languages (comma list; the first is the default language
+-- unless default_language is given), owner_email. Optional: slug (default: from the name),
+-- default_language, app_url (the dashboard's address, to print a full invitation link).
+--
+-- One transaction, idempotent: the organisation is found by its slug, so running the script
+-- again with the same variables changes nothing. An existing organisation's settings are never
+-- overwritten (the clinic may have changed them); a slug already used by a clinic of another
+-- name is refused. The owner becomes a member at once when a confirmed Auth user with that
+-- address exists; otherwise they get a pending owner invitation, accepted automatically when
+-- they sign up and confirm the address (or through the printed link). The invitation token is
+-- printed only when the invitation is created (only its SHA-256 is stored); a re-run keeps it
+-- and cannot show it again. An expired invitation is replaced by a fresh one.
+-- Ends with verification queries: the organisation, its members and its open invitations.
+
+\set ON_ERROR_STOP on
+\set QUIET on
+\set SHOW_CONTEXT never
+\if :{?name} \else \set name '' \endif
+\if :{?timezone} \else \set timezone '' \endif
+\if :{?languages} \else \set languages '' \endif
+\if :{?owner_email} \else \set owner_email '' \endif
+\if :{?slug} \else \set slug '' \endif
+\if :{?default_language} \else \set default_language '' \endif
+\if :{?app_url} \else \set app_url '' \endif
+
+begin;
+
+create temporary table onboard_input on commit drop as
+select
+  btrim(:'name') as name,
+  btrim(:'timezone') as timezone,
+  array(
+    select btrim(l) from unnest(string_to_array(:'languages', ',')) as l where btrim(l) <> ''
+  ) as languages,
+  lower(btrim(:'owner_email')) as owner_email,
+  lower(btrim(:'slug')) as slug,
+  nullif(btrim(:'default_language'), '') as default_language,
+  rtrim(btrim(:'app_url'), '/') as app_url;
+
+create temporary table onboard_outcome (
+  position int generated always as identity,
+  step text not null,
+  outcome text not null
+) on commit drop;
+
+create temporary table onboard_target (organisation_id uuid not null) on commit drop;
+
+do $onboard$
+declare
+  input record;
+  chosen_slug text;
+  org public.organisations;
+  owner_id uuid;
+  current_role_in_org public.organisation_role;
+  invitation public.organisation_invitations;
+  plain_token text;
+  link text;
+begin
+  select * into input from pg_temp.onboard_input;
+
+  if input.name = '' or input.timezone = '' or cardinality(input.languages) = 0
+    or input.owner_email = '' then
+    raise exception 'name, timezone, languages and owner_email are required'
+      using errcode = '22023',
+        hint = 'psql "$DATABASE_URL" -v name=''Harbour Dental'' -v timezone=Europe/London '
+          || '-v languages=en -v owner_email=owner@harbour.example -f scripts/onboard_clinic.sql';
+  end if;
+  if input.owner_email !~ '^[^@\s]+@[^@\s]+\.[^@\s]+$' then
+    raise exception 'owner_email "%" is not an email address', input.owner_email
+      using errcode = '22023';
+  end if;
+
+  chosen_slug := coalesce(nullif(input.slug, ''), btrim(left(private.slugify(input.name), 63), '-'));
+  if chosen_slug !~ '^[a-z0-9]+(-[a-z0-9]+)*$' or char_length(chosen_slug) not between 2 and 63 then
+    raise exception '"%" cannot be used as the organisation''s slug', chosen_slug
+      using errcode = '22023',
+        hint = 'Pass -v slug=... with 2 to 63 lower-case letters, digits and single hyphens.';
+  end if;
+
+  -- The organisation: created once, found by its slug afterwards.
+  insert into public.organisations (name, slug, timezone, languages, default_language)
+  values (
+    input.name, chosen_slug, input.timezone, input.languages,
+    coalesce(input.default_language, input.languages[1])
+  )
+  on conflict (slug) do nothing
+  returning * into org;
+
+  if org.id is not null then
+    insert into pg_temp.onboard_outcome (step, outcome)
+    values ('organisation', format('created %s (%s)', org.name, org.slug));
+  else
+    select * into org from public.organisations o where o.slug = chosen_slug for update;
+    if lower(org.name) <> lower(input.name) then
+      raise exception 'The slug "%" already belongs to the organisation "%"', chosen_slug, org.name
+        using errcode = '23505',
+          hint = 'Onboarding another clinic: choose another slug with -v slug=... . '
+            || 'Re-running for this clinic: pass its current name.';
+    end if;
+    insert into pg_temp.onboard_outcome (step, outcome)
+    values ('organisation', format('already exists: %s (%s), left unchanged', org.name, org.slug));
+    if org.timezone <> input.timezone
+      or org.languages <> input.languages
+      or org.default_language <> coalesce(input.default_language, input.languages[1]) then
+      insert into pg_temp.onboard_outcome (step, outcome)
+      values ('note', format(
+        'its settings differ from the variables (timezone %s, languages %s, default %s); '
+          || 'change them in the dashboard if needed',
+        org.timezone, array_to_string(org.languages, ','), org.default_language
+      ));
+    end if;
+  end if;
+  insert into pg_temp.onboard_target values (org.id);
+
+  -- The owner: a member at once when their address is a confirmed Auth user.
+  select u.id into owner_id
+  from auth.users u
+  where lower(u.email) = input.owner_email
+    and u.email_confirmed_at is not null
+    and u.deleted_at is null
+    and not u.is_anonymous
+  order by u.is_sso_user, u.created_at
+  limit 1;
+
+  if owner_id is not null then
+    select m.role into current_role_in_org
+    from public.organisation_members m
+    where m.organisation_id = org.id and m.user_id = owner_id
+    for update;
+    if current_role_in_org = 'owner' then
+      insert into pg_temp.onboard_outcome (step, outcome)
+      values ('owner', format('%s is already an owner', input.owner_email));
+    elsif current_role_in_org is not null then
+      update public.organisation_members m set role = 'owner'
+      where m.organisation_id = org.id and m.user_id = owner_id;
+      insert into pg_temp.onboard_outcome (step, outcome)
+      values ('owner', format('%s was %s, is now owner', input.owner_email, current_role_in_org));
+    else
+      insert into public.organisation_members (organisation_id, user_id, role)
+      values (org.id, owner_id, 'owner');
+      insert into pg_temp.onboard_outcome (step, outcome)
+      values ('owner', format('%s added as owner (existing user)', input.owner_email));
+    end if;
+    -- A membership makes any open invitation of that address to this clinic moot.
+    update public.organisation_invitations i set revoked_at = now()
+    where i.organisation_id = org.id and i.email = input.owner_email
+      and i.accepted_at is null and i.revoked_at is null;
+    if found then
+      insert into pg_temp.onboard_outcome (step, outcome)
+      values ('invitation', 'their open invitation was withdrawn (they are a member now)');
+    end if;
+  else
+    -- No confirmed user yet: an owner invitation, accepted when they sign up and confirm.
+    select * into invitation
+    from public.organisation_invitations i
+    where i.organisation_id = org.id and i.email = input.owner_email
+      and i.accepted_at is null and i.revoked_at is null
+    for update;
+    if invitation.id is not null and invitation.expires_at <= now() then
+      update public.organisation_invitations i set revoked_at = now() where i.id = invitation.id;
+      insert into pg_temp.onboard_outcome (step, outcome)
+      values ('invitation', format('the invitation of %s had expired on %s: replaced',
+        input.owner_email, to_char(invitation.expires_at, 'YYYY-MM-DD HH24:MI TZ')));
+      invitation := null;
+    end if;
+    if invitation.id is not null then
+      if invitation.role <> 'owner' then
+        update public.organisation_invitations i set role = 'owner' where i.id = invitation.id;
+      end if;
+      insert into pg_temp.onboard_outcome (step, outcome)
+      values ('owner', format(
+        '%s already has a pending invitation%s, expires %s (its link was printed when it was '
+          || 'created and cannot be shown again)',
+        input.owner_email,
+        case when invitation.role <> 'owner'
+          then format(' (was %s, now owner)', invitation.role) else ' as owner' end,
+        to_char(invitation.expires_at, 'YYYY-MM-DD HH24:MI TZ')
+      ));
+    else
+      plain_token := encode(extensions.gen_random_bytes(24), 'hex');
+      insert into public.organisation_invitations (organisation_id, email, role, token_hash)
+      values (org.id, input.owner_email, 'owner', extensions.digest(plain_token, 'sha256'))
+      returning * into invitation;
+      link := input.app_url || '/#/invitations/' || plain_token;
+      insert into pg_temp.onboard_outcome (step, outcome)
+      values
+        ('owner', format('%s invited as owner (no confirmed user with that address yet), '
+          || 'expires %s; accepted automatically when they sign up', input.owner_email,
+          to_char(invitation.expires_at, 'YYYY-MM-DD HH24:MI TZ'))),
+        ('invitation link', format('%s   <- shown only now; send it to %s',
+          link, input.owner_email));
+    end if;
+  end if;
+end
+$onboard$;
+
+-- Reported after the commit, so a printed link always belongs to a stored invitation.
+select o.organisation_id,
+  (select string_agg(format('  %-16s %s', r.step, r.outcome), E'\n' order by r.position)
+   from pg_temp.onboard_outcome r) as onboard_report
+from pg_temp.onboard_target o
+\gset
+
+commit;
+
+\echo
+\echo 'Onboarding'
+\echo :onboard_report
+\echo
+
+-- Verification: what the tenant has now (committed state).
+\echo 'Organisation'
+select o.id, o.name, o.slug, o.timezone, array_to_string(o.languages, ',') as languages,
+  o.default_language, o.created_at
+from public.organisations o
+where o.id = :'organisation_id';
+
+\echo 'Members'
+select u.email, m.role, p.display_name, m.created_at as member_since
+from public.organisation_members m
+join auth.users u on u.id = m.user_id
+left join public.profiles p on p.id = m.user_id
+where m.organisation_id = :'organisation_id'
+order by m.role, u.email;
+
+\echo 'Pending invitations'
+select i.email, i.role, i.expires_at, i.expires_at <= now() as expired, i.created_at
+from public.organisation_invitations i
+where i.organisation_id = :'organisation_id'
+  and i.accepted_at is null and i.revoked_at is null
+order by i.created_at;
