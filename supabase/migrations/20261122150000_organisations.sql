@@ -135,6 +135,7 @@ language sql
 stable
 security definer
 set search_path = ''
+rows 10 -- a user belongs to a few organisations; the default estimate (1000) misleads plans
 as $$
   select m.organisation_id
   from public.organisation_members m
@@ -189,19 +190,33 @@ create policy "owners and admins read invitations"
   to authenticated
   using (organisation_id in (select private.organisation_ids_for_current_user(array['owner', 'admin']::public.organisation_role[])));
 
+-- The signed-in user and everyone who shares an organisation with them. One set, so the
+-- profiles policy below probes profiles_pkey instead of scanning every profile.
+create function private.teammate_ids_for_current_user()
+returns setof uuid
+language sql
+stable
+security definer
+set search_path = ''
+rows 100
+as $$
+  select (select auth.uid())
+  union
+  select theirs.user_id
+  from public.organisation_members mine
+  join public.organisation_members theirs on theirs.organisation_id = mine.organisation_id
+  where mine.user_id = (select auth.uid())
+$$;
+
+revoke all on function private.teammate_ids_for_current_user() from public;
+grant execute on function private.teammate_ids_for_current_user() to authenticated;
+
 -- Teammates see each other's names: replace the own-profile-only policy of 20261122140000.
 drop policy "users read their own profile" on public.profiles;
 create policy "users read their own and their teammates' profiles"
   on public.profiles for select
   to authenticated
-  using (
-    id = (select auth.uid())
-    or id in (
-      select m.user_id
-      from public.organisation_members m
-      where m.organisation_id in (select private.organisation_ids_for_current_user())
-    )
-  );
+  using (id in (select private.teammate_ids_for_current_user()));
 
 -- ---------------------------------------------------------------------------
 -- Triggers

@@ -26,7 +26,7 @@ insert into tests.expectations values
    'denied', 'rows:0', 'rows:0', 'rows:1', 'rows:1', 'rows:0', 'rows:1'),
   ('whatsapp_channels', 'select', $$select id, label from public.whatsapp_channels where organisation_id = '0a000000-0000-4000-8000-00000000000a'$$,
    'denied', 'rows:0', 'rows:1', 'rows:1', 'rows:1', 'rows:0', 'rows:1'),
-  ('whatsapp_channels', 'select verify token', $$select webhook_verify_token from public.whatsapp_channels$$,
+  ('whatsapp_channels', 'select verify token', $$select webhook_verify_token from public.whatsapp_channels where organisation_id in ('0a000000-0000-4000-8000-00000000000a', '0b000000-0000-4000-8000-00000000000b')$$,
    'denied', 'denied', 'denied', 'denied', 'denied', 'denied', 'rows:2'),
   ('whatsapp_channels', 'insert', $$insert into public.whatsapp_channels (organisation_id, provider, meta_phone_number_id) values ('0a000000-0000-4000-8000-00000000000a', 'meta', '99999999')$$,
    'denied', 'denied', 'denied', 'rows:1', 'rows:1', 'denied', 'rows:1'),

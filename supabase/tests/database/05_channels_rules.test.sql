@@ -125,7 +125,8 @@ select throws_ok(
 update public.credentials set set_at = now() - interval '100 days'
 where subject_id = '2b000000-0000-4000-8000-00000000002b';
 select is(
-  (select array_agg(kind::text || ':' || reason order by kind) from public.credential_rotation_report),
+  (select array_agg(kind::text || ':' || reason order by kind) from public.credential_rotation_report
+   where organisation_id in ('0a000000-0000-4000-8000-00000000000a', '0b000000-0000-4000-8000-00000000000b')),
   array['twilio_auth_token:stale', 'google_refresh_token:expires_soon'],
   'the rotation report lists stale and expiring credentials');
 

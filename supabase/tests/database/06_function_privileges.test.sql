@@ -24,7 +24,7 @@ select is(
   ),
   array[
     'check_language_map', 'normalise_e164', 'organisation_ids_for_current_user',
-    'role_in_organisation', 'week_minutes'
+    'role_in_organisation', 'teammate_ids_for_current_user', 'week_minutes'
   ],
   'signed-in users may call only the private helpers that policies and triggers need'
 );
