@@ -19,6 +19,26 @@
 --                                                      3 staff@northside, 4 owner@riverside}
 --   identities     40000000-0000-4000-8000-00000000000{1..4}, one per user, same order
 --   invitations    30000000-0000-4000-8000-00000000000{1 reception@northside, 2 therapist@riverside}
+--   Twilio accounts    50000000-0000-4000-8000-00000000000{1 Northside, 2 Riverside}
+--   phone numbers      60000000-0000-4000-8000-00000000000{1 Northside, 2 Riverside}
+--   WhatsApp channels  70000000-0000-4000-8000-00000000000{1 Northside Meta, 2 Riverside Meta,
+--                                                          3 Riverside Twilio sender}
+--   calendar           80000000-0000-4000-8000-00000000000{1 Northside, 2 Riverside}
+--   intents, FAQ entries and services keep the ids of supabase/functions/_shared/testdata/
+--   demo_clinics.ts (0d1e7a1a-0000-4000-800{1 intents, 2 FAQ, 3 services}-…), whose content
+--   this file mirrors exactly (supabase/tests/api/demo_data_test.ts keeps the two in step).
+--
+-- Channels (fictional numbers and ids; routing finds the clinic by them):
+--   Northside  Twilio ACdb526de9a50c358f82d03e0713174f62, voice +44 20 7946 0123,
+--              WhatsApp Cloud phone_number_id 106540352242922 (+44 7700 900123),
+--              Google Calendar bookings@northside.test, active
+--   Riverside  Twilio AC7ce37dc3cbaed18c8f4d14f559ef2ead, voice and SMS +371 6700 0123,
+--              WhatsApp Cloud phone_number_id 113907584401237 (+371 2000 0123),
+--              Twilio WhatsApp sender +371 6700 0123,
+--              Google Calendar bookings@riverside.test, needs_reauth
+-- Every seeded secret is in Vault and its plaintext begins with `demo-secret-`, so a leak is
+-- one search away. The rotation report has content: Northside's Meta access token expires
+-- 9 days after the seed ran and its Twilio auth token was last set 100 days before.
 
 -- ---------------------------------------------------------------------------
 -- Users (profiles are created by the trigger on auth.users from display_name)
@@ -95,3 +115,408 @@ values
   ('30000000-0000-4000-8000-000000000002', '10000000-0000-4000-8000-000000000002',
     'therapist@riverside.test', 'member',
     extensions.digest('demo-invite-riverside', 'sha256'), '20000000-0000-4000-8000-000000000004');
+
+-- ---------------------------------------------------------------------------
+-- Channels and credentials (issue 4)
+-- ---------------------------------------------------------------------------
+-- Written as the product writes them: each clinic's owner signed in (the JWT claims PostgREST
+-- would set), so channel rows and credentials are audited with the owner as actor, and every
+-- secret goes through public.set_credential into Vault. One DO block per clinic keeps the
+-- claims inside it, however the seed's statements are batched.
+
+do $$
+begin
+  perform set_config('request.jwt.claims', json_build_object(
+    'sub', '20000000-0000-4000-8000-000000000001', 'role', 'authenticated',
+    'email', 'owner@northside.test')::text, true);
+
+  insert into public.twilio_accounts (id, organisation_id, account_sid, label)
+  values ('50000000-0000-4000-8000-000000000001', '10000000-0000-4000-8000-000000000001',
+    'ACdb526de9a50c358f82d03e0713174f62', 'Northside subaccount');
+
+  insert into public.phone_numbers (
+    id, organisation_id, twilio_account_id, e164, label, voice_enabled, messaging_enabled, active
+  )
+  values ('60000000-0000-4000-8000-000000000001', '10000000-0000-4000-8000-000000000001',
+    '50000000-0000-4000-8000-000000000001', '+44 20 7946 0123', 'Reception line',
+    true, false, true);
+
+  insert into public.whatsapp_channels (
+    id, organisation_id, provider, label, meta_phone_number_id, meta_waba_id, display_phone_number
+  )
+  values ('70000000-0000-4000-8000-000000000001', '10000000-0000-4000-8000-000000000001',
+    'meta', 'Northside WhatsApp', '106540352242922', '102290129340398', '+44 7700 900123');
+
+  -- What the Google OAuth callback leaves behind (a later issue writes it for real).
+  insert into public.calendar_connections (id, organisation_id, account_email, calendar_id, status)
+  values ('80000000-0000-4000-8000-000000000001', '10000000-0000-4000-8000-000000000001',
+    'bookings@northside.test', 'primary', 'active');
+
+  perform public.set_credential('50000000-0000-4000-8000-000000000001', 'twilio_auth_token',
+    'demo-secret-twilio-northside-7a1c');
+  perform public.set_credential('70000000-0000-4000-8000-000000000001', 'meta_access_token',
+    'demo-secret-meta-northside-e4f2', now() + interval '9 days');
+  perform public.set_credential('70000000-0000-4000-8000-000000000001', 'meta_app_secret',
+    'demo-secret-meta-app-northside-55d0');
+  perform public.set_credential('80000000-0000-4000-8000-000000000001', 'google_refresh_token',
+    'demo-secret-google-northside-0b9e');
+
+  perform set_config('request.jwt.claims', '', true);
+end
+$$;
+
+do $$
+begin
+  perform set_config('request.jwt.claims', json_build_object(
+    'sub', '20000000-0000-4000-8000-000000000004', 'role', 'authenticated',
+    'email', 'owner@riverside.test')::text, true);
+
+  insert into public.twilio_accounts (id, organisation_id, account_sid, label)
+  values ('50000000-0000-4000-8000-000000000002', '10000000-0000-4000-8000-000000000002',
+    'AC7ce37dc3cbaed18c8f4d14f559ef2ead', 'Riverside subaccount');
+
+  insert into public.phone_numbers (
+    id, organisation_id, twilio_account_id, e164, label, voice_enabled, messaging_enabled, active
+  )
+  values ('60000000-0000-4000-8000-000000000002', '10000000-0000-4000-8000-000000000002',
+    '50000000-0000-4000-8000-000000000002', '+371 6700 0123', 'Reception (voice and SMS)',
+    true, true, true);
+
+  insert into public.whatsapp_channels (
+    id, organisation_id, provider, label, meta_phone_number_id, meta_waba_id, display_phone_number
+  )
+  values ('70000000-0000-4000-8000-000000000002', '10000000-0000-4000-8000-000000000002',
+    'meta', 'Riverside WhatsApp', '113907584401237', '109876543210987', '+371 2000 0123');
+
+  insert into public.whatsapp_channels (
+    id, organisation_id, provider, label, twilio_account_id, twilio_sender
+  )
+  values ('70000000-0000-4000-8000-000000000003', '10000000-0000-4000-8000-000000000002',
+    'twilio', 'Riverside WhatsApp via Twilio', '50000000-0000-4000-8000-000000000002',
+    '+371 6700 0123');
+
+  insert into public.calendar_connections (id, organisation_id, account_email, calendar_id, status)
+  values ('80000000-0000-4000-8000-000000000002', '10000000-0000-4000-8000-000000000002',
+    'bookings@riverside.test', 'primary', 'active');
+
+  perform public.set_credential('50000000-0000-4000-8000-000000000002', 'twilio_auth_token',
+    'demo-secret-twilio-riverside-3d8b');
+  perform public.set_credential('70000000-0000-4000-8000-000000000002', 'meta_access_token',
+    'demo-secret-meta-riverside-91c4');
+  perform public.set_credential('80000000-0000-4000-8000-000000000002', 'google_refresh_token',
+    'demo-secret-google-riverside-c2a7');
+
+  -- Later Google refused the refresh token (invalid_grant): service code, audited as "system",
+  -- marks the connection for the owner to reconnect.
+  perform set_config('request.jwt.claims', '', true);
+  update public.calendar_connections set status = 'needs_reauth'
+  where id = '80000000-0000-4000-8000-000000000002';
+end
+$$;
+
+-- Northside's Twilio auth token has not been rotated for 100 days (the audit row of its
+-- setting stays dated today: the audit log is append-only).
+update public.credentials set set_at = now() - interval '100 days'
+where subject_id = '50000000-0000-4000-8000-000000000001' and kind = 'twilio_auth_token';
+
+-- ---------------------------------------------------------------------------
+-- Receptionist configuration (issue 5): exactly the content of
+-- supabase/functions/_shared/testdata/demo_clinics.ts, from which the prompt snapshots are
+-- built. Change both together (demo_data_test.ts compares them).
+-- ---------------------------------------------------------------------------
+
+-- Assistant settings (the row exists: it is created with the organisation).
+
+-- Northside Dental
+update public.assistant_settings set
+  assistant_name = 'Emma',
+  greetings = jsonb_build_object('en', 'Thank you for calling Northside Dental, this is Emma. How can I help you today?'),
+  tone = 'friendly',
+  extra_instructions = concat_ws(E'\n',
+    'New patients should arrive ten minutes early to fill in a medical history form, and bring a list of any medicines they take.',
+    'We do not quote prices for implants, crowns or orthodontics over the phone: offer a free 15-minute consultation instead.',
+    'Children under 16 must be accompanied by a parent or guardian.'),
+  voice_agent_id = 'emma-en',
+  bot_enabled = true,
+  ai_replies_enabled = true,
+  max_messages_per_hour = 200,
+  escalation_phone = '+442079460000',
+  after_hours = 'take_message'
+where organisation_id = '10000000-0000-4000-8000-000000000001';
+
+-- Riverside Physio
+update public.assistant_settings set
+  assistant_name = 'Anna',
+  greetings = jsonb_build_object(
+    'en', 'Hello, you''re through to Riverside Physio, this is Anna. How can I help?',
+    'ru', 'Здравствуйте, Riverside Physio, меня зовут Анна. Чем могу помочь?'),
+  tone = 'warm',
+  extra_instructions = concat_ws(E'\n',
+    'First visits are always the 60-minute initial assessment; follow-up sessions are 45 minutes.',
+    'If a caller mentions numbness in the legs, loss of bladder control or severe pain at night, advise them to contact their GP or emergency services today before booking.',
+    'Remind new patients to bring any scans, X-ray reports or referral letters, and to wear comfortable clothes.'),
+  voice_agent_id = 'svetlana-ru',
+  bot_enabled = true,
+  ai_replies_enabled = true,
+  max_messages_per_hour = 120,
+  escalation_phone = '+37167000001',
+  after_hours = 'book_only'
+where organisation_id = '10000000-0000-4000-8000-000000000002';
+
+-- Intents
+
+-- Northside Dental
+insert into public.intents (id, organisation_id, name, example_phrases, responses, action, active, position)
+values
+  ('0d1e7a1a-0000-4000-8001-000000000101', '10000000-0000-4000-8000-000000000001', 'Book an appointment',
+    array[
+      'I''d like to book a check-up',
+      'Can I make an appointment?',
+      'I need to see the hygienist',
+      'Have you got anything free next week?'],
+    jsonb_build_object('en', 'Of course. Which treatment is it for, and which days or times suit you best?'),
+    'book', true, 1),
+  ('0d1e7a1a-0000-4000-8001-000000000102', '10000000-0000-4000-8000-000000000001', 'Cancel or move an appointment',
+    array[
+      'I need to cancel my appointment',
+      'Can I move my appointment to another day?',
+      'I can''t make it on Thursday'],
+    jsonb_build_object('en', 'No problem. Can I take the name and phone number the appointment is booked under?'),
+    'cancel', true, 2),
+  ('0d1e7a1a-0000-4000-8001-000000000103', '10000000-0000-4000-8000-000000000001', 'Dental emergency',
+    array[
+      'I''ve got terrible toothache',
+      'I broke a tooth',
+      'My face is swollen',
+      'A filling fell out'],
+    jsonb_build_object('en', 'I''m sorry you''re in pain. We keep emergency appointments free every day; let me find you the first one.'),
+    'book', true, 3),
+  ('0d1e7a1a-0000-4000-8001-000000000104', '10000000-0000-4000-8000-000000000001', 'Speak to the practice team',
+    array[
+      'Can I speak to someone?',
+      'I''d like to talk to reception',
+      'Put me through to the practice manager'],
+    jsonb_build_object('en', 'Of course, let me put you through to the team.'),
+    'transfer', true, 4),
+  ('0d1e7a1a-0000-4000-8001-000000000105', '10000000-0000-4000-8000-000000000001', 'Prices',
+    array[
+      'How much is a check-up?',
+      'What do you charge for a clean?'],
+    jsonb_build_object('en', 'A check-up is £45 and a hygiene appointment is £65. NHS patients pay the standard NHS band charges.'),
+    'answer', true, 5),
+  ('0d1e7a1a-0000-4000-8001-000000000106', '10000000-0000-4000-8000-000000000001', 'Whitening offer',
+    array[
+      'Do you still have the whitening offer?'],
+    jsonb_build_object('en', 'The spring whitening offer has ended.'),
+    'answer', false, 6);
+
+-- Riverside Physio
+insert into public.intents (id, organisation_id, name, example_phrases, responses, action, active, position)
+values
+  ('0d1e7a1a-0000-4000-8001-000000000201', '10000000-0000-4000-8000-000000000002', 'Book a session',
+    array[
+      'I''d like to book a physio appointment',
+      'Do you have anything on Tuesday evening?',
+      'Хочу записаться к физиотерапевту',
+      'Есть ли свободное время во вторник вечером?'],
+    jsonb_build_object(
+      'en', 'Happy to help. Is this your first visit with us, and which days suit you?',
+      'ru', 'С удовольствием помогу. Вы у нас впервые? Какие дни вам удобны?'),
+    'book', true, 10),
+  ('0d1e7a1a-0000-4000-8001-000000000202', '10000000-0000-4000-8000-000000000002', 'Cancel or reschedule',
+    array[
+      'I need to cancel my session',
+      'Can I change my appointment time?',
+      'Мне нужно отменить запись',
+      'Можно перенести приём?'],
+    jsonb_build_object(
+      'en', 'Of course. Which name and phone number is the appointment under?',
+      'ru', 'Конечно. На какое имя и номер телефона оформлена запись?'),
+    'cancel', true, 20),
+  ('0d1e7a1a-0000-4000-8001-000000000203', '10000000-0000-4000-8000-000000000002', 'Speak to a physiotherapist',
+    array[
+      'Can I talk to my physio?',
+      'I have a question for the therapist',
+      'Можно поговорить с физиотерапевтом?',
+      'Соедините меня с администратором'],
+    jsonb_build_object(
+      'en', 'Let me connect you with the team.',
+      'ru', 'Сейчас соединю вас с нашей командой.'),
+    'transfer', true, 30),
+  ('0d1e7a1a-0000-4000-8001-000000000204', '10000000-0000-4000-8000-000000000002', 'Insurance',
+    array[
+      'Do you accept my insurance?',
+      'Can I pay with my health insurance?',
+      'Вы работаете со страховкой?',
+      'Принимаете полис ВАП?'],
+    jsonb_build_object(
+      'en', 'We work with BTA, Balta, Compensa and ERGO health insurance. Please bring your insurance card; we bill the insurer directly where your policy allows.',
+      'ru', 'Мы работаем со страховыми компаниями BTA, Balta, Compensa и ERGO. Возьмите с собой карточку страхования — где позволяет полис, мы выставляем счёт страховщику напрямую.'),
+    'answer', true, 40),
+  ('0d1e7a1a-0000-4000-8001-000000000205', '10000000-0000-4000-8000-000000000002', 'Leave a message',
+    array[
+      'Can I leave a message?',
+      'Please ask someone to call me back',
+      'Можно оставить сообщение?',
+      'Пусть мне перезвонят'],
+    jsonb_build_object(
+      'en', 'Of course. What is your name, your phone number and what is it about?',
+      'ru', 'Конечно. Назовите, пожалуйста, ваше имя, номер телефона и суть вопроса.'),
+    'take_message', true, 50);
+
+-- FAQ entries and canned replies
+
+-- Northside Dental
+insert into public.faq_entries (id, organisation_id, kind, category, language, active, question, answer)
+values
+  ('0d1e7a1a-0000-4000-8002-000000000101', '10000000-0000-4000-8000-000000000001', 'faq', 'new patients', 'en', true,
+    'Are you accepting new NHS patients?',
+    'We are not taking new NHS adult patients at the moment, but we welcome new private patients and NHS children under 18.'),
+  ('0d1e7a1a-0000-4000-8002-000000000102', '10000000-0000-4000-8000-000000000001', 'faq', 'new patients', 'en', true,
+    'What should I bring to my first appointment?',
+    'Please bring photo ID, a list of any medicines you take, and arrive ten minutes early to complete your medical history form.'),
+  ('0d1e7a1a-0000-4000-8002-000000000103', '10000000-0000-4000-8000-000000000001', 'faq', 'location', 'en', true,
+    'Where are you?',
+    'We are at 14 Northside Parade, London N4 2AB, two minutes'' walk from Finsbury Park station (Victoria and Piccadilly lines).'),
+  ('0d1e7a1a-0000-4000-8002-000000000104', '10000000-0000-4000-8000-000000000001', 'faq', 'location', 'en', true,
+    'Is there parking?',
+    'There is no private car park. Pay-and-display parking is available on Stroud Green Road, and there is one disabled bay directly outside.'),
+  ('0d1e7a1a-0000-4000-8002-000000000105', '10000000-0000-4000-8000-000000000001', 'faq', 'location', 'en', true,
+    'Is the practice wheelchair accessible?',
+    'Yes. We have step-free access, a ground-floor surgery and an accessible toilet.'),
+  ('0d1e7a1a-0000-4000-8002-000000000106', '10000000-0000-4000-8000-000000000001', 'faq', 'payment', 'en', true,
+    'How can I pay?',
+    'We take cash, debit and credit cards and Apple Pay or Google Pay. Payment is due on the day of treatment.'),
+  ('0d1e7a1a-0000-4000-8002-000000000107', '10000000-0000-4000-8000-000000000001', 'faq', 'payment', 'en', true,
+    'Do you offer payment plans?',
+    'Yes, treatment over £500 can be spread over 6 or 12 months interest-free, subject to approval.'),
+  ('0d1e7a1a-0000-4000-8002-000000000108', '10000000-0000-4000-8000-000000000001', 'faq', 'appointments', 'en', true,
+    'What is your cancellation policy?',
+    'Please give us at least 24 hours'' notice. Appointments missed or cancelled with less notice may be charged at £25.'),
+  ('0d1e7a1a-0000-4000-8002-000000000109', '10000000-0000-4000-8000-000000000001', 'faq', 'appointments', 'en', true,
+    'How often should I have a check-up?',
+    'Most adults need a check-up every 6 to 12 months; your dentist will recommend the right interval for you.'),
+  ('0d1e7a1a-0000-4000-8002-000000000110', '10000000-0000-4000-8000-000000000001', 'faq', 'treatments', 'en', true,
+    'Do you treat nervous patients?',
+    'Yes. Let us know when you book and we will allow extra time; our hygienists offer gentle-care sessions. We do not offer sedation.'),
+  ('0d1e7a1a-0000-4000-8002-000000000111', '10000000-0000-4000-8000-000000000001', 'faq', 'treatments', 'en', true,
+    'Do you do teeth whitening?',
+    'Yes, we offer home whitening kits fitted by the dentist, after a check-up to make sure whitening is suitable.'),
+  ('0d1e7a1a-0000-4000-8002-000000000112', '10000000-0000-4000-8000-000000000001', 'canned_reply', 'general', 'en', true,
+    'Thank you',
+    'You''re welcome! Let us know if there''s anything else we can help with.'),
+  ('0d1e7a1a-0000-4000-8002-000000000113', '10000000-0000-4000-8000-000000000001', 'faq', 'treatments', 'en', false,
+    'Do you have a spring whitening offer?',
+    'Yes, 20% off whitening until the end of May.');
+
+-- Riverside Physio
+insert into public.faq_entries (id, organisation_id, kind, category, language, active, question, answer)
+values
+  ('0d1e7a1a-0000-4000-8002-000000000201', '10000000-0000-4000-8000-000000000002', 'faq', 'appointments', 'en', true,
+    'Do I need a referral?',
+    'No referral is needed for private sessions. For state-funded physiotherapy you need a referral from your family doctor.'),
+  ('0d1e7a1a-0000-4000-8002-000000000202', '10000000-0000-4000-8000-000000000002', 'faq', 'appointments', 'en', true,
+    'What should I wear?',
+    'Wear loose, comfortable clothes so the physiotherapist can see and move the area being treated; shorts are ideal for knee and hip problems.'),
+  ('0d1e7a1a-0000-4000-8002-000000000203', '10000000-0000-4000-8000-000000000002', 'faq', 'prices', 'en', true,
+    'How much does a session cost?',
+    'The initial assessment (60 minutes) costs 55 EUR and a follow-up session (45 minutes) costs 45 EUR.'),
+  ('0d1e7a1a-0000-4000-8002-000000000204', '10000000-0000-4000-8000-000000000002', 'faq', 'prices', 'en', true,
+    'How can I pay?',
+    'By card or cash at reception, or by bank transfer on an invoice.'),
+  ('0d1e7a1a-0000-4000-8002-000000000205', '10000000-0000-4000-8000-000000000002', 'faq', 'location', 'en', true,
+    'Where are you?',
+    'Riverside Physio is at Krasta iela 12, Riga, on the ground floor, five minutes from the Central Market. Trams 7 and 9 stop nearby.'),
+  ('0d1e7a1a-0000-4000-8002-000000000206', '10000000-0000-4000-8000-000000000002', 'faq', 'location', 'en', true,
+    'Is there parking?',
+    'Yes, there is free parking for patients in the courtyard behind the building.'),
+  ('0d1e7a1a-0000-4000-8002-000000000207', '10000000-0000-4000-8000-000000000002', 'faq', 'treatment', 'en', true,
+    'How many sessions will I need?',
+    'It depends on the problem; most patients need 4 to 6 sessions. Your physiotherapist will suggest a plan after the initial assessment.'),
+  ('0d1e7a1a-0000-4000-8002-000000000208', '10000000-0000-4000-8000-000000000002', 'faq', 'treatment', 'en', true,
+    'Do you treat sports injuries?',
+    'Yes: sprains, muscle strains, tendon problems and rehabilitation after surgery, including return-to-sport programmes.'),
+  ('0d1e7a1a-0000-4000-8002-000000000209', '10000000-0000-4000-8000-000000000002', 'canned_reply', 'general', 'en', true,
+    'Thank you',
+    'You''re welcome! Get well soon.'),
+  ('0d1e7a1a-0000-4000-8002-000000000251', '10000000-0000-4000-8000-000000000002', 'faq', 'appointments', 'ru', true,
+    'Нужно ли направление?',
+    'Для платных сеансов направление не нужно. Для физиотерапии за государственный счёт нужно направление от семейного врача.'),
+  ('0d1e7a1a-0000-4000-8002-000000000252', '10000000-0000-4000-8000-000000000002', 'faq', 'appointments', 'ru', true,
+    'Что надеть на приём?',
+    'Наденьте свободную удобную одежду, чтобы физиотерапевт мог осмотреть область лечения; при проблемах с коленом или бедром лучше взять шорты.'),
+  ('0d1e7a1a-0000-4000-8002-000000000253', '10000000-0000-4000-8000-000000000002', 'faq', 'prices', 'ru', true,
+    'Сколько стоит сеанс?',
+    'Первичная консультация (60 минут) стоит 55 EUR, повторный сеанс (45 минут) — 45 EUR.'),
+  ('0d1e7a1a-0000-4000-8002-000000000254', '10000000-0000-4000-8000-000000000002', 'faq', 'prices', 'ru', true,
+    'Как можно оплатить?',
+    'Картой или наличными на ресепшене, либо банковским переводом по счёту.'),
+  ('0d1e7a1a-0000-4000-8002-000000000255', '10000000-0000-4000-8000-000000000002', 'faq', 'location', 'ru', true,
+    'Где вы находитесь?',
+    'Riverside Physio находится по адресу Krasta iela 12, Рига, на первом этаже, в пяти минутах от Центрального рынка. Рядом останавливаются трамваи 7 и 9.'),
+  ('0d1e7a1a-0000-4000-8002-000000000256', '10000000-0000-4000-8000-000000000002', 'faq', 'location', 'ru', true,
+    'Есть ли парковка?',
+    'Да, во дворе за зданием есть бесплатная парковка для пациентов.'),
+  ('0d1e7a1a-0000-4000-8002-000000000257', '10000000-0000-4000-8000-000000000002', 'faq', 'treatment', 'ru', true,
+    'Сколько сеансов мне понадобится?',
+    'Это зависит от проблемы; обычно нужно 4–6 сеансов. После первичной консультации физиотерапевт предложит план лечения.'),
+  ('0d1e7a1a-0000-4000-8002-000000000258', '10000000-0000-4000-8000-000000000002', 'faq', 'treatment', 'ru', true,
+    'Вы лечите спортивные травмы?',
+    'Да: растяжения, травмы мышц и сухожилий, реабилитация после операций, включая программы возвращения в спорт.'),
+  ('0d1e7a1a-0000-4000-8002-000000000259', '10000000-0000-4000-8000-000000000002', 'canned_reply', 'general', 'ru', true,
+    'Спасибо',
+    'Пожалуйста! Выздоравливайте.');
+
+-- Working hours (ISO weekday, local time), closures and services. Past closures are
+-- kept as in the test data; the configuration loader leaves out those already over.
+
+-- Northside Dental
+insert into public.working_hours (organisation_id, weekday, opens, closes)
+values
+  ('10000000-0000-4000-8000-000000000001', 1, '08:30', '12:30'),
+  ('10000000-0000-4000-8000-000000000001', 1, '13:30', '18:00'),
+  ('10000000-0000-4000-8000-000000000001', 2, '08:30', '12:30'),
+  ('10000000-0000-4000-8000-000000000001', 2, '13:30', '18:00'),
+  ('10000000-0000-4000-8000-000000000001', 3, '08:30', '12:30'),
+  ('10000000-0000-4000-8000-000000000001', 3, '13:30', '18:00'),
+  ('10000000-0000-4000-8000-000000000001', 4, '08:30', '12:30'),
+  ('10000000-0000-4000-8000-000000000001', 4, '13:30', '18:00'),
+  ('10000000-0000-4000-8000-000000000001', 5, '08:30', '12:30'),
+  ('10000000-0000-4000-8000-000000000001', 5, '13:30', '18:00'),
+  ('10000000-0000-4000-8000-000000000001', 6, '09:00', '13:00');
+
+insert into public.closures (organisation_id, starts_on, ends_on, reason)
+values
+  ('10000000-0000-4000-8000-000000000001', '2026-08-31', '2026-08-31', 'Summer bank holiday'),
+  ('10000000-0000-4000-8000-000000000001', '2026-12-24', '2026-12-28', 'Christmas'),
+  ('10000000-0000-4000-8000-000000000001', '2027-01-01', '2027-01-01', 'New Year''s Day');
+
+insert into public.services (id, organisation_id, name, duration_minutes, buffer_before_minutes, buffer_after_minutes, active)
+values
+  ('0d1e7a1a-0000-4000-8003-000000000101', '10000000-0000-4000-8000-000000000001', 'Check-up', 30, 0, 5, true),
+  ('0d1e7a1a-0000-4000-8003-000000000102', '10000000-0000-4000-8000-000000000001', 'Hygiene appointment', 45, 0, 10, true),
+  ('0d1e7a1a-0000-4000-8003-000000000103', '10000000-0000-4000-8000-000000000001', 'Emergency appointment', 20, 0, 10, true),
+  ('0d1e7a1a-0000-4000-8003-000000000104', '10000000-0000-4000-8000-000000000001', 'Whitening consultation', 15, 0, 0, false);
+
+-- Riverside Physio
+insert into public.working_hours (organisation_id, weekday, opens, closes)
+values
+  ('10000000-0000-4000-8000-000000000002', 1, '08:00', '19:00'),
+  ('10000000-0000-4000-8000-000000000002', 2, '08:00', '12:00'),
+  ('10000000-0000-4000-8000-000000000002', 2, '15:00', '20:00'),
+  ('10000000-0000-4000-8000-000000000002', 3, '08:00', '19:00'),
+  ('10000000-0000-4000-8000-000000000002', 4, '08:00', '19:00'),
+  ('10000000-0000-4000-8000-000000000002', 5, '08:00', '16:00'),
+  ('10000000-0000-4000-8000-000000000002', 6, '10:00', '14:00');
+
+insert into public.closures (organisation_id, starts_on, ends_on, reason)
+values
+  ('10000000-0000-4000-8000-000000000002', '2026-06-23', '2026-06-24', 'Midsummer (Līgo and Jāņi)'),
+  ('10000000-0000-4000-8000-000000000002', '2026-11-18', '2026-11-18', 'Proclamation Day'),
+  ('10000000-0000-4000-8000-000000000002', '2026-12-24', '2026-12-26', 'Christmas');
+
+insert into public.services (id, organisation_id, name, duration_minutes, buffer_before_minutes, buffer_after_minutes, active)
+values
+  ('0d1e7a1a-0000-4000-8003-000000000201', '10000000-0000-4000-8000-000000000002', 'Initial assessment', 60, 0, 15, true),
+  ('0d1e7a1a-0000-4000-8003-000000000202', '10000000-0000-4000-8000-000000000002', 'Follow-up session', 45, 0, 15, true),
+  ('0d1e7a1a-0000-4000-8003-000000000203', '10000000-0000-4000-8000-000000000002', 'Sports massage', 60, 0, 10, true);

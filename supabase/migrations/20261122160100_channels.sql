@@ -594,11 +594,13 @@ select
     else 'stale'
   end as reason
 from public.credentials c
-where (c.expires_at is not null and c.expires_at <= now() + interval '14 days')
-   or coalesce(c.rotated_at, c.set_at) <= now() - interval '90 days';
+-- Google access tokens live an hour and are refreshed by the service itself.
+where c.kind <> 'google_access_token'
+  and ((c.expires_at is not null and c.expires_at <= now() + interval '14 days')
+    or coalesce(c.rotated_at, c.set_at) <= now() - interval '90 days');
 
 comment on view public.credential_rotation_report is
-  'Credentials to rotate: expired, expiring within 14 days, or last set more than 90 days ago.';
+  'Credentials to rotate: expired, expiring within 14 days, or last set more than 90 days ago (not the self-refreshing Google access token).';
 
 revoke all on public.credential_rotation_report from anon, authenticated, service_role;
 grant select on public.credential_rotation_report to authenticated, service_role;

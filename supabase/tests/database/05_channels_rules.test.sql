@@ -51,7 +51,8 @@ select is(
    where target_id = '3a000000-0000-4000-8000-00000000003a' and action like 'credential.%'),
   array['credential.set', 'credential.rotated'], 'set and rotation are audited');
 select is(
-  (select actor_label from public.audit_log where action = 'credential.rotated'),
+  (select actor_label from public.audit_log
+   where action = 'credential.rotated' and target_id = '3a000000-0000-4000-8000-00000000003a'),
   'owner@a.test', 'with the acting user');
 
 -- Only service code decrypts, and that is audited as "system".

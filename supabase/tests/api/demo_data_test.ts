@@ -1,0 +1,322 @@
+// The demo data of supabase/seed.sql: the receptionist configuration is exactly the test data
+// the prompt snapshots are built from, the seeded channels route to their clinic, the rotation
+// report has content, and the demo logins see credential metadata but never a secret.
+// Reads only (a decryption is rolled back), so it runs against any seeded stack.
+import assert from "node:assert/strict";
+import { createClient } from "@supabase/supabase-js";
+import postgres from "postgres";
+import { decryptCredential } from "../../functions/_shared/credentials.ts";
+import type { ReceptionistConfig } from "../../functions/_shared/receptionist_config.ts";
+import { loadReceptionistConfig } from "../../functions/_shared/receptionist_config_store.ts";
+import {
+  routeMetaWhatsApp,
+  routeTwilioMessage,
+  routeVoiceCall,
+} from "../../functions/_shared/routing.ts";
+import { northsideDental, riversidePhysio } from "../../functions/_shared/testdata/demo_clinics.ts";
+
+function env(name: string): string {
+  const value = Deno.env.get(name);
+  if (!value) throw new Error(`${name} must be set`);
+  return value;
+}
+
+/** A connection for one test, closed after it (the test sanitizers want nothing left open). */
+async function withSql<T>(fn: (sql: postgres.Sql) => Promise<T>): Promise<T> {
+  const sql = postgres(env("SUPABASE_DB_URL"), { max: 1, prepare: false, onnotice: () => {} });
+  try {
+    return await fn(sql);
+  } finally {
+    await sql.end();
+  }
+}
+
+const SUPABASE_URL = env("SUPABASE_URL").replace(/\/+$/, "");
+const ANON_KEY = env("SUPABASE_ANON_KEY");
+
+// The seed's fixed ids (listed at the top of supabase/seed.sql).
+const NORTHSIDE = "10000000-0000-4000-8000-000000000001";
+const RIVERSIDE = "10000000-0000-4000-8000-000000000002";
+
+const CLINICS = [
+  { orgId: NORTHSIDE, config: northsideDental },
+  { orgId: RIVERSIDE, config: riversidePhysio },
+];
+
+// ---------------------------------------------------------------------------------------------
+// Configuration: seed and test data cannot drift
+// ---------------------------------------------------------------------------------------------
+
+const byKey = <T>(key: (item: T) => string) => (a: T, b: T) =>
+  key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0;
+
+/** Row order from the database is unspecified, and the seed has its own organisation id. */
+function normalise(config: ReceptionistConfig, organisationId: string, today: string) {
+  return {
+    ...config,
+    organisation: { ...config.organisation, id: organisationId },
+    intents: [...config.intents].sort(byKey((i) => i.id)),
+    faq: [...config.faq].sort(byKey((f) => f.id)),
+    workingHours: [...config.workingHours].sort(
+      byKey((w) => `${w.weekday} ${w.opens.slice(0, 5)}`),
+    ),
+    // The loader leaves out closures that are over by `today`.
+    closures: config.closures.filter((c) => c.endsOn >= today).sort(byKey((c) => c.startsOn)),
+    services: [...config.services].sort(byKey((s) => s.id)),
+  };
+}
+
+const localToday = new Date().toISOString().slice(0, 10);
+
+for (const { orgId, config } of CLINICS) {
+  Deno.test(`demo data: ${config.organisation.name}'s configuration is the test data's`, async () => {
+    // A date before every closure compares all of them; today's date, what the webhooks see.
+    for (const today of ["2000-01-01", localToday]) {
+      const loaded = await withSql((sql) => loadReceptionistConfig(sql, orgId, today));
+      assert.ok(loaded, `${config.organisation.name} has a configuration`);
+      assert.deepEqual(
+        normalise(loaded, orgId, today),
+        normalise(config, orgId, today),
+        `seed.sql and testdata/demo_clinics.ts differ for ${config.organisation.name} (${today})`,
+      );
+    }
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Routing by the seeded channels
+// ---------------------------------------------------------------------------------------------
+
+Deno.test("demo data: the seeded channels route to their clinic", (t) =>
+  withSql(async (sql) => {
+    await t.step("voice, by the called number", async () => {
+      assert.deepEqual(await routeVoiceCall(sql, "+44 20 7946 0123"), {
+        routable: true,
+        organisationId: NORTHSIDE,
+        phoneNumberId: "60000000-0000-4000-8000-000000000001",
+        twilioAccountId: "50000000-0000-4000-8000-000000000001",
+        accountSid: "ACdb526de9a50c358f82d03e0713174f62",
+        timezone: "Europe/London",
+      });
+      assert.deepEqual(await routeVoiceCall(sql, "+37167000123"), {
+        routable: true,
+        organisationId: RIVERSIDE,
+        phoneNumberId: "60000000-0000-4000-8000-000000000002",
+        twilioAccountId: "50000000-0000-4000-8000-000000000002",
+        accountSid: "AC7ce37dc3cbaed18c8f4d14f559ef2ead",
+        timezone: "Europe/Riga",
+      });
+    });
+
+    await t.step("WhatsApp Cloud API, by phone_number_id", async () => {
+      assert.deepEqual(await routeMetaWhatsApp(sql, "106540352242922"), {
+        routable: true,
+        organisationId: NORTHSIDE,
+        channelId: "70000000-0000-4000-8000-000000000001",
+      });
+      assert.deepEqual(await routeMetaWhatsApp(sql, "113907584401237"), {
+        routable: true,
+        organisationId: RIVERSIDE,
+        channelId: "70000000-0000-4000-8000-000000000002",
+      });
+    });
+
+    await t.step("Twilio messaging, by AccountSid and To", async () => {
+      const riversideSid = "AC7ce37dc3cbaed18c8f4d14f559ef2ead";
+      assert.deepEqual(await routeTwilioMessage(sql, riversideSid, "whatsapp:+37167000123"), {
+        routable: true,
+        organisationId: RIVERSIDE,
+        twilioAccountId: "50000000-0000-4000-8000-000000000002",
+        channel: { kind: "whatsapp", channelId: "70000000-0000-4000-8000-000000000003" },
+      });
+      assert.deepEqual(await routeTwilioMessage(sql, riversideSid, "+37167000123"), {
+        routable: true,
+        organisationId: RIVERSIDE,
+        twilioAccountId: "50000000-0000-4000-8000-000000000002",
+        channel: { kind: "sms", phoneNumberId: "60000000-0000-4000-8000-000000000002" },
+      });
+      assert.deepEqual(
+        await routeTwilioMessage(sql, "ACdb526de9a50c358f82d03e0713174f62", "+37167000123"),
+        { routable: false, reason: "unknown" },
+        "Riverside's number is not Northside's",
+      );
+    });
+
+    await t.step("the routed channel's secret is in Vault (decryption rolled back)", async () => {
+      // Decrypting appends to the audit log, which nothing may change afterwards: inside a
+      // transaction that is rolled back, a dev stack keeps its audit log as seeded.
+      const conn = await sql.reserve();
+      try {
+        await conn`begin`;
+        assert.equal(
+          await decryptCredential(
+            conn,
+            "70000000-0000-4000-8000-000000000001",
+            "meta_access_token",
+          ),
+          "demo-secret-meta-northside-e4f2",
+        );
+        assert.equal(
+          await decryptCredential(
+            conn,
+            "50000000-0000-4000-8000-000000000002",
+            "twilio_auth_token",
+          ),
+          "demo-secret-twilio-riverside-3d8b",
+        );
+        const audit = await conn<{ actor_label: string; organisation_id: string }[]>`
+          select actor_label, organisation_id from public.audit_log
+          where action = 'credential.decrypted' and target_id in (
+            '70000000-0000-4000-8000-000000000001', '50000000-0000-4000-8000-000000000002')
+          order by id desc limit 2`;
+        assert.deepEqual(audit.map((a) => ({ ...a })), [
+          { actor_label: "system", organisation_id: RIVERSIDE },
+          { actor_label: "system", organisation_id: NORTHSIDE },
+        ]);
+      } finally {
+        await conn`rollback`;
+        conn.release();
+      }
+    });
+  }));
+
+// ---------------------------------------------------------------------------------------------
+// Rotation report
+// ---------------------------------------------------------------------------------------------
+
+Deno.test("demo data: the rotation report lists the expiring and the stale credential", async () => {
+  const rows = await withSql((sql) =>
+    sql<{ organisation_id: string; kind: string; last4: string; reason: string }[]>`
+    select organisation_id, kind::text, last4, reason
+    from public.credential_rotation_report
+    where organisation_id in (${NORTHSIDE}, ${RIVERSIDE})
+    order by reason desc`
+  );
+  assert.deepEqual(rows.map((r) => ({ ...r })), [
+    { organisation_id: NORTHSIDE, kind: "twilio_auth_token", last4: "7a1c", reason: "stale" },
+    {
+      organisation_id: NORTHSIDE,
+      kind: "meta_access_token",
+      last4: "e4f2",
+      reason: "expires_soon",
+    },
+  ]);
+
+  const out = await new Deno.Command("psql", {
+    args: [
+      "-X",
+      "-q",
+      "-v",
+      "slug=northside-dental",
+      "-f",
+      new URL("../../../scripts/credential_rotation_report.sql", import.meta.url).pathname,
+      env("SUPABASE_DB_URL"),
+    ],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const text = new TextDecoder().decode(out.stdout);
+  assert.ok(out.success, new TextDecoder().decode(out.stderr));
+  assert.match(text, /northside-dental \| meta_access_token .*…e4f2 .*\| expires_soon/);
+  assert.match(
+    text,
+    /northside-dental \| twilio_auth_token .*ACdb526de9a50c358f82d03e0713174f62.*…7a1c .*\| stale/,
+  );
+  assert.doesNotMatch(text, /demo-secret-/);
+});
+
+// ---------------------------------------------------------------------------------------------
+// What the demo logins see
+// ---------------------------------------------------------------------------------------------
+
+/** kind → last 4 characters, per clinic, as set by the seed. */
+const CREDENTIALS: Record<string, Record<string, string>> = {
+  [NORTHSIDE]: {
+    twilio_auth_token: "7a1c",
+    meta_access_token: "e4f2",
+    meta_app_secret: "55d0",
+    google_refresh_token: "0b9e",
+  },
+  [RIVERSIDE]: {
+    twilio_auth_token: "3d8b",
+    meta_access_token: "91c4",
+    google_refresh_token: "c2a7",
+  },
+};
+
+const DEMO_LOGINS = [
+  { email: "owner@northside.test", orgId: NORTHSIDE, readsAudit: true },
+  { email: "admin@northside.test", orgId: NORTHSIDE, readsAudit: true },
+  { email: "staff@northside.test", orgId: NORTHSIDE, readsAudit: false },
+  { email: "owner@riverside.test", orgId: RIVERSIDE, readsAudit: true },
+];
+
+/** What the dashboard reads: every column the API roles may select. */
+const EXPOSED: Record<string, string> = {
+  credentials: "id, organisation_id, kind, subject_id, last4, set_at, rotated_at, expires_at",
+  twilio_accounts: "*",
+  phone_numbers: "*",
+  whatsapp_channels: "id, organisation_id, provider, label, meta_phone_number_id, meta_waba_id, " +
+    "display_phone_number, twilio_account_id, twilio_sender, active, created_at, updated_at",
+  calendar_connections: "*",
+  credential_rotation_report: "*",
+  audit_log: "*",
+};
+
+for (const login of DEMO_LOGINS) {
+  Deno.test(`demo data: ${login.email} sees credential metadata, never a secret`, async () => {
+    const client = createClient(SUPABASE_URL, ANON_KEY, {
+      auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
+    });
+    const { error } = await client.auth.signInWithPassword({
+      email: login.email,
+      password: "frontdesk-demo",
+    });
+    assert.equal(error, null, `${login.email} signs in: ${error?.message}`);
+    try {
+      const seen: Record<string, Record<string, unknown>[]> = {};
+      for (const [table, columns] of Object.entries(EXPOSED)) {
+        const { data, error } = await client.from(table).select(columns);
+        assert.equal(error, null, `${login.email} reads ${table}: ${error?.message}`);
+        seen[table] = (data ?? []) as unknown as Record<string, unknown>[];
+        assert.ok(
+          seen[table].every((row) => row.organisation_id === login.orgId),
+          `${login.email} sees only their clinic's ${table}`,
+        );
+      }
+
+      assert.deepEqual(
+        Object.fromEntries(seen.credentials.map((c) => [c.kind, c.last4])),
+        CREDENTIALS[login.orgId],
+        "every seeded credential, ending in its last 4 characters",
+      );
+      assert.deepEqual(
+        seen.credential_rotation_report.map((r) => `${r.kind}:${r.last4}:${r.reason}`).sort(),
+        login.orgId === NORTHSIDE
+          ? ["meta_access_token:e4f2:expires_soon", "twilio_auth_token:7a1c:stale"]
+          : [],
+        "the dashboard's rotation warnings",
+      );
+      assert.equal(seen.twilio_accounts.length, 1);
+      assert.equal(seen.calendar_connections.length, 1);
+      assert.equal(
+        seen.calendar_connections[0].status,
+        login.orgId === NORTHSIDE ? "active" : "needs_reauth",
+      );
+      assert.equal(seen.whatsapp_channels.length, login.orgId === NORTHSIDE ? 1 : 2);
+      if (login.readsAudit) {
+        assert.ok(
+          seen.audit_log.some((a) => a.action === "credential.set"),
+          "owners and admins read the audit of the seeded credentials",
+        );
+      } else {
+        assert.deepEqual(seen.audit_log, [], "members do not read the audit log");
+      }
+
+      const json = JSON.stringify(seen);
+      assert.ok(!json.includes("demo-secret-"), `a secret reached ${login.email}`);
+    } finally {
+      await client.auth.signOut();
+    }
+  });
+}
