@@ -1,4 +1,6 @@
 import type { ComponentType } from "preact";
+import { AuditLogPage } from "./pages/audit/AuditLogPage.tsx";
+import { ChannelsPage } from "./pages/channels/ChannelsPage.tsx";
 import { HomePage } from "./pages/home/HomePage.tsx";
 import { CreateOrganisationPage } from "./pages/onboarding/CreateOrganisationPage.tsx";
 import { ProfilePage } from "./pages/profile/ProfilePage.tsx";
@@ -11,8 +13,10 @@ import { TeamPage } from "./pages/team/TeamPage.tsx";
  */
 export const routes: Record<string, ComponentType> = {
   "/": HomePage,
+  "/channels": ChannelsPage,
   "/team": TeamPage,
   "/settings": SettingsPage,
+  "/audit": AuditLogPage,
   "/profile": ProfilePage,
   "/organisations/new": CreateOrganisationPage,
 };

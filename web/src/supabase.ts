@@ -17,6 +17,14 @@ export function supabase(): SupabaseClient {
   return client;
 }
 
+/**
+ * Where an edge function answers, e.g. the webhook URLs a clinic pastes into Twilio's and Meta's
+ * consoles. The app is served by the API gateway, so the project's URL is the app's origin.
+ */
+export function functionUrl(name: string): string {
+  return `${location.origin}/functions/v1/${name}`;
+}
+
 async function fetchRuntimeConfig(): Promise<RuntimeConfig> {
   const response = await fetch("/config.json", { cache: "no-store" });
   if (!response.ok) throw new Error(`/config.json answered HTTP ${response.status}`);

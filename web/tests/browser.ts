@@ -1,5 +1,6 @@
 // Shared by the browser tests: headless Debian Chromium through playwright-core, pointed at a
 // running stack. APP_URL is where the stack serves the app, with Supabase Auth at the same origin.
+import { createClient, type SupabaseClient } from "@supabase/supabase-js";
 import { type Browser, chromium, type Page } from "playwright-core";
 
 export function appUrl(): string {
@@ -47,4 +48,35 @@ export async function signUp(page: Page, user: { name: string; email: string; pa
 export async function signOut(page: Page) {
   await page.getByRole("button", { name: "Sign out" }).click();
   await page.getByRole("heading", { name: "Sign in to Frontdesk" }).waitFor();
+}
+
+/** From the sign-in page: signs in an existing account. */
+export async function signIn(page: Page, user: { email: string; password: string }) {
+  await page.getByLabel("Email").fill(user.email);
+  await page.getByLabel("Password").fill(user.password);
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await page.getByRole("banner").getByText(user.email).waitFor();
+}
+
+/**
+ * Creates an account through Auth's API, as the sign-up form would (quicker where the form is not
+ * what a test is about), and returns a supabase-js client signed in as it. The app's /config.json
+ * gives the anon key, so only APP_URL is needed.
+ */
+export async function createUser(
+  user: { name: string; email: string; password: string },
+): Promise<SupabaseClient> {
+  const response = await fetch(new URL("/config.json", appUrl()));
+  const { anonKey } = await response.json();
+  const client = createClient(new URL(appUrl()).origin, anonKey, {
+    auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
+  });
+  const { data, error } = await client.auth.signUp({
+    email: user.email,
+    password: user.password,
+    options: { data: { display_name: user.name } },
+  });
+  if (error) throw new Error(`sign-up of ${user.email} failed: ${error.message}`);
+  if (!data.session) throw new Error(`sign-up of ${user.email} returned no session`);
+  return client;
 }

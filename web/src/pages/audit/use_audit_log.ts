@@ -1,0 +1,107 @@
+import { useSignal } from "@preact/signals";
+import { useEffect, useRef } from "preact/hooks";
+import { describeError } from "../../errors.ts";
+import { supabase } from "../../supabase.ts";
+import { nameFromDetails } from "./describe.ts";
+
+export type AuditEntry = {
+  id: number;
+  actor_label: string;
+  action: string;
+  target_type: string;
+  target_id: string | null;
+  details: Record<string, unknown>;
+  created_at: string;
+};
+
+export const PAGE_SIZE = 50;
+
+/**
+ * An organisation's audit log, newest first, PAGE_SIZE entries at a time (`older` appends the next
+ * page), filtered by action prefix. Also the names of the organisation's current channels, to
+ * show an entry's target by name.
+ */
+export function useAuditLog(organisationId: string, actionPrefix: string) {
+  const entries = useSignal<AuditEntry[] | undefined>(undefined);
+  const more = useSignal(false);
+  const loading = useSignal(false);
+  const error = useSignal<string | null>(null);
+  const names = useSignal<Map<string, string>>(new Map());
+  const latest = useRef(0);
+
+  async function load(after: AuditEntry | undefined) {
+    const load = ++latest.current;
+    loading.value = true;
+    let query = supabase()
+      .from("audit_log")
+      .select("id, actor_label, action, target_type, target_id, details, created_at")
+      .eq("organisation_id", organisationId);
+    // LIKE's "_" matches any character: escaped, the prefix is taken literally.
+    if (actionPrefix) query = query.like("action", `${actionPrefix.replaceAll("_", "\\_")}%`);
+    // Keyset paging: strictly older than the last entry shown, whatever was written since.
+    if (after) {
+      query = query.or(
+        `created_at.lt."${after.created_at}",and(created_at.eq."${after.created_at}",id.lt.${after.id})`,
+      );
+    }
+    const { data, error: failed } = await query
+      .order("created_at", { ascending: false })
+      .order("id", { ascending: false })
+      .limit(PAGE_SIZE + 1);
+    if (load !== latest.current) return;
+    loading.value = false;
+    if (failed) {
+      error.value = describeError(failed);
+      return;
+    }
+    error.value = null;
+    const page = data as AuditEntry[];
+    more.value = page.length > PAGE_SIZE;
+    const shown = page.slice(0, PAGE_SIZE);
+    entries.value = after ? [...(entries.value ?? []), ...shown] : shown;
+  }
+
+  useEffect(() => {
+    entries.value = undefined;
+    more.value = false;
+    load(undefined);
+  }, [organisationId, actionPrefix]);
+
+  useEffect(() => {
+    readChannelNames(organisationId).then((found) => names.value = found, () => {});
+  }, [organisationId]);
+
+  return {
+    entries,
+    more,
+    loading,
+    error,
+    names,
+    older: () => load(entries.value?.at(-1)),
+    reload: () => load(undefined),
+  };
+}
+
+/** Channel ids to the names people know them by; a failure only costs the names (ids show). */
+async function readChannelNames(organisationId: string): Promise<Map<string, string>> {
+  const db = supabase();
+  const tables = [
+    db.from("twilio_accounts").select("id, label, account_sid"),
+    db.from("phone_numbers").select("id, label, e164"),
+    db.from("whatsapp_channels").select(
+      "id, label, display_phone_number, meta_phone_number_id, twilio_sender",
+    ),
+    db.from("calendar_connections").select("id, account_email"),
+  ];
+  const results = await Promise.all(
+    tables.map((query) => query.eq("organisation_id", organisationId)),
+  );
+  const names = new Map<string, string>();
+  for (const { data } of results) {
+    for (const row of (data ?? []) as Record<string, unknown>[]) {
+      const name = nameFromDetails(row);
+      if (name) names.set(row.id as string, name);
+    }
+  }
+  return names;
+}

@@ -1,0 +1,141 @@
+import { useSignal } from "@preact/signals";
+import { functionUrl, supabase } from "../../supabase.ts";
+import { Alert, Button, Card, CheckboxGroup, CopyValue, Field, Select } from "../../ui/mod.ts";
+import { useAction } from "../../use_action.ts";
+import { ActiveBadge, RowActions } from "./RowActions.tsx";
+import { accountName, type PhoneNumber, type SectionProps } from "./use_channels.ts";
+
+const USES = [
+  { value: "voice", label: "Calls" },
+  { value: "messaging", label: "SMS" },
+];
+
+/** The Twilio numbers patients call or text, and where Twilio must send their webhooks. */
+export function PhoneNumbers(props: SectionProps) {
+  const { channels, manages } = props;
+  const numbers = channels.phoneNumbers;
+  return (
+    <Card title="Phone numbers" level={2}>
+      <p class="muted">
+        Twilio numbers the receptionist answers. A number can be active in only one clinic.
+      </p>
+      {numbers.length === 0 ? <p class="muted">No phone number yet.</p> : (
+        <ul class="list">
+          {numbers.map((number) => <PhoneNumberRow key={number.id} number={number} {...props} />)}
+        </ul>
+      )}
+      <TwilioSetup />
+      {manages && <AddPhoneNumber {...props} />}
+    </Card>
+  );
+}
+
+/** What to paste into each number's configuration in Twilio's console. */
+function TwilioSetup() {
+  return (
+    <div class="setup stack">
+      <h3>Set up in Twilio</h3>
+      <p class="small">
+        In Twilio's console, open each number (Phone Numbers, Active numbers) and set these webhooks
+        with HTTP POST:
+      </p>
+      <CopyValue label="A call comes in" value={functionUrl("twilio-voice")} />
+      <CopyValue label="A message comes in" value={functionUrl("twilio-messaging")} />
+    </div>
+  );
+}
+
+function PhoneNumberRow({ number, channels, manages, reload }: SectionProps & {
+  number: PhoneNumber;
+}) {
+  const uses = [number.voice_enabled && "calls", number.messaging_enabled && "SMS"]
+    .filter(Boolean)
+    .join(" and ");
+  return (
+    <li class="stack">
+      <div class="row">
+        <span>
+          <strong class="mono">{number.e164}</strong>
+          {number.label && <span>{` · ${number.label}`}</span>}
+        </span>
+        <ActiveBadge active={number.active} />
+      </div>
+      <div class="muted small">
+        {uses ? `Answers ${uses}` : "Answers nothing"} · Twilio account{" "}
+        {accountName(channels.twilioAccounts, number.twilio_account_id)}
+      </div>
+      {manages && (
+        <RowActions
+          table="phone_numbers"
+          id={number.id}
+          active={number.active}
+          removeLabel="Remove number"
+          removeQuestion={`Remove ${number.e164}?`}
+          reload={reload}
+        />
+      )}
+    </li>
+  );
+}
+
+function AddPhoneNumber({ organisationId, channels, reload }: SectionProps) {
+  const accounts = channels.twilioAccounts;
+  const chosenAccount = useSignal("");
+  const e164 = useSignal("");
+  const label = useSignal("");
+  const uses = useSignal<string[]>(["voice"]);
+  const action = useAction();
+  // The chosen account while it exists, else the first one.
+  const account = accounts.find((a) => a.id === chosenAccount.value)?.id ?? accounts[0]?.id;
+
+  function submit(event: SubmitEvent) {
+    event.preventDefault();
+    if (!account) return action.fail("Add a Twilio account first.");
+    if (!e164.value.trim()) return action.fail("Enter the number, with its country code.");
+    action.run(async () => {
+      const { error } = await supabase().from("phone_numbers").insert({
+        organisation_id: organisationId,
+        twilio_account_id: account,
+        e164: e164.value.trim(),
+        label: label.value.trim(),
+        voice_enabled: uses.value.includes("voice"),
+        messaging_enabled: uses.value.includes("messaging"),
+      });
+      if (error) return { error };
+      e164.value = "";
+      label.value = "";
+      await reload();
+      return { error: null, notice: "Phone number added." };
+    });
+  }
+
+  return (
+    <form class="stack subform" onSubmit={submit}>
+      <h3>Add a phone number</h3>
+      {accounts.length === 0
+        ? <p class="muted">Add a Twilio account first: every number belongs to one.</p>
+        : (
+          <>
+            <Select
+              label="Twilio account"
+              value={account ?? ""}
+              choices={accounts.map((a) => ({ value: a.id, label: a.label || a.account_sid }))}
+              onChange={(id) => chosenAccount.value = id}
+            />
+            <Field label="Number" value={e164} autoComplete="off" maxLength={32} />
+            <p class="muted small">With the country code, e.g. +44 20 7946 0000.</p>
+            <Field label="Label (optional)" value={label} autoComplete="off" maxLength={80} />
+            <CheckboxGroup
+              legend="Answers"
+              choices={USES}
+              selected={uses.value}
+              onChange={(selected) => uses.value = selected}
+            />
+            {action.error.value && <Alert tone="error">{action.error.value}</Alert>}
+            {action.notice.value && <Alert tone="success">{action.notice.value}</Alert>}
+            <Button type="submit" busy={action.busy.value}>Add phone number</Button>
+          </>
+        )}
+    </form>
+  );
+}

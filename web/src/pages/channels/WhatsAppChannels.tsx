@@ -1,0 +1,273 @@
+import { useSignal } from "@preact/signals";
+import { useEffect } from "preact/hooks";
+import { CredentialField } from "../../credentials/CredentialField.tsx";
+import { credentialKey } from "../../credentials/credentials.ts";
+import { describeError } from "../../errors.ts";
+import { functionUrl, supabase } from "../../supabase.ts";
+import { Alert, Button, Card, CopyValue, Field, Select } from "../../ui/mod.ts";
+import { useAction } from "../../use_action.ts";
+import { ActiveBadge, RowActions } from "./RowActions.tsx";
+import { accountName, type SectionProps, type WhatsAppChannel } from "./use_channels.ts";
+
+const PROVIDERS = [
+  { value: "meta", label: "Meta WhatsApp Cloud API" },
+  { value: "twilio", label: "Twilio WhatsApp sender" },
+];
+
+/** WhatsApp numbers: Meta Cloud API numbers with their tokens, or Twilio WhatsApp senders. */
+export function WhatsAppChannels(props: SectionProps) {
+  const { channels, manages } = props;
+  const list = channels.whatsappChannels;
+  return (
+    <Card title="WhatsApp" level={2}>
+      <p class="muted">
+        WhatsApp numbers the assistant answers, through Meta's WhatsApp Cloud API or a Twilio
+        WhatsApp sender.
+      </p>
+      {list.length === 0 ? <p class="muted">No WhatsApp number yet.</p> : (
+        <ul class="list">
+          {list.map((channel) => (
+            <WhatsAppChannelRow key={channel.id} channel={channel} {...props} />
+          ))}
+        </ul>
+      )}
+      {list.some((c) =>
+        c.provider === "meta"
+      ) && (
+        <div class="setup stack">
+          <h3>Set up in Meta</h3>
+          <p class="small">
+            In your Meta app (WhatsApp, Configuration), set the webhook's callback URL to the one
+            below and its verify token to the number's own{" "}
+            {manages ? "(shown with the number above)" : "(owners and admins see it here)"}. Then
+            subscribe the webhook to <code>messages</code>.
+          </p>
+          <CopyValue label="Callback URL" value={functionUrl("whatsapp-webhook")} />
+        </div>
+      )}
+      {list.some((c) => c.provider === "twilio") && (
+        <div class="setup stack">
+          <h3>Set up in Twilio</h3>
+          <p class="small">
+            In Twilio's console, set each WhatsApp sender's webhook for incoming messages (HTTP
+            POST) to:
+          </p>
+          <CopyValue label="A message comes in" value={functionUrl("twilio-messaging")} />
+        </div>
+      )}
+      {manages && <AddWhatsAppChannel {...props} />}
+    </Card>
+  );
+}
+
+function WhatsAppChannelRow({ channel, channels, manages, reload }: SectionProps & {
+  channel: WhatsAppChannel;
+}) {
+  const meta = channel.provider === "meta";
+  const number = meta
+    ? channel.display_phone_number || `Phone number ID ${channel.meta_phone_number_id}`
+    : channel.twilio_sender!;
+  const credential = (kind: "meta_access_token" | "meta_app_secret") =>
+    channels.credentials.get(credentialKey(channel.id, kind));
+  return (
+    <li class="stack">
+      <div class="row">
+        <span>
+          <strong class="mono">{number}</strong>
+          {channel.label && <span>{` · ${channel.label}`}</span>}
+        </span>
+        <ActiveBadge active={channel.active} />
+      </div>
+      {meta
+        ? (
+          <dl class="facts small">
+            <dt>Provider</dt>
+            <dd>Meta WhatsApp Cloud API</dd>
+            <dt>Phone number ID</dt>
+            <dd class="mono">{channel.meta_phone_number_id}</dd>
+            <dt>Business account ID</dt>
+            <dd class="mono">{channel.meta_waba_id || "—"}</dd>
+          </dl>
+        )
+        : (
+          <dl class="facts small">
+            <dt>Provider</dt>
+            <dd>Twilio WhatsApp sender</dd>
+            <dt>Twilio account</dt>
+            <dd>{accountName(channels.twilioAccounts, channel.twilio_account_id)}</dd>
+          </dl>
+        )}
+      {meta && (
+        <>
+          <CredentialField
+            label="Access token"
+            subjectId={channel.id}
+            kind="meta_access_token"
+            credential={credential("meta_access_token")}
+            editable={manages}
+            help={manages
+              ? "A permanent token of a system user with the whatsapp_business_messaging permission (Meta Business settings, System users)."
+              : undefined}
+            onChanged={reload}
+          />
+          <CredentialField
+            label="App secret"
+            subjectId={channel.id}
+            kind="meta_app_secret"
+            credential={credential("meta_app_secret")}
+            optional
+            editable={manages}
+            help={manages
+              ? "Optional: only if this number's webhooks come from your own Meta app (App settings, Basic)."
+              : undefined}
+            onChanged={reload}
+          />
+          {manages && <VerifyToken channelId={channel.id} />}
+        </>
+      )}
+      {manages && (
+        <RowActions
+          table="whatsapp_channels"
+          id={channel.id}
+          active={channel.active}
+          removeLabel="Remove number"
+          removeQuestion={`Remove the WhatsApp number ${number}?`}
+          reload={reload}
+        />
+      )}
+    </li>
+  );
+}
+
+/** The token Meta's webhook handshake must echo; only owners and admins may read it. */
+function VerifyToken({ channelId }: { channelId: string }) {
+  const token = useSignal<string | null>(null);
+  const error = useSignal<string | null>(null);
+
+  useEffect(() => {
+    let current = true;
+    supabase().rpc("whatsapp_webhook_verify_token", { channel_id: channelId }).then(
+      ({ data, error: failed }) => {
+        if (!current) return;
+        if (failed) error.value = describeError(failed);
+        else token.value = data as string;
+      },
+      (thrown) => {
+        if (current) error.value = describeError(thrown);
+      },
+    );
+    return () => current = false;
+  }, [channelId]);
+
+  if (error.value) {
+    return <Alert tone="error">The verify token could not be loaded: {error.value}</Alert>;
+  }
+  if (token.value === null) return <p class="muted small">Loading the verify token…</p>;
+  return <CopyValue label="Verify token" value={token.value} />;
+}
+
+function AddWhatsAppChannel({ organisationId, channels, reload }: SectionProps) {
+  const accounts = channels.twilioAccounts;
+  const provider = useSignal<"meta" | "twilio">("meta");
+  const phoneNumberId = useSignal("");
+  const wabaId = useSignal("");
+  const displayNumber = useSignal("");
+  const chosenAccount = useSignal("");
+  const sender = useSignal("");
+  const label = useSignal("");
+  const action = useAction();
+  const account = accounts.find((a) => a.id === chosenAccount.value)?.id ?? accounts[0]?.id;
+  const meta = provider.value === "meta";
+
+  function submit(event: SubmitEvent) {
+    event.preventDefault();
+    if (meta && !phoneNumberId.value.trim()) {
+      return action.fail("Enter the number's phone number ID from Meta.");
+    }
+    if (!meta && !account) return action.fail("Add a Twilio account first.");
+    if (!meta && !sender.value.trim()) return action.fail("Enter the sender's number.");
+    const row = meta
+      ? {
+        provider: "meta",
+        meta_phone_number_id: phoneNumberId.value.trim(),
+        meta_waba_id: wabaId.value.trim() || null,
+        display_phone_number: displayNumber.value.trim() || null,
+      }
+      : { provider: "twilio", twilio_account_id: account, twilio_sender: sender.value.trim() };
+    action.run(async () => {
+      const { error } = await supabase().from("whatsapp_channels").insert({
+        organisation_id: organisationId,
+        label: label.value.trim(),
+        ...row,
+      });
+      if (error) return { error };
+      for (const field of [phoneNumberId, wabaId, displayNumber, sender, label]) field.value = "";
+      await reload();
+      return {
+        error: null,
+        notice: meta
+          ? "WhatsApp number added. Now save its access token."
+          : "WhatsApp sender added.",
+      };
+    });
+  }
+
+  return (
+    <form class="stack subform" onSubmit={submit}>
+      <h3>Add a WhatsApp number</h3>
+      <Select
+        label="Provider"
+        value={provider.value}
+        choices={PROVIDERS}
+        onChange={(value) => {
+          provider.value = value as "meta" | "twilio";
+          action.clearMessages();
+        }}
+      />
+      {meta
+        ? (
+          <>
+            <Field
+              label="Phone number ID"
+              value={phoneNumberId}
+              autoComplete="off"
+              maxLength={30}
+            />
+            <Field
+              label="WhatsApp Business Account ID (optional)"
+              value={wabaId}
+              autoComplete="off"
+              maxLength={30}
+            />
+            <Field
+              label="Display phone number (optional)"
+              value={displayNumber}
+              autoComplete="off"
+              maxLength={32}
+            />
+            <p class="muted small">
+              All three are in Meta's WhatsApp Manager (API setup) for the number.
+            </p>
+          </>
+        )
+        : accounts.length === 0
+        ? <p class="muted">Add a Twilio account first: the sender belongs to one.</p>
+        : (
+          <>
+            <Select
+              label="Twilio account"
+              value={account ?? ""}
+              choices={accounts.map((a) => ({ value: a.id, label: a.label || a.account_sid }))}
+              onChange={(id) => chosenAccount.value = id}
+            />
+            <Field label="Sender number" value={sender} autoComplete="off" maxLength={32} />
+            <p class="muted small">With the country code, e.g. +44 7700 900123.</p>
+          </>
+        )}
+      <Field label="Label (optional)" value={label} autoComplete="off" maxLength={80} />
+      {action.error.value && <Alert tone="error">{action.error.value}</Alert>}
+      {action.notice.value && <Alert tone="success">{action.notice.value}</Alert>}
+      <Button type="submit" busy={action.busy.value}>Add WhatsApp number</Button>
+    </form>
+  );
+}

@@ -1,0 +1,153 @@
+import { useSignal } from "@preact/signals";
+import { useEffect, useRef } from "preact/hooks";
+import { type Credentials, readCredentials } from "../../credentials/credentials.ts";
+import { describeError } from "../../errors.ts";
+import { supabase } from "../../supabase.ts";
+
+export type TwilioAccount = { id: string; account_sid: string; label: string };
+
+export type PhoneNumber = {
+  id: string;
+  twilio_account_id: string;
+  e164: string;
+  label: string;
+  voice_enabled: boolean;
+  messaging_enabled: boolean;
+  active: boolean;
+};
+
+export type WhatsAppChannel = {
+  id: string;
+  provider: "meta" | "twilio";
+  label: string;
+  meta_phone_number_id: string | null;
+  meta_waba_id: string | null;
+  display_phone_number: string | null;
+  twilio_account_id: string | null;
+  twilio_sender: string | null;
+  active: boolean;
+};
+
+export type CalendarStatus = "active" | "needs_reauth" | "disconnected";
+
+export type CalendarConnection = {
+  id: string;
+  account_email: string | null;
+  calendar_id: string;
+  status: CalendarStatus;
+};
+
+export type Channels = {
+  twilioAccounts: TwilioAccount[];
+  phoneNumbers: PhoneNumber[];
+  whatsappChannels: WhatsAppChannel[];
+  calendar: CalendarConnection | null;
+  credentials: Credentials;
+};
+
+/** What each section of the channels page gets. */
+export type SectionProps = {
+  organisationId: string;
+  channels: Channels;
+  /** Owners and admins change channels; members only look. */
+  manages: boolean;
+  reload: () => Promise<void>;
+};
+
+/**
+ * Everything on the channels page for one organisation: undefined until the first load. `reload`
+ * after any change; it resolves once the new state is shown (the previous one stays on failure).
+ */
+export function useChannels(organisationId: string) {
+  const channels = useSignal<Channels | undefined>(undefined);
+  const error = useSignal<string | null>(null);
+  const latest = useRef(0);
+
+  async function reload() {
+    const load = ++latest.current;
+    const result = await readChannels(organisationId);
+    if (load !== latest.current) return;
+    if (!result.data) {
+      error.value = describeError(result.error);
+      return;
+    }
+    error.value = null;
+    channels.value = result.data;
+  }
+
+  useEffect(() => {
+    reload();
+  }, [organisationId]);
+
+  return { channels, error, reload };
+}
+
+async function readChannels(
+  organisationId: string,
+): Promise<{ data: Channels; error: null } | { data: null; error: unknown }> {
+  const db = supabase();
+  const [accounts, numbers, whatsapp, calendar, credentials] = await Promise.all([
+    db.from("twilio_accounts")
+      .select("id, account_sid, label")
+      .eq("organisation_id", organisationId)
+      .order("created_at"),
+    db.from("phone_numbers")
+      .select("id, twilio_account_id, e164, label, voice_enabled, messaging_enabled, active")
+      .eq("organisation_id", organisationId)
+      .order("created_at"),
+    db.from("whatsapp_channels")
+      .select(
+        "id, provider, label, meta_phone_number_id, meta_waba_id, display_phone_number, " +
+          "twilio_account_id, twilio_sender, active",
+      )
+      .eq("organisation_id", organisationId)
+      .order("created_at"),
+    db.from("calendar_connections")
+      .select("id, account_email, calendar_id, status")
+      .eq("organisation_id", organisationId)
+      .maybeSingle(),
+    readCredentials(organisationId),
+  ]);
+  const failed = [accounts, numbers, whatsapp, calendar, credentials].find((r) => r.error);
+  if (failed) return { data: null, error: failed.error };
+  return {
+    data: {
+      twilioAccounts: accounts.data as TwilioAccount[],
+      phoneNumbers: numbers.data as PhoneNumber[],
+      whatsappChannels: whatsapp.data as unknown as WhatsAppChannel[],
+      calendar: calendar.data as CalendarConnection | null,
+      credentials: credentials.data!,
+    },
+    error: null,
+  };
+}
+
+/** A Twilio account as people recognise it: its label, else its SID. */
+export function accountName(accounts: TwilioAccount[], id: string | null): string {
+  const account = accounts.find((a) => a.id === id);
+  return account ? account.label || account.account_sid : "Unknown account";
+}
+
+/**
+ * Saves one change to a channel row. Row-level security turns a refused update or delete into "no
+ * rows" rather than an error, so that case is reported in words.
+ */
+export async function changeRow(
+  table: "twilio_accounts" | "phone_numbers" | "whatsapp_channels" | "calendar_connections",
+  id: string,
+  change: Record<string, unknown> | "delete",
+): Promise<{ error: unknown }> {
+  const query = change === "delete"
+    ? supabase().from(table).delete().eq("id", id).select("id")
+    : supabase().from(table).update(change).eq("id", id).select("id");
+  const { data, error } = await query;
+  if (error) return { error };
+  if (!data.length) {
+    return {
+      error: new Error(
+        "Nothing was changed: only owners and admins can change channels, and it must still exist.",
+      ),
+    };
+  }
+  return { error: null };
+}
