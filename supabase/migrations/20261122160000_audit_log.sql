@@ -24,6 +24,9 @@ grant select on public.audit_log to authenticated, service_role;
 
 create index audit_log_organisation_id_created_at_idx
   on public.audit_log (organisation_id, created_at desc);
+-- The dashboard filters by action prefix ("credential.%"), newest first.
+create index audit_log_organisation_id_action_idx
+  on public.audit_log (organisation_id, action text_pattern_ops, created_at desc);
 create index audit_log_actor_id_idx on public.audit_log (actor_id);
 
 alter table public.audit_log enable row level security;

@@ -86,6 +86,31 @@ create policy "owners and admins remove Twilio accounts"
   to authenticated
   using (organisation_id in (select private.organisation_ids_for_current_user(array['owner', 'admin']::public.organisation_role[])));
 
+-- Clear errors for what people get wrong; the constraints stay as the last line of defence.
+-- Security definer: uniqueness is platform-wide, beyond what the caller may read.
+create function private.validate_twilio_account()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+  new.account_sid := btrim(new.account_sid);
+  if new.account_sid !~ '^AC[0-9a-f]{32}$' then
+    raise exception 'An Account SID is AC followed by 32 hexadecimal characters'
+      using errcode = '22023', hint = 'Copy it from the Twilio console''s account dashboard.';
+  end if;
+  if exists (select from public.twilio_accounts t where t.account_sid = new.account_sid and t.id <> new.id) then
+    raise exception 'This Twilio account is already connected to a clinic' using errcode = '23505';
+  end if;
+  return new;
+end
+$$;
+
+create trigger twilio_accounts_validate
+  before insert or update of account_sid on public.twilio_accounts
+  for each row execute function private.validate_twilio_account();
+
 create trigger twilio_accounts_touch_updated_at
   before update on public.twilio_accounts
   for each row execute function private.touch_updated_at();
@@ -148,20 +173,27 @@ create policy "owners and admins remove phone numbers"
   to authenticated
   using (organisation_id in (select private.organisation_ids_for_current_user(array['owner', 'admin']::public.organisation_role[])));
 
-create function private.normalise_phone_number()
+create function private.validate_phone_number()
 returns trigger
 language plpgsql
+security definer
 set search_path = ''
 as $$
 begin
   new.e164 := private.normalise_e164(new.e164);
+  if new.active and exists (
+    select from public.phone_numbers p where p.e164 = new.e164 and p.active and p.id <> new.id
+  ) then
+    raise exception '% is already active in a clinic', new.e164
+      using errcode = '23505', hint = 'Deactivate it there first (a number answers for one clinic).';
+  end if;
   return new;
 end
 $$;
 
-create trigger phone_numbers_normalise
-  before insert or update of e164 on public.phone_numbers
-  for each row execute function private.normalise_phone_number();
+create trigger phone_numbers_validate
+  before insert or update of e164, active on public.phone_numbers
+  for each row execute function private.validate_phone_number();
 
 create trigger phone_numbers_touch_updated_at
   before update on public.phone_numbers
@@ -241,22 +273,46 @@ create policy "owners and admins remove WhatsApp channels"
   to authenticated
   using (organisation_id in (select private.organisation_ids_for_current_user(array['owner', 'admin']::public.organisation_role[])));
 
-create function private.normalise_whatsapp_channel()
+create function private.validate_whatsapp_channel()
 returns trigger
 language plpgsql
+security definer
 set search_path = ''
 as $$
 begin
   if new.twilio_sender is not null then
     new.twilio_sender := private.normalise_e164(new.twilio_sender);
   end if;
+  new.meta_phone_number_id := nullif(btrim(new.meta_phone_number_id), '');
+  new.meta_waba_id := nullif(btrim(new.meta_waba_id), '');
+  if new.provider = 'meta' and (new.meta_phone_number_id is null or new.meta_phone_number_id !~ '^[0-9]{5,30}$') then
+    raise exception 'A WhatsApp phone number ID is the long number Meta shows for the sender'
+      using errcode = '22023', hint = 'WhatsApp Manager → API setup → Phone number ID (digits only).';
+  end if;
+  if new.meta_waba_id is not null and new.meta_waba_id !~ '^[0-9]{5,30}$' then
+    raise exception 'A WhatsApp Business Account ID is digits only' using errcode = '22023';
+  end if;
+  if new.provider = 'meta' and exists (
+    select from public.whatsapp_channels w
+    where w.provider = 'meta' and w.meta_phone_number_id = new.meta_phone_number_id and w.id <> new.id
+  ) then
+    raise exception 'This WhatsApp number is already connected to a clinic' using errcode = '23505';
+  end if;
+  if new.provider = 'twilio' and exists (
+    select from public.whatsapp_channels w
+    where w.provider = 'twilio' and w.twilio_account_id = new.twilio_account_id
+      and w.twilio_sender = new.twilio_sender and w.id <> new.id
+  ) then
+    raise exception '% is already a WhatsApp sender of this Twilio account', new.twilio_sender
+      using errcode = '23505';
+  end if;
   return new;
 end
 $$;
 
-create trigger whatsapp_channels_normalise
-  before insert or update of twilio_sender on public.whatsapp_channels
-  for each row execute function private.normalise_whatsapp_channel();
+create trigger whatsapp_channels_validate
+  before insert or update on public.whatsapp_channels
+  for each row execute function private.validate_whatsapp_channel();
 
 create trigger whatsapp_channels_touch_updated_at
   before update on public.whatsapp_channels
@@ -524,6 +580,37 @@ begin
   return channel.webhook_verify_token;
 end
 $$;
+
+-- Disconnecting drops Google's tokens too, so the clinic's calendar is really out of reach.
+create function public.disconnect_calendar(organisation_id uuid)
+returns void
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  target_org uuid := organisation_id;
+  connection public.calendar_connections;
+begin
+  if private.role_in_organisation(target_org) is null then
+    raise exception 'You are not a member of this organisation' using errcode = '42501';
+  end if;
+  if private.role_in_organisation(target_org) not in ('owner', 'admin') then
+    raise exception 'Only owners and admins can disconnect the calendar' using errcode = '42501';
+  end if;
+  update public.calendar_connections c set status = 'disconnected'
+  where c.organisation_id = target_org
+  returning * into connection;
+  if found then
+    delete from public.credentials c
+    where c.subject_id = connection.id and c.kind in ('google_refresh_token', 'google_access_token');
+    perform private.write_audit(target_org, 'credential.cleared', 'google_tokens', connection.id);
+  end if;
+end
+$$;
+
+revoke all on function public.disconnect_calendar(uuid) from public, anon;
+grant execute on function public.disconnect_calendar(uuid) to authenticated;
 
 revoke all on function public.set_credential(uuid, public.credential_kind, text, timestamptz) from public, anon;
 revoke all on function public.clear_credential(uuid, public.credential_kind) from public, anon;

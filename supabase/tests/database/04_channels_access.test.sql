@@ -72,6 +72,8 @@ insert into tests.expectations values
    'denied', 'error:P0002', 'denied', 'rows:1', 'rows:1', 'error:P0002', 'error:P0002'),
   ('rpc', 'clear_credential', $$select public.clear_credential('3a000000-0000-4000-8000-00000000003a', 'meta_access_token')$$,
    'denied', 'error:P0002', 'denied', 'rows:1', 'rows:1', 'error:P0002', 'error:P0002'),
+  ('rpc', 'disconnect_calendar', $$select public.disconnect_calendar('0a000000-0000-4000-8000-00000000000a')$$,
+   'denied', 'denied', 'denied', 'rows:1', 'rows:1', 'denied', 'denied'),
   ('rpc', 'whatsapp_webhook_verify_token', $$select public.whatsapp_webhook_verify_token('3a000000-0000-4000-8000-00000000003a')$$,
    'denied', 'error:P0002', 'denied', 'rows:1', 'rows:1', 'error:P0002', 'error:P0002');
 

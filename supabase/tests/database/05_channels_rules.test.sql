@@ -4,7 +4,7 @@ create extension if not exists pgtap with schema extensions;
 \ir _helpers.psql
 \ir _channels_fixture.psql
 
-select plan(30);
+select plan(33);
 
 -- Nothing an API role can reach carries a secret.
 select tests.act_as('owner@a.test');
@@ -95,16 +95,16 @@ select is(
 -- Platform-wide uniqueness and validation.
 select throws_ok(
   $$insert into public.twilio_accounts (organisation_id, account_sid) values ('0a000000-0000-4000-8000-00000000000a', 'AC' || repeat('b', 32))$$,
-  '23505', null, 'an Account SID belongs to one organisation');
+  '23505', 'This Twilio account is already connected to a clinic', 'an Account SID belongs to one organisation');
 select throws_ok(
   $$insert into public.twilio_accounts (organisation_id, account_sid) values ('0a000000-0000-4000-8000-00000000000a', 'AC123')$$,
-  '23514', 'new row for relation "twilio_accounts" violates check constraint "twilio_accounts_account_sid_format"',
+  '22023', 'An Account SID is AC followed by 32 hexadecimal characters',
   'an Account SID must be AC and 32 hex digits');
 insert into public.twilio_accounts (id, organisation_id, account_sid)
 values ('2c000000-0000-4000-8000-00000000002c', '0a000000-0000-4000-8000-00000000000a', 'AC' || repeat('e', 32));
 select throws_ok(
   $$insert into public.phone_numbers (organisation_id, twilio_account_id, e164) values ('0a000000-0000-4000-8000-00000000000a', '2c000000-0000-4000-8000-00000000002c', '00371 6700 0001')$$,
-  '23505', null, 'an active number belongs to one organisation');
+  '23505', '+37167000001 is already active in a clinic', 'an active number belongs to one organisation');
 select lives_ok(
   $$insert into public.phone_numbers (organisation_id, twilio_account_id, e164, active) values ('0a000000-0000-4000-8000-00000000000a', '2c000000-0000-4000-8000-00000000002c', '+371 6700 0001', false)$$,
   'an inactive copy of a number may exist (a number moving between clinics)');
@@ -119,8 +119,13 @@ select throws_ok(
   $$insert into public.phone_numbers (organisation_id, twilio_account_id, e164) values ('0a000000-0000-4000-8000-00000000000a', '2b000000-0000-4000-8000-00000000002b', '+442079460555')$$,
   '23503', null, 'a number cannot use another organisation''s Twilio account');
 select throws_ok(
+  $$insert into public.whatsapp_channels (organisation_id, provider, meta_phone_number_id) values ('0a000000-0000-4000-8000-00000000000a', 'meta', '+44 7700 900123')$$,
+  '22023', 'A WhatsApp phone number ID is the long number Meta shows for the sender',
+  'a display number where the phone number ID belongs is refused clearly');
+select throws_ok(
   $$insert into public.whatsapp_channels (organisation_id, provider, meta_phone_number_id) values ('0a000000-0000-4000-8000-00000000000a', 'meta', '2000000002')$$,
-  '23505', null, 'a Meta phone_number_id belongs to one organisation');
+  '23505', 'This WhatsApp number is already connected to a clinic',
+  'a Meta phone_number_id belongs to one organisation');
 
 -- The rotation report flags what expires within 14 days or was set 90+ days ago.
 update public.credentials set set_at = now() - interval '100 days'
@@ -130,6 +135,16 @@ select is(
    where organisation_id in ('0a000000-0000-4000-8000-00000000000a', '0b000000-0000-4000-8000-00000000000b')),
   array['twilio_auth_token:stale', 'google_refresh_token:expires_soon'],
   'the rotation report lists stale and expiring credentials');
+
+select tests.act_as('owner@a.test');
+select lives_ok($$select public.disconnect_calendar('0a000000-0000-4000-8000-00000000000a')$$,
+  'an owner disconnects the calendar');
+select tests.stop_acting();
+select is(
+  (select status::text from public.calendar_connections where id = '4a000000-0000-4000-8000-00000000004a')
+    || '/' || (select count(*) from public.credentials where subject_id = '4a000000-0000-4000-8000-00000000004a')
+    || '/' || (select count(*) from vault.decrypted_secrets where decrypted_secret = 'demo-secret-google-a-3333'),
+  'disconnected/0/0', 'disconnecting drops Google''s tokens from Vault');
 
 -- Offboarding an organisation removes its secrets and its audit trail.
 delete from public.organisations where id = '0b000000-0000-4000-8000-00000000000b';
