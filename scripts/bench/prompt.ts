@@ -3,22 +3,13 @@
 //
 //   npx -y deno@2.9.6 run -A scripts/bench/prompt.ts [--db-url URL] [--builds 2000]
 import postgres from "postgres";
+import { devDatabaseUrl, option, percentile } from "./_cli.ts";
 import { buildPrompt } from "../../supabase/functions/_shared/prompt.ts";
 import { loadReceptionistConfig } from "../../supabase/functions/_shared/receptionist_config_store.ts";
 
-const arg = (name: string, fallback: string) => {
-  const i = Deno.args.indexOf(`--${name}`);
-  return i >= 0 ? Deno.args[i + 1] : fallback;
-};
-const dbUrl = arg(
-  "db-url",
-  "postgresql://postgres:postgres@127.0.0.1:54322/postgres?sslmode=disable",
-);
-const builds = Number(arg("builds", "2000"));
+const dbUrl = option("db-url", devDatabaseUrl);
+const builds = Number(option("builds", "2000"));
 const today = new Date().toISOString().slice(0, 10);
-
-const percentile = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))];
 
 const sql = postgres(dbUrl, { max: 1, prepare: false, onnotice: () => {} });
 try {

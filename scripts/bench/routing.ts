@@ -7,21 +7,15 @@
 // Default database: the dev stack (`deno task dev`). Its rows are tagged with the slug
 // prefix bench-routing- and removed at the end.
 import postgres from "postgres";
+import { devDatabaseUrl, option, percentile } from "./_cli.ts";
 import {
   routeMetaWhatsApp,
   routeTwilioMessage,
   routeVoiceCall,
 } from "../../supabase/functions/_shared/routing.ts";
 
-const arg = (name: string, fallback: string) => {
-  const i = Deno.args.indexOf(`--${name}`);
-  return i >= 0 ? Deno.args[i + 1] : fallback;
-};
-const dbUrl = arg(
-  "db-url",
-  "postgresql://postgres:postgres@127.0.0.1:54322/postgres?sslmode=disable",
-);
-const lookups = Number(arg("lookups", "10000"));
+const dbUrl = option("db-url", devDatabaseUrl);
+const lookups = Number(option("lookups", "10000"));
 const organisations = 1000;
 
 const sql = postgres(dbUrl, { max: 1, prepare: false, onnotice: () => {} });
@@ -55,10 +49,6 @@ async function seed() {
       join public.twilio_accounts t on t.account_sid = 'ACb' || lpad(to_hex(n), 31, '0')`;
   });
   await sql`analyze public.phone_numbers, public.whatsapp_channels, public.twilio_accounts`;
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))];
 }
 
 async function measure(name: string, lookup: (n: number) => Promise<{ routable: boolean }>) {
