@@ -22,17 +22,17 @@
 // fails the test, so nobody exposes a table without deciding whose its rows are.
 import assert from "node:assert/strict";
 import type { SupabaseClient } from "@supabase/supabase-js";
+import { anonClient, must, runTag, serviceClient, type TestUser, TestUsers } from "./_helpers.ts";
 import {
-  ANON_KEY,
-  anonClient,
-  must,
-  runTag,
-  SERVICE_ROLE_KEY,
-  serviceClient,
-  SUPABASE_URL,
-  type TestUser,
-  TestUsers,
-} from "./_helpers.ts";
+  type Column,
+  discover as discoverExposed,
+  from,
+  readableColumns,
+  type Relation as ExposedRelation,
+  type Row,
+  type Rpc,
+  type RpcParam,
+} from "./_exposed.ts";
 
 // ---------------------------------------------------------------------------------------------
 // Ownership rules
@@ -65,164 +65,29 @@ const ANON_CALLABLE_RPCS: Record<string, string> = {
 };
 
 // ---------------------------------------------------------------------------------------------
-// What PostgREST exposes
+// What PostgREST exposes (discovered in _exposed.ts), and whose each relation's rows are
 // ---------------------------------------------------------------------------------------------
 
-type Row = Record<string, unknown>;
-
-interface Column {
-  name: string;
-  format: string;
-  type: string;
-  itemsType?: string;
-  enum?: string[];
-  hasDefault: boolean;
-  required: boolean;
-  pk: boolean;
-}
-
-interface Relation {
-  schema: string;
-  name: string;
-  key: string;
-  columns: Column[];
+interface Relation extends ExposedRelation {
   ownership?: Ownership;
 }
 
-interface RpcParam {
-  name: string;
-  format: string;
-  type: string;
-  itemsType?: string;
-  required: boolean;
-}
-
-interface Rpc {
-  schema: string;
-  name: string;
-  key: string;
-  params: RpcParam[];
-}
-
-interface OpenApiProperty {
-  format?: string;
-  type?: string;
-  items?: { type?: string; format?: string };
-  enum?: string[];
-  default?: unknown;
-  description?: string;
-}
-
-interface OpenApiSpec {
-  paths?: Record<string, Record<string, { parameters?: OpenApiParameter[] }>>;
-  definitions?: Record<
-    string,
-    { required?: string[]; properties?: Record<string, OpenApiProperty> }
-  >;
-}
-
-interface OpenApiParameter {
-  in?: string;
-  name?: string;
-  required?: boolean;
-  format?: string;
-  type?: string;
-  items?: { type?: string; format?: string };
-  schema?: { required?: string[]; properties?: Record<string, OpenApiProperty> };
-}
-
-/** PostgREST names the schemas it serves when asked for one it does not. */
-async function exposedSchemas(): Promise<string[]> {
-  const res = await fetch(`${SUPABASE_URL}/rest/v1/`, {
-    headers: { apikey: ANON_KEY, "accept-profile": "cross_tenant_test_no_such_schema" },
-  });
-  const body = await res.json().catch(() => ({}));
-  const listed = /one of the following: (.+)$/.exec(String(body.message ?? ""));
-  assert.ok(listed, `could not learn the exposed schemas from PostgREST: ${JSON.stringify(body)}`);
-  return listed[1].split(",").map((s) => s.trim()).filter(Boolean);
-}
-
-async function openApi(schema: string, apikey: string, bearer: string): Promise<OpenApiSpec> {
-  const res = await fetch(`${SUPABASE_URL}/rest/v1/`, {
-    headers: { apikey, authorization: `Bearer ${bearer}`, "accept-profile": schema },
-  });
-  assert.equal(res.status, 200, `OpenAPI of schema ${schema}: HTTP ${res.status}`);
-  return await res.json();
-}
-
 /**
- * The union of what the service role, a signed-in user and anon are shown (PostgREST lists
- * what the asking role has privileges on), so nothing granted to anyone is missed.
+ * Everything PostgREST exposes, each relation with its ownership rule. Without columns (no
+ * role's description has a definition) a relation stays unclassified, and fails.
  */
 async function discover(userToken: string): Promise<{ relations: Relation[]; rpcs: Rpc[] }> {
-  const relations = new Map<string, Relation>();
-  const rpcs = new Map<string, Rpc>();
-  for (const schema of await exposedSchemas()) {
-    const specs = [
-      await openApi(schema, SERVICE_ROLE_KEY, SERVICE_ROLE_KEY),
-      await openApi(schema, ANON_KEY, userToken),
-      await openApi(schema, ANON_KEY, ANON_KEY),
-    ];
-    for (const spec of specs) {
-      for (const [path, methods] of Object.entries(spec.paths ?? {})) {
-        if (path === "/") continue;
-        const rpcName = /^\/rpc\/(.+)$/.exec(path)?.[1];
-        if (rpcName) {
-          const key = `${schema}.${rpcName}`;
-          if (!rpcs.has(key)) {
-            rpcs.set(key, { schema, name: rpcName, key, params: rpcParams(methods) });
-          }
-          continue;
-        }
-        const name = path.slice(1);
-        const key = `${schema}.${name}`;
-        const definition = spec.definitions?.[name];
-        const known = relations.get(key);
-        if (known?.columns.length || (known && !definition)) continue;
-        // Without a definition there are no columns: it stays unclassified (and fails) unless
-        // another role's description has one.
-        const required = new Set(definition?.required ?? []);
-        const columns = Object.entries(definition?.properties ?? {}).map(([col, p]): Column => ({
-          name: col,
-          format: p.format ?? "",
-          type: p.type ?? "",
-          itemsType: p.items?.type,
-          enum: p.enum,
-          hasDefault: p.default !== undefined,
-          required: required.has(col),
-          pk: /<pk\/>/.test(p.description ?? ""),
-        }));
-        const ownership = !columns.length ? undefined : OWNERSHIP[key] ??
-          (columns.some((c) => c.name === TENANT_COLUMN)
-            ? { kind: "organisation", column: TENANT_COLUMN }
-            : undefined);
-        relations.set(key, { schema, name, key, columns, ownership });
-      }
-    }
-  }
-  const byKey = <T extends { key: string }>(a: T, b: T) => a.key.localeCompare(b.key);
-  return { relations: [...relations.values()].sort(byKey), rpcs: [...rpcs.values()].sort(byKey) };
-}
-
-function rpcParams(methods: Record<string, { parameters?: OpenApiParameter[] }>): RpcParam[] {
-  const body = methods.post?.parameters?.find((p) => p.in === "body")?.schema;
-  if (body) {
-    const required = new Set(body.required ?? []);
-    return Object.entries(body.properties ?? {}).map(([name, p]) => ({
-      name,
-      format: p.format ?? "",
-      type: p.type ?? "",
-      itemsType: p.items?.type,
-      required: required.has(name),
-    }));
-  }
-  return (methods.get?.parameters ?? []).filter((p) => p.in === "query" && p.name).map((p) => ({
-    name: p.name!,
-    format: p.format ?? "",
-    type: p.type ?? "",
-    itemsType: p.items?.type,
-    required: p.required === true,
-  }));
+  const { relations, rpcs } = await discoverExposed(userToken);
+  return {
+    relations: relations.map((rel): Relation => ({
+      ...rel,
+      ownership: !rel.columns.length ? undefined : OWNERSHIP[rel.key] ??
+        (rel.columns.some((c) => c.name === TENANT_COLUMN)
+          ? { kind: "organisation", column: TENANT_COLUMN }
+          : undefined),
+    })),
+    rpcs,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -402,8 +267,6 @@ const FIXTURES: [string, (t: Tenant) => Promise<void>][] = [
 // Rows, scopes and snapshots (always read with the service role)
 // ---------------------------------------------------------------------------------------------
 
-const from = (client: SupabaseClient, rel: Relation) => client.schema(rel.schema).from(rel.name);
-
 /** Organisation ids per user, for users-owned rows. */
 async function memberships(userIds: string[]): Promise<Map<string, Set<string>>> {
   const map = new Map<string, Set<string>>();
@@ -455,18 +318,6 @@ async function serviceSelect(rel: Relation): Promise<string> {
     serviceColumns.set(rel.key, list);
   }
   return list;
-}
-
-/** "*" if every column is readable, else the readable ones (probed one by one). */
-async function readableColumns(client: SupabaseClient, rel: Relation): Promise<string[]> {
-  const star = await from(client, rel).select("*").limit(1);
-  if (!star.error) return ["*"];
-  const columns: string[] = [];
-  for (const c of rel.columns) {
-    const probe = await from(client, rel).select(c.name).limit(1);
-    if (!probe.error) columns.push(c.name);
-  }
-  return columns;
 }
 
 async function rowsInScope(rel: Relation, scope: Scope): Promise<Row[]> {
