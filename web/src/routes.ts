@@ -1,9 +1,15 @@
 import type { ComponentType } from "preact";
+import { AssistantPage } from "./pages/assistant/AssistantPage.tsx";
 import { AuditLogPage } from "./pages/audit/AuditLogPage.tsx";
 import { ChannelsPage } from "./pages/channels/ChannelsPage.tsx";
+import { FaqPage } from "./pages/faq/FaqPage.tsx";
 import { HomePage } from "./pages/home/HomePage.tsx";
+import { HoursPage } from "./pages/hours/HoursPage.tsx";
+import { IntentsPage } from "./pages/intents/IntentsPage.tsx";
 import { CreateOrganisationPage } from "./pages/onboarding/CreateOrganisationPage.tsx";
 import { ProfilePage } from "./pages/profile/ProfilePage.tsx";
+import { PromptPreviewPage } from "./pages/prompt-preview/PromptPreviewPage.tsx";
+import { ServicesPage } from "./pages/services/ServicesPage.tsx";
 import { SettingsPage } from "./pages/settings/SettingsPage.tsx";
 import { TeamPage } from "./pages/team/TeamPage.tsx";
 
@@ -13,6 +19,12 @@ import { TeamPage } from "./pages/team/TeamPage.tsx";
  */
 export const routes: Record<string, ComponentType> = {
   "/": HomePage,
+  "/assistant": AssistantPage,
+  "/assistant/intents": IntentsPage,
+  "/assistant/faq": FaqPage,
+  "/assistant/hours": HoursPage,
+  "/assistant/services": ServicesPage,
+  "/assistant/preview": PromptPreviewPage,
   "/channels": ChannelsPage,
   "/team": TeamPage,
   "/settings": SettingsPage,

@@ -1,8 +1,11 @@
 export { Alert } from "./Alert.tsx";
 export { Button } from "./Button.tsx";
 export { Card } from "./Card.tsx";
+export { Checkbox } from "./Checkbox.tsx";
 export { CheckboxGroup } from "./CheckboxGroup.tsx";
 export { ConfirmButton } from "./ConfirmButton.tsx";
 export { CopyValue } from "./CopyValue.tsx";
 export { Field } from "./Field.tsx";
+export { type RadioChoice, RadioGroup } from "./RadioGroup.tsx";
 export { type Choice, Select } from "./Select.tsx";
+export { TextArea } from "./TextArea.tsx";

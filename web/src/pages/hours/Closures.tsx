@@ -1,0 +1,140 @@
+import { useSignal } from "@preact/signals";
+import type { Organisation } from "../../organisations/memberships.ts";
+import type { ClosureRow } from "../../receptionist/rows.ts";
+import { addRow, changeRow } from "../../receptionist/save.ts";
+import { localDateOf } from "../../receptionist/shared.ts";
+import { Alert, Button, Card, ConfirmButton, Field } from "../../ui/mod.ts";
+import { useAction } from "../../use_action.ts";
+import { formatDay } from "./when.ts";
+
+type ClosuresProps = {
+  organisation: Organisation;
+  closures: ClosureRow[];
+  manages: boolean;
+  reload: () => Promise<void>;
+};
+
+/** Whole days the clinic is shut (holidays, training days): upcoming first, past ones folded. */
+export function Closures({ organisation, closures, manages, reload }: ClosuresProps) {
+  const today = localDateOf(organisation.timezone, new Date());
+  const sorted = [...closures].sort((a, b) =>
+    a.starts_on.localeCompare(b.starts_on) || a.ends_on.localeCompare(b.ends_on)
+  );
+  const upcoming = sorted.filter((c) => c.ends_on >= today);
+  const past = sorted.filter((c) => c.ends_on < today).reverse();
+
+  return (
+    <Card title="Closures and holidays" level={2}>
+      <p class="muted">
+        Days the clinic is closed all day, whatever its weekly hours. The assistant is told about
+        upcoming ones.
+      </p>
+      {upcoming.length === 0 ? <p class="muted">No upcoming closure.</p> : (
+        <ul class="list">
+          {upcoming.map((c) => (
+            <ClosureItem key={c.id} closure={c} manages={manages} reload={reload} />
+          ))}
+        </ul>
+      )}
+      {past.length > 0 && (
+        <details>
+          <summary>Past closures ({past.length})</summary>
+          <ul class="list">
+            {past.map((c) => (
+              <ClosureItem key={c.id} closure={c} manages={manages} reload={reload} />
+            ))}
+          </ul>
+        </details>
+      )}
+      {manages && <AddClosure organisationId={organisation.id} reload={reload} />}
+    </Card>
+  );
+}
+
+function describeDates(closure: ClosureRow): string {
+  return closure.starts_on === closure.ends_on
+    ? formatDay(closure.starts_on)
+    : `${formatDay(closure.starts_on)} – ${formatDay(closure.ends_on)}`;
+}
+
+function ClosureItem(
+  { closure, manages, reload }: {
+    closure: ClosureRow;
+    manages: boolean;
+    reload: () => Promise<void>;
+  },
+) {
+  const action = useAction();
+  const dates = describeDates(closure);
+  return (
+    <li>
+      <div>
+        <strong>{dates}</strong>
+        {closure.reason && <span>{` · ${closure.reason}`}</span>}
+      </div>
+      {manages && (
+        <ConfirmButton
+          label="Delete"
+          question={`Delete the closure ${dates}?`}
+          confirmLabel="Yes, delete"
+          busy={action.busy.value}
+          onConfirm={() =>
+            action.run(async () => {
+              const { error } = await changeRow("closures", closure.id, "delete");
+              if (!error) await reload();
+              return { error };
+            })}
+        />
+      )}
+      {action.error.value && <Alert tone="error">{action.error.value}</Alert>}
+    </li>
+  );
+}
+
+function AddClosure(
+  { organisationId, reload }: { organisationId: string; reload: () => Promise<void> },
+) {
+  const startsOn = useSignal("");
+  const endsOn = useSignal("");
+  const reason = useSignal("");
+  const action = useAction();
+
+  function submit(event: SubmitEvent) {
+    event.preventDefault();
+    if (!startsOn.value) return action.fail("Choose the first closed day.");
+    const last = endsOn.value || startsOn.value;
+    if (last < startsOn.value) return action.fail("The last day cannot be before the first.");
+    action.run(async () => {
+      const { error } = await addRow("closures", organisationId, {
+        starts_on: startsOn.value,
+        ends_on: last,
+        reason: reason.value.trim(),
+      });
+      if (error) return { error };
+      startsOn.value = "";
+      endsOn.value = "";
+      reason.value = "";
+      await reload();
+      return { error: null, notice: "Closure added." };
+    });
+  }
+
+  return (
+    <form class="stack subform" onSubmit={submit} noValidate>
+      <h3>Add a closure</h3>
+      <div class="pickers">
+        <Field label="First day" type="date" value={startsOn} required />
+        <Field label="Last day (optional)" type="date" value={endsOn} min={startsOn.value} />
+      </div>
+      <Field
+        label="Reason (optional)"
+        value={reason}
+        maxLength={200}
+        placeholder="e.g. Christmas"
+      />
+      {action.error.value && <Alert tone="error">{action.error.value}</Alert>}
+      {action.notice.value && <Alert tone="success">{action.notice.value}</Alert>}
+      <Button type="submit" busy={action.busy.value}>Add closure</Button>
+    </form>
+  );
+}

@@ -1,0 +1,163 @@
+import { useSignal } from "@preact/signals";
+import { useId } from "preact/hooks";
+import type { Organisation } from "../../organisations/memberships.ts";
+import { ACTIONS } from "../../receptionist/labels.ts";
+import type { IntentRow } from "../../receptionist/rows.ts";
+import { addRow, changeRow } from "../../receptionist/save.ts";
+import type { IntentAction } from "../../receptionist/shared.ts";
+import {
+  TranslationFields,
+  translationsOf,
+  useTranslations,
+} from "../../receptionist/TranslationFields.tsx";
+import { Alert, Button, Checkbox, Field, Select } from "../../ui/mod.ts";
+import { useAction } from "../../use_action.ts";
+
+/** The database keeps at most this many example phrases per intent. */
+const MAX_PHRASES = 50;
+
+type IntentEditorProps = {
+  organisation: Organisation;
+  /** The intent to change; without it, the form adds a new one. */
+  intent?: IntentRow;
+  /** The organisation's other intents (their names must differ). */
+  others: IntentRow[];
+  /** Where a new intent goes (the end of the list). */
+  position: number;
+  onSaved: () => Promise<void>;
+  onCancel?: () => void;
+};
+
+/** Name, example phrases, a response per language, action and whether it is active. */
+export function IntentEditor(
+  { organisation, intent, others, position, onSaved, onCancel }: IntentEditorProps,
+) {
+  const name = useSignal(intent?.name ?? "");
+  const phrases = useSignal<string[]>(intent?.example_phrases ?? []);
+  const newPhrase = useSignal("");
+  const responses = useTranslations(intent?.responses ?? {}, organisation.languages);
+  const action = useSignal<IntentAction>(intent?.action ?? "answer");
+  const active = useSignal(intent?.active ?? true);
+  const save = useAction();
+  const phrasesId = useId();
+
+  /** The phrases to save, including one typed but not yet added (nothing typed is lost). */
+  function allPhrases(): string[] {
+    const typed = newPhrase.value.trim();
+    return typed && !phrases.value.includes(typed) ? [...phrases.value, typed] : phrases.value;
+  }
+
+  function addPhrase() {
+    const typed = newPhrase.value.trim();
+    if (!typed) return;
+    if (!phrases.value.includes(typed)) phrases.value = [...phrases.value, typed];
+    newPhrase.value = "";
+  }
+
+  function problem(): string | null {
+    const trimmed = name.value.trim();
+    if (!trimmed) return "Give the intent a name.";
+    if (others.some((other) => other.name === trimmed)) {
+      return `There is already an intent called “${trimmed}”.`;
+    }
+    if (allPhrases().length > MAX_PHRASES) {
+      return `An intent can have at most ${MAX_PHRASES} example phrases.`;
+    }
+    return null;
+  }
+
+  function submit(event: SubmitEvent) {
+    event.preventDefault();
+    const refused = problem();
+    if (refused) return save.fail(refused);
+    const row = {
+      name: name.value.trim(),
+      example_phrases: allPhrases(),
+      responses: translationsOf(responses),
+      action: action.value,
+      active: active.value,
+    };
+    save.run(async () => {
+      const { error } = intent
+        ? await changeRow("intents", intent.id, row)
+        : await addRow("intents", organisation.id, { ...row, position });
+      if (error) return { error }; // the form keeps everything, to correct and retry
+      if (!intent) {
+        name.value = "";
+        phrases.value = [];
+        newPhrase.value = "";
+        for (const text of Object.values(responses)) text.value = "";
+        action.value = "answer";
+        active.value = true;
+      }
+      await onSaved();
+      return { error: null, notice: intent ? undefined : `Intent “${row.name}” added.` };
+    });
+  }
+
+  return (
+    <form class="stack" onSubmit={submit} noValidate>
+      <Field label="Name" value={name} required maxLength={80} />
+      <fieldset class="field phrases">
+        <legend id={phrasesId}>Example phrases</legend>
+        <p class="muted small">
+          A few ways people say it; the assistant recognises others like them too.
+        </p>
+        {phrases.value.length > 0 && (
+          <ul class="chips" aria-labelledby={phrasesId}>
+            {phrases.value.map((phrase) => (
+              <li key={phrase}>
+                <span>{phrase}</span>
+                <Button
+                  variant="link"
+                  aria-label={`Remove “${phrase}”`}
+                  onClick={() => phrases.value = phrases.value.filter((p) => p !== phrase)}
+                >
+                  Remove
+                </Button>
+              </li>
+            ))}
+          </ul>
+        )}
+        <div
+          class="inline-add"
+          // Enter in the phrase field adds the phrase rather than saving the whole intent.
+          onKeyDown={(event) => {
+            if (event.key === "Enter" && (event.target as HTMLElement).tagName === "INPUT") {
+              event.preventDefault();
+              addPhrase();
+            }
+          }}
+        >
+          <Field label="New example phrase" value={newPhrase} maxLength={300} />
+          <Button variant="secondary" onClick={addPhrase}>Add phrase</Button>
+        </div>
+      </fieldset>
+      <TranslationFields
+        label="Response"
+        texts={responses}
+        saved={intent?.responses ?? {}}
+        help="What the assistant answers. Left empty, it translates the default language's."
+      />
+      <Select
+        label="Then"
+        value={action.value}
+        choices={ACTIONS}
+        onChange={(value) => action.value = value as IntentAction}
+      />
+      <Checkbox
+        label="Active"
+        checked={active}
+        help="Inactive intents are left out of the prompt."
+      />
+      {save.error.value && <Alert tone="error">{save.error.value}</Alert>}
+      {save.notice.value && <Alert tone="success">{save.notice.value}</Alert>}
+      <div class="row start">
+        <Button type="submit" busy={save.busy.value}>
+          {intent ? "Save intent" : "Add intent"}
+        </Button>
+        {onCancel && <Button variant="secondary" onClick={onCancel}>Cancel</Button>}
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,139 @@
+import { useSignal } from "@preact/signals";
+import { canManage, currentMembership } from "../../organisations/memberships.ts";
+import { READ_ONLY_NOTE } from "../../receptionist/labels.ts";
+import { readRows, SERVICE_COLUMNS, type ServiceRow } from "../../receptionist/rows.ts";
+import { changeRow } from "../../receptionist/save.ts";
+import { useLoad } from "../../receptionist/use_load.ts";
+import { supabase } from "../../supabase.ts";
+import { Alert, Button, Card, ConfirmButton } from "../../ui/mod.ts";
+import { useAction } from "../../use_action.ts";
+import { ServiceEditor } from "./ServiceEditor.tsx";
+
+/** What can be booked: each service's length and the gap kept before and after it. */
+export function ServicesPage() {
+  const membership = currentMembership.value;
+  if (!membership) return null;
+  // A fresh page state per organisation: switching clinics never shows the previous one's services.
+  return <Services key={membership.organisation.id} />;
+}
+
+function Services() {
+  const { organisation } = currentMembership.value!;
+  const manages = canManage.value;
+  const { data, error, reload } = useLoad(() =>
+    readRows<ServiceRow>(supabase(), "services", SERVICE_COLUMNS, organisation.id)
+  );
+  const services = data.value &&
+    [...data.value].sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
+
+  return (
+    <>
+      <Card title="Services">
+        <p class="muted">
+          What patients can book at{" "}
+          {organisation.name}. Buffers keep time free before and after an appointment (to prepare
+          the room, or clean up). {!manages && READ_ONLY_NOTE}
+        </p>
+        {error.value && <Alert tone="error">{error.value}</Alert>}
+        {!services && !error.value && <p class="muted">Loading…</p>}
+        {services?.length === 0 && (
+          <p class="muted">No services yet: the assistant cannot book anything.</p>
+        )}
+        {services && services.length > 0 && (
+          <ul class="list">
+            {services.map((service) => (
+              <ServiceItem
+                key={service.id}
+                service={service}
+                others={services.filter((s) => s.id !== service.id)}
+                manages={manages}
+                reload={reload}
+              />
+            ))}
+          </ul>
+        )}
+      </Card>
+      {manages && services && (
+        <Card title="Add a service" level={2}>
+          <ServiceEditor organisationId={organisation.id} others={services} onSaved={reload} />
+        </Card>
+      )}
+    </>
+  );
+}
+
+/** "30 minutes · 5 before · 10 after". */
+export function describeService(service: ServiceRow): string {
+  const parts = [`${service.duration_minutes} minutes`];
+  if (service.buffer_before_minutes) parts.push(`${service.buffer_before_minutes} min before`);
+  if (service.buffer_after_minutes) parts.push(`${service.buffer_after_minutes} min after`);
+  return parts.join(" · ");
+}
+
+type ServiceItemProps = {
+  service: ServiceRow;
+  others: ServiceRow[];
+  manages: boolean;
+  reload: () => Promise<void>;
+};
+
+function ServiceItem({ service, others, manages, reload }: ServiceItemProps) {
+  const { organisation } = currentMembership.value!;
+  const editing = useSignal(false);
+  const action = useAction();
+
+  function change(change: Record<string, unknown> | "delete") {
+    action.run(async () => {
+      const { error } = await changeRow("services", service.id, change);
+      if (!error) await reload();
+      return { error };
+    });
+  }
+
+  if (editing.value) {
+    return (
+      <li>
+        <ServiceEditor
+          organisationId={organisation.id}
+          service={service}
+          others={others}
+          onSaved={async () => {
+            await reload();
+            editing.value = false;
+          }}
+          onCancel={() => editing.value = false}
+        />
+      </li>
+    );
+  }
+
+  return (
+    <li>
+      <div class="row">
+        <strong>{service.name}</strong>
+        {!service.active && <span class="badge badge-warning">Inactive</span>}
+      </div>
+      <p class="muted small">{describeService(service)}</p>
+      {manages && (
+        <div class="row start">
+          <Button variant="secondary" onClick={() => editing.value = true}>Edit</Button>
+          <Button
+            variant="secondary"
+            busy={action.busy.value}
+            onClick={() => change({ active: !service.active })}
+          >
+            {service.active ? "Deactivate" : "Activate"}
+          </Button>
+          <ConfirmButton
+            label="Delete"
+            question={`Delete “${service.name}”? Deactivating keeps it for past appointments.`}
+            confirmLabel="Yes, delete"
+            busy={action.busy.value}
+            onConfirm={() => change("delete")}
+          />
+        </div>
+      )}
+      {action.error.value && <Alert tone="error">{action.error.value}</Alert>}
+    </li>
+  );
+}
