@@ -62,13 +62,13 @@ select is(
   4, 'split shifts and overnight intervals are accepted');
 select throws_ok(
   $$insert into public.working_hours (organisation_id, weekday, opens, closes) values ('0a000000-0000-4000-8000-00000000000a', 2, '12:00', '14:00')$$,
-  '23P01', 'These hours overlap 08:30–12:30 on day 2', 'an overlapping interval is refused clearly');
+  '23P01', 'These hours overlap 08:30–12:30 on Tuesday', 'an overlapping interval is refused clearly');
 select throws_ok(
   $$insert into public.working_hours (organisation_id, weekday, opens, closes) values ('0a000000-0000-4000-8000-00000000000a', 6, '01:00', '03:00')$$,
-  '23P01', 'These hours overlap 22:00–02:00 on day 5', 'an overnight interval blocks the next morning');
+  '23P01', 'These hours overlap 22:00–02:00 on Friday', 'an overnight interval blocks the next morning');
 select throws_ok(
   $$insert into public.working_hours (organisation_id, weekday, opens, closes) values ('0a000000-0000-4000-8000-00000000000a', 1, '00:30', '02:00')$$,
-  '23P01', 'These hours overlap 23:00–01:00 on day 7', 'Sunday night runs into Monday morning');
+  '23P01', 'These hours overlap 23:00–01:00 on Sunday', 'Sunday night runs into Monday morning');
 select throws_ok(
   $$insert into public.working_hours (organisation_id, weekday, opens, closes) values ('0a000000-0000-4000-8000-00000000000a', 3, '09:00', '09:00')$$,
   '23514', null, 'an empty interval is refused');

@@ -1,9 +1,12 @@
 import { Alert, Card, ConfirmButton } from "../../ui/mod.ts";
 import { useAction } from "../../use_action.ts";
-import { type CalendarConnection, changeRow, type SectionProps } from "./use_channels.ts";
+import { supabase } from "../../supabase.ts";
+import { type CalendarConnection, type SectionProps } from "./use_channels.ts";
 
 /** Whether bookings go into the clinic's Google Calendar; owners and admins may disconnect it. */
-export function CalendarConnectionCard({ channels, manages, reload }: SectionProps) {
+export function CalendarConnectionCard(
+  { organisationId, channels, manages, reload }: SectionProps,
+) {
   const connection = channels.calendar;
   const connected = connection !== null && connection.status !== "disconnected";
   return (
@@ -21,7 +24,7 @@ export function CalendarConnectionCard({ channels, manages, reload }: SectionPro
           </p>
         </>
       )}
-      {connected && manages && <Disconnect connection={connection} reload={reload} />}
+      {connected && manages && <Disconnect organisationId={organisationId} reload={reload} />}
     </Card>
   );
 }
@@ -53,7 +56,7 @@ function ConnectionDetails({ connection }: { connection: CalendarConnection }) {
 }
 
 function Disconnect(
-  { connection, reload }: { connection: CalendarConnection; reload: () => Promise<void> },
+  { organisationId, reload }: { organisationId: string; reload: () => Promise<void> },
 ) {
   const action = useAction();
   return (
@@ -65,8 +68,9 @@ function Disconnect(
         busy={action.busy.value}
         onConfirm={() =>
           action.run(async () => {
-            const { error } = await changeRow("calendar_connections", connection.id, {
-              status: "disconnected",
+            // The RPC also drops the stored Google tokens, which a status change alone would keep.
+            const { error } = await supabase().rpc("disconnect_calendar", {
+              organisation_id: organisationId,
             });
             if (!error) await reload();
             return { error };

@@ -1,5 +1,6 @@
 import { useSignal } from "@preact/signals";
 import { useEffect, useRef } from "preact/hooks";
+import { changeRow as changeAnyRow } from "../../change_row.ts";
 import { type Credentials, readCredentials } from "../../credentials/credentials.ts";
 import { describeError } from "../../errors.ts";
 import { supabase } from "../../supabase.ts";
@@ -128,26 +129,16 @@ export function accountName(accounts: TwilioAccount[], id: string | null): strin
   return account ? account.label || account.account_sid : "Unknown account";
 }
 
-/**
- * Saves one change to a channel row. Row-level security turns a refused update or delete into "no
- * rows" rather than an error, so that case is reported in words.
- */
-export async function changeRow(
-  table: "twilio_accounts" | "phone_numbers" | "whatsapp_channels" | "calendar_connections",
+/** Saves one change to a channel row (see ../../change_row.ts). */
+export function changeRow(
+  table: "twilio_accounts" | "phone_numbers" | "whatsapp_channels",
   id: string,
   change: Record<string, unknown> | "delete",
 ): Promise<{ error: unknown }> {
-  const query = change === "delete"
-    ? supabase().from(table).delete().eq("id", id).select("id")
-    : supabase().from(table).update(change).eq("id", id).select("id");
-  const { data, error } = await query;
-  if (error) return { error };
-  if (!data.length) {
-    return {
-      error: new Error(
-        "Nothing was changed: only owners and admins can change channels, and it must still exist.",
-      ),
-    };
-  }
-  return { error: null };
+  return changeAnyRow(
+    table,
+    id,
+    change,
+    "Nothing was changed: only owners and admins can change channels, and it must still exist.",
+  );
 }
