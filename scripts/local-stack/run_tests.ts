@@ -140,7 +140,7 @@ try {
   await check("deno lint", deno, ["lint"]);
   await check("deno check", deno, ["check", "."]);
   await pgTap(stack);
-  await denoTests("unit tests", ["supabase/functions", "scripts"], env);
+  await denoTests("unit tests", ["supabase/functions", "scripts", "web/src"], env);
   await denoTests("integration tests (supabase-js)", ["supabase/tests/api"], env);
   await denoTests("browser tests (headless Chromium)", ["web/tests"], env);
   await check("supabase db advisors", supabaseCli, [

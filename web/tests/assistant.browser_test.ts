@@ -90,6 +90,26 @@ Deno.test("assistant: intents in two languages, split shifts, preview, read-only
       assert.equal(await tuesday.getByRole("listitem").count(), 2);
     });
 
+    await t.step(
+      "a closure is picked on the calendar: the 14th to the 15th of next month",
+      async () => {
+        const closures = page.getByRole("region", { name: "Closures and holidays" });
+        await closures.getByRole("button", { name: "Next month" }).click();
+        await closures.getByRole("button", { name: /, 14 \w+ \d{4}: / }).click();
+        await closures.getByRole("button", { name: /, 15 \w+ \d{4}: / }).click();
+        const first = await closures.getByLabel("First day").inputValue();
+        const last = await closures.getByLabel("Last day (optional)").inputValue();
+        assert.match(first, /^\d{4}-\d{2}-14$/);
+        assert.equal(last, first.replace(/14$/, "15"));
+        await closures.getByLabel("Reason (optional)").fill("Staff training");
+        await closures.getByRole("button", { name: "Add closure" }).click();
+        await closures.getByRole("status").getByText("Closure added.").waitFor();
+        await closures.getByRole("listitem").filter({ hasText: "Staff training" }).waitFor();
+        await closures.getByRole("button", { name: /, 15 \w+ \d{4}: closed \(Staff training\)$/ })
+          .waitFor();
+      },
+    );
+
     await t.step("after a reload the intent and the hours are still there", async () => {
       await page.reload();
       const tuesday = page.getByRole("group", { name: "Tuesday" });
@@ -116,6 +136,7 @@ Deno.test("assistant: intents in two languages, split shifts, preview, read-only
       assert.ok(prompt.includes(intent.phrase), prompt);
       assert.match(prompt, /08:00–12:00/);
       assert.match(prompt, /15:00–19:00/);
+      assert.match(prompt, /Staff training/);
 
       await page.getByLabel("Language").selectOption({ label: "Russian (ru)" });
       await page.getByText("Answers in").locator("xpath=following-sibling::dd[1]")

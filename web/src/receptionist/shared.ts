@@ -8,7 +8,9 @@ export {
 } from "../../../supabase/functions/_shared/prompt.ts";
 export {
   addDays,
+  closureOn,
   describeWeek,
+  isoWeekday,
   localDateOf,
   type OpeningStatus,
   openingStatus,

@@ -1,22 +1,40 @@
-import { useSignal } from "@preact/signals";
+import { type Signal, useSignal } from "@preact/signals";
 import type { Organisation } from "../../organisations/memberships.ts";
 import type { ClosureRow } from "../../receptionist/rows.ts";
 import { addRow, changeRow } from "../../receptionist/save.ts";
-import { localDateOf } from "../../receptionist/shared.ts";
+import { localDateOf, type Weekday } from "../../receptionist/shared.ts";
 import { Alert, Button, Card, ConfirmButton, Field } from "../../ui/mod.ts";
 import { useAction } from "../../use_action.ts";
+import { ClosureCalendar } from "./ClosureCalendar.tsx";
 import { formatDay } from "./when.ts";
 
 type ClosuresProps = {
   organisation: Organisation;
   closures: ClosureRow[];
+  openWeekdays: ReadonlySet<Weekday>;
   manages: boolean;
   reload: () => Promise<void>;
 };
 
 /** Whole days the clinic is shut (holidays, training days): upcoming first, past ones folded. */
-export function Closures({ organisation, closures, manages, reload }: ClosuresProps) {
+export function Closures(
+  { organisation, closures, openWeekdays, manages, reload }: ClosuresProps,
+) {
   const today = localDateOf(organisation.timezone, new Date());
+  // The new closure's days, filled in by the form or by tapping the calendar.
+  const startsOn = useSignal("");
+  const endsOn = useSignal("");
+
+  /** A first tap picks the first day, a later one the last; a tap before the first starts over. */
+  function pick(date: string) {
+    if (!startsOn.value || endsOn.value || date < startsOn.value) {
+      startsOn.value = date;
+      endsOn.value = "";
+    } else {
+      endsOn.value = date;
+    }
+  }
+
   const sorted = [...closures].sort((a, b) =>
     a.starts_on.localeCompare(b.starts_on) || a.ends_on.localeCompare(b.ends_on)
   );
@@ -29,6 +47,13 @@ export function Closures({ organisation, closures, manages, reload }: ClosuresPr
         Days the clinic is closed all day, whatever its weekly hours. The assistant is told about
         upcoming ones.
       </p>
+      <ClosureCalendar
+        today={today}
+        closures={closures}
+        openWeekdays={openWeekdays}
+        onPick={manages ? pick : undefined}
+        picked={manages ? { startsOn: startsOn.value, endsOn: endsOn.value } : undefined}
+      />
       {upcoming.length === 0 ? <p class="muted">No upcoming closure.</p> : (
         <ul class="list">
           {upcoming.map((c) => (
@@ -46,7 +71,14 @@ export function Closures({ organisation, closures, manages, reload }: ClosuresPr
           </ul>
         </details>
       )}
-      {manages && <AddClosure organisationId={organisation.id} reload={reload} />}
+      {manages && (
+        <AddClosure
+          organisationId={organisation.id}
+          startsOn={startsOn}
+          endsOn={endsOn}
+          reload={reload}
+        />
+      )}
     </Card>
   );
 }
@@ -91,11 +123,14 @@ function ClosureItem(
   );
 }
 
-function AddClosure(
-  { organisationId, reload }: { organisationId: string; reload: () => Promise<void> },
-) {
-  const startsOn = useSignal("");
-  const endsOn = useSignal("");
+type AddClosureProps = {
+  organisationId: string;
+  startsOn: Signal<string>;
+  endsOn: Signal<string>;
+  reload: () => Promise<void>;
+};
+
+function AddClosure({ organisationId, startsOn, endsOn, reload }: AddClosureProps) {
   const reason = useSignal("");
   const action = useAction();
 

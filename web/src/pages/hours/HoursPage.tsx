@@ -80,6 +80,7 @@ function HoursOf() {
         <Closures
           organisation={organisation}
           closures={hours.closures}
+          openWeekdays={new Set(hours.workingHours.map((w) => w.weekday))}
           manages={manages}
           reload={reload}
         />

@@ -1,4 +1,4 @@
-import { addDays, localDateOf, type OpeningStatus } from "../../receptionist/shared.ts";
+import { addDays, isoWeekday, localDateOf, type OpeningStatus } from "../../receptionist/shared.ts";
 
 const formats = new Map<string, Intl.DateTimeFormat>();
 
@@ -45,4 +45,31 @@ export function formatDay(date: string): string {
     { weekday: "short", day: "numeric", month: "short", year: "numeric" },
     new Date(`${date}T00:00:00Z`),
   );
+}
+
+/**
+ * The weeks of a month as calendar dates ("YYYY-MM-DD"), Monday first; days outside the month are
+ * null. `month` is "YYYY-MM".
+ */
+export function monthWeeks(month: string): (string | null)[][] {
+  const first = `${month}-01`;
+  const leading = isoWeekday(first) - 1;
+  const cells: (string | null)[] = Array(leading).fill(null);
+  for (let day = first; day.startsWith(month); day = addDays(day, 1)) cells.push(day);
+  while (cells.length % 7) cells.push(null);
+  const weeks = [];
+  for (let i = 0; i < cells.length; i += 7) weeks.push(cells.slice(i, i + 7));
+  return weeks;
+}
+
+/** The month ("YYYY-MM") `count` months after the one given. */
+export function addMonths(month: string, count: number): string {
+  const [year, index] = month.split("-").map(Number);
+  const total = year * 12 + (index - 1) + count;
+  return `${Math.floor(total / 12)}-${String(total % 12 + 1).padStart(2, "0")}`;
+}
+
+/** "December 2026" for "2026-12". */
+export function formatMonth(month: string): string {
+  return format("UTC", { month: "long", year: "numeric" }, new Date(`${month}-01T00:00:00Z`));
 }
