@@ -6,7 +6,7 @@ import { NotFoundPage } from "./pages/not-found/NotFoundPage.tsx";
 import { CreateOrganisationPage } from "./pages/onboarding/CreateOrganisationPage.tsx";
 import { SetPasswordPage } from "./pages/set-password/SetPasswordPage.tsx";
 import { SignInPage } from "./pages/sign-in/SignInPage.tsx";
-import { memberships } from "./organisations/memberships.ts";
+import { currentMembership, memberships } from "./organisations/memberships.ts";
 import { currentPath, matchPath, navigate } from "./router.ts";
 import { pagesWithoutOrganisation, routes } from "./routes.ts";
 import { recoveringPassword, session } from "./session.ts";
@@ -43,9 +43,11 @@ export function App() {
   const Page = list.length || pagesWithoutOrganisation.has(path)
     ? routes[path] ?? NotFoundPage
     : CreateOrganisationPage;
+  // Keyed by organisation: switching clinics gives the page a fresh state, never the previous
+  // clinic's rows. Pages that need an organisation are only routed to when there is one.
   return (
     <AppShell>
-      <Page />
+      <Page key={currentMembership.value?.organisation.id} />
     </AppShell>
   );
 }

@@ -5,7 +5,14 @@
 // stack (see browser.ts).
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
-import { appUrl, createUser, launchBrowser, newPhonePage, randomEmail, signIn } from "./browser.ts";
+import {
+  appUrl,
+  createClinicWithTeam,
+  launchBrowser,
+  newPhonePage,
+  randomEmail,
+  signIn,
+} from "./browser.ts";
 
 Deno.test("assistant: intents in two languages, split shifts, preview, read-only members", async (t) => {
   const clinic = `Assistant ${crypto.randomUUID().slice(0, 8)}`;
@@ -19,25 +26,12 @@ Deno.test("assistant: intents in two languages, split shifts, preview, read-only
     ru: "За клиникой есть бесплатная парковка, въезд с Милл-лейн.",
   };
 
-  // The clinic and its team through the API: the team pages have their own browser test.
-  const ownerClient = await createUser(owner);
-  const created = await ownerClient.rpc("create_organisation", {
+  await createClinicWithTeam({
     name: clinic,
     timezone: "Europe/Riga",
     languages: ["en", "ru"],
     default_language: "en",
-  });
-  assert.equal(created.error, null);
-  const organisationId: string = created.data.id;
-  for (const [user, role] of [[admin, "admin"], [member, "member"]] as const) {
-    const invited = await ownerClient.rpc("invite_member", {
-      organisation_id: organisationId,
-      email: user.email,
-      role,
-    });
-    assert.equal(invited.error, null);
-    await createUser(user); // signing up with the invited address accepts the invitation
-  }
+  }, { owner, admin, member });
 
   const browser = await launchBrowser();
   try {

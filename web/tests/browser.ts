@@ -80,3 +80,30 @@ export async function createUser(
   if (!data.session) throw new Error(`sign-up of ${user.email} returned no session`);
   return client;
 }
+
+type User = { name: string; email: string; password: string };
+
+/**
+ * A clinic and its team, made through the API (the team pages have their own browser test): the
+ * owner creates it and invites the others, who accept by signing up with the invited address.
+ * Returns the organisation's id.
+ */
+export async function createClinicWithTeam(
+  clinic: { name: string; timezone: string; languages?: string[]; default_language?: string },
+  team: { owner: User; admin: User; member: User },
+): Promise<string> {
+  const ownerClient = await createUser(team.owner);
+  const created = await ownerClient.rpc("create_organisation", clinic);
+  if (created.error) throw new Error(`creating ${clinic.name} failed: ${created.error.message}`);
+  const organisationId: string = created.data.id;
+  for (const [user, role] of [[team.admin, "admin"], [team.member, "member"]] as const) {
+    const invited = await ownerClient.rpc("invite_member", {
+      organisation_id: organisationId,
+      email: user.email,
+      role,
+    });
+    if (invited.error) throw new Error(`inviting ${user.email} failed: ${invited.error.message}`);
+    await createUser(user);
+  }
+  return organisationId;
+}

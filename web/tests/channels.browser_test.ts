@@ -4,7 +4,14 @@
 // headless Chromium against a running stack (see browser.ts).
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
-import { appUrl, createUser, launchBrowser, newPhonePage, randomEmail, signIn } from "./browser.ts";
+import {
+  appUrl,
+  createClinicWithTeam,
+  launchBrowser,
+  newPhonePage,
+  randomEmail,
+  signIn,
+} from "./browser.ts";
 
 Deno.test("channels: write-only credentials, read-only members, audit log", async (t) => {
   const clinic = `Channels ${crypto.randomUUID().slice(0, 8)}`;
@@ -17,23 +24,10 @@ Deno.test("channels: write-only credentials, read-only members, audit log", asyn
   const token = `EAAGtest${crypto.randomUUID().replaceAll("-", "")}`;
   const last4 = token.slice(-4);
 
-  // The clinic and its team through the API: the team pages have their own browser test.
-  const ownerClient = await createUser(owner);
-  const created = await ownerClient.rpc("create_organisation", {
+  await createClinicWithTeam({
     name: clinic,
     timezone: "Europe/London",
-  });
-  assert.equal(created.error, null);
-  const organisationId: string = created.data.id;
-  for (const [user, role] of [[admin, "admin"], [member, "member"]] as const) {
-    const invited = await ownerClient.rpc("invite_member", {
-      organisation_id: organisationId,
-      email: user.email,
-      role,
-    });
-    assert.equal(invited.error, null);
-    await createUser(user); // signing up with the invited address accepts the invitation
-  }
+  }, { owner, admin, member });
 
   const browser = await launchBrowser();
   try {

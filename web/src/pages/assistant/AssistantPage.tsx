@@ -14,13 +14,6 @@ import { AssistantForm } from "./AssistantForm.tsx";
  * rules. Owners and admins edit them beside a live preview of the prompt; members read them.
  */
 export function AssistantPage() {
-  const membership = currentMembership.value;
-  if (!membership) return null;
-  // A fresh page state per organisation: switching clinics never shows the previous one's assistant.
-  return <Assistant key={membership.organisation.id} />;
-}
-
-function Assistant() {
   const { organisation } = currentMembership.value!;
   const manages = canManage.value;
   const { data, error, reload } = useLoad(() => readConfigRows(supabase(), organisation.id));

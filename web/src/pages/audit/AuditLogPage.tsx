@@ -7,8 +7,6 @@ import { type AuditEntry, useAuditLog } from "./use_audit_log.ts";
 
 /** Who changed or used which channel and credential, and when: for owners and admins only. */
 export function AuditLogPage() {
-  const membership = currentMembership.value;
-  if (!membership) return null;
   if (!canManage.value) {
     return (
       <Card title="Audit log">
@@ -17,8 +15,7 @@ export function AuditLogPage() {
       </Card>
     );
   }
-  // A fresh page state per organisation: switching clinics never shows the previous log.
-  return <AuditLog key={membership.organisation.id} />;
+  return <AuditLog />;
 }
 
 function AuditLog() {

@@ -11,14 +11,8 @@ import { WhatsAppChannels } from "./WhatsAppChannels.tsx";
  * and admins add and change them and set their secrets (write-only); members see them read-only.
  */
 export function ChannelsPage() {
-  const membership = currentMembership.value;
-  if (!membership) return null;
-  // A fresh page state per organisation: switching clinics never shows the previous one's channels.
-  return <Channels key={membership.organisation.id} organisationId={membership.organisation.id} />;
-}
-
-function Channels({ organisationId }: { organisationId: string }) {
   const { organisation } = currentMembership.value!;
+  const organisationId = organisation.id;
   const manages = canManage.value;
   const { channels, error, reload } = useChannels(organisationId);
   const loaded = channels.value;

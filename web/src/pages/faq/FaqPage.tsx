@@ -3,11 +3,10 @@ import { languageLabel } from "../../organisations/choices.ts";
 import { canManage, currentMembership } from "../../organisations/memberships.ts";
 import { FAQ_KINDS, READ_ONLY_NOTE } from "../../receptionist/labels.ts";
 import { FAQ_COLUMNS, type FaqRow, readRows } from "../../receptionist/rows.ts";
-import { changeRow } from "../../receptionist/save.ts";
 import { useLoad } from "../../receptionist/use_load.ts";
 import { supabase } from "../../supabase.ts";
-import { Alert, Button, Card, ConfirmButton, Field, Select } from "../../ui/mod.ts";
-import { useAction } from "../../use_action.ts";
+import { Alert, Card, Field, Select } from "../../ui/mod.ts";
+import { ConfigItemActions, useConfigItem } from "../../receptionist/config_item.tsx";
 import { FaqEditor } from "./FaqEditor.tsx";
 import { categoriesOf, filterFaq, sortFaq } from "./filter.ts";
 
@@ -16,13 +15,6 @@ import { categoriesOf, filterFaq, sortFaq } from "./filter.ts";
  * WhatsApp: searchable and filterable; owners and admins add, change, switch off and delete them.
  */
 export function FaqPage() {
-  const membership = currentMembership.value;
-  if (!membership) return null;
-  // A fresh page state per organisation: switching clinics never shows the previous one's FAQ.
-  return <Faq key={membership.organisation.id} />;
-}
-
-function Faq() {
   const { organisation } = currentMembership.value!;
   const manages = canManage.value;
   const { data, error, reload } = useLoad(() =>
@@ -120,29 +112,17 @@ type FaqItemProps = {
 
 function FaqItem({ entry, categories, manages, reload }: FaqItemProps) {
   const { organisation } = currentMembership.value!;
-  const editing = useSignal(false);
-  const action = useAction();
+  const item = useConfigItem("faq_entries", entry.id, reload);
 
-  function change(change: Record<string, unknown> | "delete") {
-    action.run(async () => {
-      const { error } = await changeRow("faq_entries", entry.id, change);
-      if (!error) await reload();
-      return { error };
-    });
-  }
-
-  if (editing.value) {
+  if (item.editing.value) {
     return (
       <li>
         <FaqEditor
           organisation={organisation}
           entry={entry}
           categories={categories}
-          onSaved={async () => {
-            await reload();
-            editing.value = false;
-          }}
-          onCancel={() => editing.value = false}
+          onSaved={item.saved}
+          onCancel={() => item.editing.value = false}
         />
       </li>
     );
@@ -162,25 +142,9 @@ function FaqItem({ entry, categories, manages, reload }: FaqItemProps) {
         {entry.category} · {languageLabel(entry.language)}
       </p>
       {manages && (
-        <div class="row start">
-          <Button variant="secondary" onClick={() => editing.value = true}>Edit</Button>
-          <Button
-            variant="secondary"
-            busy={action.busy.value}
-            onClick={() => change({ active: !entry.active })}
-          >
-            {entry.active ? "Deactivate" : "Activate"}
-          </Button>
-          <ConfirmButton
-            label="Delete"
-            question="Delete this entry?"
-            confirmLabel="Yes, delete"
-            busy={action.busy.value}
-            onConfirm={() => change("delete")}
-          />
-        </div>
+        <ConfigItemActions item={item} active={entry.active} deleteQuestion="Delete this entry?" />
       )}
-      {action.error.value && <Alert tone="error">{action.error.value}</Alert>}
+      {item.action.error.value && <Alert tone="error">{item.action.error.value}</Alert>}
     </li>
   );
 }

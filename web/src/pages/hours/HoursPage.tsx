@@ -38,13 +38,6 @@ async function readHours(organisationId: string): Promise<Read<Hours>> {
  * whether it is open right now, and the days it is closed.
  */
 export function HoursPage() {
-  const membership = currentMembership.value;
-  if (!membership) return null;
-  // A fresh page state per organisation: switching clinics never shows the previous one's hours.
-  return <HoursOf key={membership.organisation.id} />;
-}
-
-function HoursOf() {
   const { organisation } = currentMembership.value!;
   const manages = canManage.value;
   const { data, error, reload } = useLoad(() => readHours(organisation.id));

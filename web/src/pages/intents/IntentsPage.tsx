@@ -1,4 +1,3 @@
-import { useSignal } from "@preact/signals";
 import { Fragment } from "preact";
 import { languageLabel } from "../../organisations/choices.ts";
 import { canManage, currentMembership } from "../../organisations/memberships.ts";
@@ -13,7 +12,7 @@ import { changeRow } from "../../receptionist/save.ts";
 import { useLoad } from "../../receptionist/use_load.ts";
 import { supabase } from "../../supabase.ts";
 import { Alert, Button, Card, ConfirmButton } from "../../ui/mod.ts";
-import { useAction } from "../../use_action.ts";
+import { useConfigItem } from "../../receptionist/config_item.tsx";
 import { IntentEditor } from "./IntentEditor.tsx";
 
 /**
@@ -21,13 +20,6 @@ import { IntentEditor } from "./IntentEditor.tsx";
  * in each language and what it does next, in the order the prompt lists them.
  */
 export function IntentsPage() {
-  const membership = currentMembership.value;
-  if (!membership) return null;
-  // A fresh page state per organisation: switching clinics never shows the previous one's intents.
-  return <Intents key={membership.organisation.id} />;
-}
-
-function Intents() {
   const { organisation } = currentMembership.value!;
   const manages = canManage.value;
   const { data, error, reload } = useLoad(() =>
@@ -86,8 +78,8 @@ type IntentItemProps = {
 
 function IntentItem({ intent, intents, index, manages, reload }: IntentItemProps) {
   const { organisation } = currentMembership.value!;
-  const editing = useSignal(false);
-  const action = useAction();
+  const item = useConfigItem("intents", intent.id, reload);
+  const { editing, action } = item;
 
   function run(change: () => Promise<{ error: unknown }>) {
     action.run(async () => {
@@ -105,10 +97,7 @@ function IntentItem({ intent, intents, index, manages, reload }: IntentItemProps
           intent={intent}
           others={intents.filter((other) => other.id !== intent.id)}
           position={intent.position}
-          onSaved={async () => {
-            await reload();
-            editing.value = false;
-          }}
+          onSaved={item.saved}
           onCancel={() => editing.value = false}
         />
       </li>
@@ -166,7 +155,7 @@ function IntentItem({ intent, intents, index, manages, reload }: IntentItemProps
             question={`Delete “${intent.name}”?`}
             confirmLabel="Yes, delete"
             busy={action.busy.value}
-            onConfirm={() => run(() => changeRow("intents", intent.id, "delete"))}
+            onConfirm={() => item.change("delete")}
           />
         </div>
       )}

@@ -11,13 +11,6 @@ import { Alert, Button, Card } from "../../ui/mod.ts";
  * code the voice and WhatsApp assistants run: for every member to check, in each language.
  */
 export function PromptPreviewPage() {
-  const membership = currentMembership.value;
-  if (!membership) return null;
-  // A fresh page state per organisation: switching clinics never shows the previous one's prompt.
-  return <Preview key={membership.organisation.id} />;
-}
-
-function Preview() {
   const { organisation } = currentMembership.value!;
   const { data, error, reload } = useLoad(() => readConfigRows(supabase(), organisation.id));
   const rows = data.value;

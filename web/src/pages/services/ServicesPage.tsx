@@ -1,23 +1,14 @@
-import { useSignal } from "@preact/signals";
 import { canManage, currentMembership } from "../../organisations/memberships.ts";
 import { READ_ONLY_NOTE } from "../../receptionist/labels.ts";
 import { readRows, SERVICE_COLUMNS, type ServiceRow } from "../../receptionist/rows.ts";
-import { changeRow } from "../../receptionist/save.ts";
 import { useLoad } from "../../receptionist/use_load.ts";
 import { supabase } from "../../supabase.ts";
-import { Alert, Button, Card, ConfirmButton } from "../../ui/mod.ts";
-import { useAction } from "../../use_action.ts";
+import { Alert, Card } from "../../ui/mod.ts";
+import { ConfigItemActions, useConfigItem } from "../../receptionist/config_item.tsx";
 import { ServiceEditor } from "./ServiceEditor.tsx";
 
 /** What can be booked: each service's length and the gap kept before and after it. */
 export function ServicesPage() {
-  const membership = currentMembership.value;
-  if (!membership) return null;
-  // A fresh page state per organisation: switching clinics never shows the previous one's services.
-  return <Services key={membership.organisation.id} />;
-}
-
-function Services() {
   const { organisation } = currentMembership.value!;
   const manages = canManage.value;
   const { data, error, reload } = useLoad(() =>
@@ -79,29 +70,17 @@ type ServiceItemProps = {
 
 function ServiceItem({ service, others, manages, reload }: ServiceItemProps) {
   const { organisation } = currentMembership.value!;
-  const editing = useSignal(false);
-  const action = useAction();
+  const item = useConfigItem("services", service.id, reload);
 
-  function change(change: Record<string, unknown> | "delete") {
-    action.run(async () => {
-      const { error } = await changeRow("services", service.id, change);
-      if (!error) await reload();
-      return { error };
-    });
-  }
-
-  if (editing.value) {
+  if (item.editing.value) {
     return (
       <li>
         <ServiceEditor
           organisationId={organisation.id}
           service={service}
           others={others}
-          onSaved={async () => {
-            await reload();
-            editing.value = false;
-          }}
-          onCancel={() => editing.value = false}
+          onSaved={item.saved}
+          onCancel={() => item.editing.value = false}
         />
       </li>
     );
@@ -115,25 +94,13 @@ function ServiceItem({ service, others, manages, reload }: ServiceItemProps) {
       </div>
       <p class="muted small">{describeService(service)}</p>
       {manages && (
-        <div class="row start">
-          <Button variant="secondary" onClick={() => editing.value = true}>Edit</Button>
-          <Button
-            variant="secondary"
-            busy={action.busy.value}
-            onClick={() => change({ active: !service.active })}
-          >
-            {service.active ? "Deactivate" : "Activate"}
-          </Button>
-          <ConfirmButton
-            label="Delete"
-            question={`Delete “${service.name}”? Deactivating keeps it for past appointments.`}
-            confirmLabel="Yes, delete"
-            busy={action.busy.value}
-            onConfirm={() => change("delete")}
-          />
-        </div>
+        <ConfigItemActions
+          item={item}
+          active={service.active}
+          deleteQuestion={`Delete “${service.name}”? Deactivating keeps it for past appointments.`}
+        />
       )}
-      {action.error.value && <Alert tone="error">{action.error.value}</Alert>}
+      {item.action.error.value && <Alert tone="error">{item.action.error.value}</Alert>}
     </li>
   );
 }

@@ -7,13 +7,6 @@ import { useTeam } from "./use_team.ts";
 
 /** Members and roles; owners and admins also invite, change and remove people. */
 export function TeamPage() {
-  const membership = currentMembership.value;
-  if (!membership) return null;
-  // A fresh page state per organisation: switching clinics never shows the previous team.
-  return <Team key={membership.organisation.id} />;
-}
-
-function Team() {
   const { organisation, role } = currentMembership.value!;
   const manages = role !== "member";
   const team = useTeam(organisation.id, manages);
