@@ -265,6 +265,11 @@ export const northsideDental: ReceptionistConfig = {
     { startsOn: "2026-08-31", endsOn: "2026-08-31", reason: "Summer bank holiday" },
     { startsOn: "2026-12-24", endsOn: "2026-12-28", reason: "Christmas" },
     { startsOn: "2027-01-01", endsOn: "2027-01-01", reason: "New Year's Day" },
+    { startsOn: "2027-03-26", endsOn: "2027-03-29", reason: "Easter" },
+    { startsOn: "2027-05-03", endsOn: "2027-05-03", reason: "Early May bank holiday" },
+    { startsOn: "2027-05-31", endsOn: "2027-05-31", reason: "Spring bank holiday" },
+    { startsOn: "2027-08-30", endsOn: "2027-08-30", reason: "Summer bank holiday" },
+    { startsOn: "2027-12-24", endsOn: "2027-12-28", reason: "Christmas" },
   ],
   services: [
     {
@@ -616,6 +621,16 @@ export const riversidePhysio: ReceptionistConfig = {
     { startsOn: "2026-06-23", endsOn: "2026-06-24", reason: "Midsummer (Līgo and Jāņi)" },
     { startsOn: "2026-11-18", endsOn: "2026-11-18", reason: "Proclamation Day" },
     { startsOn: "2026-12-24", endsOn: "2026-12-26", reason: "Christmas" },
+    { startsOn: "2027-01-01", endsOn: "2027-01-01", reason: "New Year's Day" },
+    { startsOn: "2027-03-26", endsOn: "2027-03-29", reason: "Easter" },
+    {
+      startsOn: "2027-05-03",
+      endsOn: "2027-05-04",
+      reason: "Labour Day and Restoration of Independence",
+    },
+    { startsOn: "2027-06-23", endsOn: "2027-06-24", reason: "Midsummer (Līgo and Jāņi)" },
+    { startsOn: "2027-11-18", endsOn: "2027-11-18", reason: "Proclamation Day" },
+    { startsOn: "2027-12-24", endsOn: "2027-12-26", reason: "Christmas" },
   ],
   services: [
     {
