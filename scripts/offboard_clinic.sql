@@ -44,8 +44,9 @@ begin
 end
 $check$;
 
--- Every table that references organisations, with the rows this tenant has in it.
-create temporary table offboard_rows on commit drop as
+-- Every table that references organisations, with the rows this tenant has in it now (a view: the
+-- verification after the delete counts again with the same query).
+create temporary view offboard_tenant_rows as
 select
   format('%I.%I', n.nspname, c.relname) as table_name,
   (xpath('/row/n/text()', query_to_xml(format(
@@ -58,7 +59,11 @@ join pg_catalog.pg_namespace n on n.oid = c.relnamespace
 join pg_catalog.pg_attribute a on a.attrelid = k.conrelid and a.attnum = k.conkey[1]
 where k.contype = 'f'
   and k.confrelid = 'public.organisations'::regclass
-  and cardinality(k.conkey) = 1
+  and cardinality(k.conkey) = 1;
+
+-- What is deleted, counted before the delete.
+create temporary table offboard_rows on commit drop as
+select r.table_name, r.rows from pg_temp.offboard_tenant_rows r
 union all
 select 'public.organisations', 1;
 
@@ -118,19 +123,7 @@ do $verify$
 declare
   leftover record;
 begin
-  for leftover in
-    select format('%I.%I', n.nspname, c.relname) as table_name,
-      (xpath('/row/n/text()', query_to_xml(format(
-        'select count(*) as n from %I.%I where %I = %L',
-        n.nspname, c.relname, a.attname, (select t.id from pg_temp.offboard_target t)
-      ), false, true, '')))[1]::text::bigint as rows
-    from pg_catalog.pg_constraint k
-    join pg_catalog.pg_class c on c.oid = k.conrelid
-    join pg_catalog.pg_namespace n on n.oid = c.relnamespace
-    join pg_catalog.pg_attribute a on a.attrelid = k.conrelid and a.attnum = k.conkey[1]
-    where k.contype = 'f'
-      and k.confrelid = 'public.organisations'::regclass
-      and cardinality(k.conkey) = 1
+  for leftover in select r.table_name, r.rows from pg_temp.offboard_tenant_rows r
   loop
     if leftover.rows > 0 then
       raise exception '% still has % rows of the organisation; nothing was deleted',
@@ -150,6 +143,8 @@ select
 from pg_temp.offboard_target t
 \gset
 
+-- The view reads a temporary table that goes at commit.
+drop view pg_temp.offboard_tenant_rows;
 commit;
 
 \echo
