@@ -23,7 +23,8 @@ select is(
     order by 1
   ),
   array[
-    'check_language_map', 'normalise_e164', 'organisation_ids_for_current_user',
+    'check_language_map', 'check_language_map_lengths', 'check_length', 'describe_days',
+    'lock_organisation_rows', 'normalise_e164', 'organisation_ids_for_current_user',
     'role_in_organisation', 'teammate_ids_for_current_user', 'week_minutes'
   ],
   'signed-in users may call only the private helpers that policies and triggers need'

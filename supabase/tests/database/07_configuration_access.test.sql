@@ -7,9 +7,9 @@ create extension if not exists pgtap with schema extensions;
 
 do $$
 begin
-  insert into public.intents (id, organisation_id, name, responses) values
-    ('5a000000-0000-4000-8000-00000000005a', '0a000000-0000-4000-8000-00000000000a', 'Opening hours', '{"en": "We open at 8."}'),
-    ('5b000000-0000-4000-8000-00000000005b', '0b000000-0000-4000-8000-00000000000b', 'Opening hours', '{"en": "We open at 9."}');
+  insert into public.intents (id, organisation_id, name, example_phrases, responses) values
+    ('5a000000-0000-4000-8000-00000000005a', '0a000000-0000-4000-8000-00000000000a', 'Opening hours', '{"When are you open?"}', '{"en": "We open at 8."}'),
+    ('5b000000-0000-4000-8000-00000000005b', '0b000000-0000-4000-8000-00000000000b', 'Opening hours', '{"When are you open?"}', '{"en": "We open at 9."}');
   insert into public.faq_entries (organisation_id, question, answer, language) values
     ('0a000000-0000-4000-8000-00000000000a', 'Parking?', 'Behind the building.', 'en'),
     ('0b000000-0000-4000-8000-00000000000b', 'Parking?', 'On the street.', 'en');
@@ -38,7 +38,7 @@ from (values
    'denied', 'denied', 'denied', 'denied', 'denied', 'rows:1'),
   ('intents', 'select', $$select id from public.intents where organisation_id = '0a000000-0000-4000-8000-00000000000a'$$,
    'rows:0', 'rows:1', 'rows:1', 'rows:1', 'rows:0', 'rows:1'),
-  ('intents', 'insert', $$insert into public.intents (organisation_id, name) values ('0a000000-0000-4000-8000-00000000000a', 'Parking')$$,
+  ('intents', 'insert', $$insert into public.intents (organisation_id, name, example_phrases, action) values ('0a000000-0000-4000-8000-00000000000a', 'Parking', '{"Where can I park?"}', 'take_message')$$,
    'denied', 'denied', 'rows:1', 'rows:1', 'denied', 'rows:1'),
   ('intents', 'update', $$update public.intents set active = false where organisation_id = '0a000000-0000-4000-8000-00000000000a'$$,
    'rows:0', 'rows:0', 'rows:1', 'rows:1', 'rows:0', 'rows:1'),
@@ -88,7 +88,7 @@ from (values
 
 -- Writing into another organisation is refused even for owners and admins.
 insert into tests.expectations values
-  ('intents', 'insert into B', $$insert into public.intents (organisation_id, name) values ('0b000000-0000-4000-8000-00000000000b', 'Sneaky')$$,
+  ('intents', 'insert into B', $$insert into public.intents (organisation_id, name, example_phrases, action) values ('0b000000-0000-4000-8000-00000000000b', 'Sneaky', '{"Let me in"}', 'transfer')$$,
    'denied', 'denied', 'denied', 'denied', 'denied', 'rows:1', 'rows:1'),
   ('intents', 'move to B', $$update public.intents set organisation_id = '0b000000-0000-4000-8000-00000000000b' where id = '5a000000-0000-4000-8000-00000000005a'$$,
    'denied', 'denied', 'denied', 'denied', 'denied', 'denied', 'error:23505');

@@ -13,12 +13,13 @@ select is(
 
 select lives_ok(
   $$update public.assistant_settings set greetings = '{"en": "Hello!", "ru": "Здравствуйте!"}',
-    escalation_phone = '+44 (20) 7946-0000', voice_agent_id = 'svetlana-ru'
+    escalation_phone = '+442079460000', voice_agent_id = 'svetlana-ru'
     where organisation_id = '0a000000-0000-4000-8000-00000000000a'$$,
-  'greetings in the clinic''s languages, a phone and a voice are accepted');
-select is(
-  (select escalation_phone from public.assistant_settings where organisation_id = '0a000000-0000-4000-8000-00000000000a'),
-  '+442079460000', 'the escalation phone is stored as E.164');
+  'greetings in the clinic''s languages, an E.164 phone and a voice are accepted');
+select throws_ok(
+  $$update public.assistant_settings set escalation_phone = '+44 (20) 7946-0000' where organisation_id = '0a000000-0000-4000-8000-00000000000a'$$,
+  '22023', '"+44 (20) 7946-0000" is not a phone number in E.164 format',
+  'the escalation phone must be E.164 (the dashboard parses what is typed)');
 select throws_ok(
   $$update public.assistant_settings set greetings = '{"de": "Hallo"}' where organisation_id = '0a000000-0000-4000-8000-00000000000a'$$,
   '22023', 'A greeting in "de", which is not one of the clinic''s languages (en, ru)',
@@ -28,7 +29,7 @@ select throws_ok(
   '22023', 'A greeting in "en" is empty', 'an empty greeting is refused clearly');
 select throws_ok(
   $$update public.assistant_settings set escalation_phone = '12345' where organisation_id = '0a000000-0000-4000-8000-00000000000a'$$,
-  '22023', '"12345" is not a phone number in international format', 'a bad phone is refused clearly');
+  '22023', '"12345" is not a phone number in E.164 format', 'a bad phone is refused clearly');
 select throws_ok(
   $$update public.assistant_settings set max_messages_per_hour = 0 where organisation_id = '0a000000-0000-4000-8000-00000000000a'$$,
   '23514', null, 'the message cap must be positive');
@@ -37,7 +38,7 @@ select throws_ok(
   '23503', null, 'the voice must come from the catalog');
 
 select throws_ok(
-  $$insert into public.intents (organisation_id, name, responses) values ('0a000000-0000-4000-8000-00000000000a', 'Prices', '{"fr": "Voir le site"}')$$,
+  $$insert into public.intents (organisation_id, name, example_phrases, responses) values ('0a000000-0000-4000-8000-00000000000a', 'Prices', '{"How much?"}', '{"fr": "Voir le site"}')$$,
   '22023', 'A response in "fr", which is not one of the clinic''s languages (en, ru)',
   'an intent response in an unknown language is refused clearly');
 select tests.act_as('owner@b.test');
@@ -78,7 +79,7 @@ select lives_ok(
 
 select throws_ok(
   $$insert into public.closures (organisation_id, starts_on, ends_on) values ('0a000000-0000-4000-8000-00000000000a', '2026-12-26', '2026-12-25')$$,
-  '23514', null, 'a closure must end after it starts');
+  '22023', 'The last day (25 Dec 2026) is before the first (26 Dec 2026)', 'a closure must end after it starts');
 select throws_ok(
   $$insert into public.services (organisation_id, name, duration_minutes) values ('0a000000-0000-4000-8000-00000000000a', 'Instant', -5)$$,
   '23514', 'new row for relation "services" violates check constraint "services_duration_positive"',
