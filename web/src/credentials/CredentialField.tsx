@@ -1,6 +1,7 @@
 import { useSignal } from "@preact/signals";
 import { useId } from "preact/hooks";
 import { formatDate, timeFromNow } from "../format.ts";
+import { currentMembership } from "../organisations/memberships.ts";
 import { supabase } from "../supabase.ts";
 import { Alert, Button, ConfirmButton, Field } from "../ui/mod.ts";
 import { useAction } from "../use_action.ts";
@@ -127,10 +128,13 @@ export function CredentialStatus(
     : `set ${timeFromNow(credential.set_at)}`;
   const expires = credential.expires_at;
   const expired = expires !== null && new Date(expires).getTime() <= Date.now();
+  // The expiry day as the clinic counts days; the browser's zone until an organisation is chosen.
+  const timeZone = currentMembership.value?.organisation.timezone ??
+    Intl.DateTimeFormat().resolvedOptions().timeZone;
   return (
     <span>
       set · ends in <span class="mono">{credential.last4}</span> · {changed}
-      {expires && ` · ${expired ? "expired" : "expires"} ${formatDate(expires)}`}
+      {expires && ` · ${expired ? "expired" : "expires"} ${formatDate(expires, timeZone)}`}
       {credential.rotation && (
         <>
           {" "}

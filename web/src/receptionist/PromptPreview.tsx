@@ -1,4 +1,5 @@
 import { useSignal } from "@preact/signals";
+import { formatCount } from "../format.ts";
 import { languageLabel } from "../organisations/choices.ts";
 import { Alert, Card, Select } from "../ui/mod.ts";
 import { buildPrompt, type BuiltPrompt, type Channel, type ReceptionistConfig } from "./shared.ts";
@@ -61,7 +62,7 @@ export function PromptPreview({ config, note, folded = false, level = 2 }: Promp
 }
 
 function BuiltPromptView({ prompt, folded }: { prompt: BuiltPrompt; folded: boolean }) {
-  const size = `${prompt.sizeChars.toLocaleString("en-GB")} characters`;
+  const size = `${formatCount(prompt.sizeChars)} characters`;
   const instructions = (
     <pre class="prompt" tabIndex={0} aria-label="Instructions">{prompt.instructions}</pre>
   );

@@ -2,7 +2,8 @@ import { useSignal } from "@preact/signals";
 import type { ClosureRow } from "../../receptionist/rows.ts";
 import { closureOn, isoWeekday, type Weekday } from "../../receptionist/shared.ts";
 import { Button } from "../../ui/mod.ts";
-import { addMonths, formatDay, formatMonth, monthWeeks } from "./when.ts";
+import { formatDay, formatMonth } from "../../format.ts";
+import { addMonths, monthWeeks } from "./when.ts";
 
 const WEEKDAY_INITIALS = ["Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"];
 

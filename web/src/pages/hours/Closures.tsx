@@ -3,10 +3,10 @@ import type { Organisation } from "../../organisations/memberships.ts";
 import type { ClosureRow } from "../../receptionist/rows.ts";
 import { addRow, changeRow } from "../../receptionist/save.ts";
 import { localDateOf, type Weekday } from "../../receptionist/shared.ts";
+import { formatDays } from "../../format.ts";
 import { Alert, Button, Card, ConfirmButton, Field } from "../../ui/mod.ts";
 import { useAction } from "../../use_action.ts";
 import { ClosureCalendar } from "./ClosureCalendar.tsx";
-import { formatDay } from "./when.ts";
 
 type ClosuresProps = {
   organisation: Organisation;
@@ -83,12 +83,6 @@ export function Closures(
   );
 }
 
-function describeDates(closure: ClosureRow): string {
-  return closure.starts_on === closure.ends_on
-    ? formatDay(closure.starts_on)
-    : `${formatDay(closure.starts_on)} – ${formatDay(closure.ends_on)}`;
-}
-
 function ClosureItem(
   { closure, manages, reload }: {
     closure: ClosureRow;
@@ -97,7 +91,7 @@ function ClosureItem(
   },
 ) {
   const action = useAction();
-  const dates = describeDates(closure);
+  const dates = formatDays(closure.starts_on, closure.ends_on);
   return (
     <li>
       <div>

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { addMonths, formatMonth, monthWeeks } from "./when.ts";
+import { formatMonth } from "../../format.ts";
+import { addMonths, monthWeeks } from "./when.ts";
 
 Deno.test("monthWeeks lays a month out Monday first, padded to whole weeks", () => {
   // 1 December 2026 is a Tuesday; the 31st a Thursday.
@@ -37,5 +38,5 @@ Deno.test("addMonths crosses years both ways", () => {
   assert.equal(addMonths("2026-12", 1), "2027-01");
   assert.equal(addMonths("2026-01", -1), "2025-12");
   assert.equal(addMonths("2026-11", 14), "2028-01");
-  assert.equal(formatMonth("2027-01"), "January 2027");
+  assert.equal(formatMonth("2027-01", "en-GB"), "January 2027");
 });
