@@ -19,7 +19,7 @@ insert into tests.expectations values
   -- organisations: members read, owners/admins update, nobody but the service role inserts or deletes
   ('organisations', 'select', $$select id from public.organisations where id = '0a000000-0000-4000-8000-00000000000a'$$,
    'denied', 'rows:0', 'rows:1', 'rows:1', 'rows:1', 'rows:0', 'rows:1'),
-  ('organisations', 'insert', $$insert into public.organisations (name, slug) values ('Pirate Clinic', 'pirate-clinic')$$,
+  ('organisations', 'insert', $$insert into public.organisations (name, slug, timezone) values ('Pirate Clinic', 'pirate-clinic', 'Europe/London')$$,
    'denied', 'denied', 'denied', 'denied', 'denied', 'denied', 'rows:1'),
   ('organisations', 'update', $$update public.organisations set name = 'Renamed' where id = '0a000000-0000-4000-8000-00000000000a'$$,
    'denied', 'rows:0', 'rows:0', 'rows:1', 'rows:1', 'rows:0', 'rows:1'),
@@ -48,12 +48,25 @@ insert into tests.expectations values
   -- profiles (the member's): the member and teammates read, only the member edits
   ('profiles', 'select', $$select id from public.profiles where id = tests.user_id('member@a.test')$$,
    'denied', 'rows:0', 'rows:1', 'rows:1', 'rows:1', 'rows:0', 'rows:1'),
-  ('profiles', 'insert', $$insert into public.profiles (id) values (tests.user_id('member@a.test'))$$,
+  ('profiles', 'insert', $$insert into public.profiles (id, display_name) values (tests.user_id('member@a.test'), 'Copy')$$,
    'denied', 'denied', 'denied', 'denied', 'denied', 'denied', 'error:23505'),
   ('profiles', 'update', $$update public.profiles set display_name = 'Renamed' where id = tests.user_id('member@a.test')$$,
    'denied', 'rows:0', 'rows:1', 'rows:0', 'rows:0', 'rows:0', 'rows:1'),
   ('profiles', 'delete', $$delete from public.profiles where id = tests.user_id('member@a.test')$$,
    'denied', 'denied', 'denied', 'denied', 'denied', 'denied', 'rows:1');
+
+insert into tests.expectations values
+  -- languages: one list for every clinic; signed-in users read it, only operators change it
+  ('languages', 'select', $$select code from public.languages where code in ('en', 'ru')$$,
+   'denied', 'rows:2', 'rows:2', 'rows:2', 'rows:2', 'rows:2', 'rows:2'),
+  ('languages', 'insert', $$insert into public.languages (code, name) values ('xx', 'Pirate')$$,
+   'denied', 'denied', 'denied', 'denied', 'denied', 'denied', 'rows:1'),
+  ('languages', 'update', $$update public.languages set name = 'Pirate' where code = 'en'$$,
+   'denied', 'denied', 'denied', 'denied', 'denied', 'denied', 'rows:1'),
+  ('languages', 'delete', $$delete from public.languages where code = 'fi'$$,
+   'denied', 'denied', 'denied', 'denied', 'denied', 'denied', 'rows:1'),
+  ('organisations', 'update country', $$update public.organisations set country = 'IE' where id = '0a000000-0000-4000-8000-00000000000a'$$,
+   'denied', 'rows:0', 'rows:0', 'rows:1', 'rows:1', 'rows:0', 'rows:1');
 
 select plan(tests.access_matrix_size());
 

@@ -39,7 +39,7 @@ insert into tests.expectations values
   ('accept_invitation', 'of someone else', $$select public.accept_invitation('token-a')$$,
    'denied', 'denied', 'denied', 'denied', 'denied', 'denied', 'denied');
 
-select plan(tests.access_matrix_size() + 28);
+select plan(tests.access_matrix_size() + 39);
 
 select * from tests.access_matrix();
 
@@ -75,6 +75,41 @@ select throws_ok(
   $$select public.create_organisation('Clinic', 'UTC', array['en'], 'ru')$$,
   '22023', 'The default language "ru" is not one of the organisation''s languages',
   'a default language outside the list is refused clearly');
+select throws_ok(
+  $$select public.create_organisation('Clinic', 'Europe/London', array['en', 'xx'])$$,
+  '22023', 'Unknown language code "xx"',
+  'a well-formed code that is not a supported language is refused');
+select throws_ok(
+  $$update public.organisations set languages = array['en', 'ru', 'xx'] where id = '0a000000-0000-4000-8000-00000000000a'$$,
+  '22023', 'Unknown language code "xx"', 'so is adding one later');
+select throws_ok(
+  $$select public.create_organisation('Clinic', 'Europe/London', array['en', 'en'])$$,
+  '22023', 'Each language can be chosen once', 'a language is chosen once');
+select is(
+  (select country from public.create_organisation('Clinic in Riga', 'Europe/Riga')),
+  'LV', 'the country defaults to the time zone''s');
+select is(
+  (select country from public.create_organisation('Clinic in Kyiv', 'Europe/Kiev')),
+  'UA', 'old zone names find their country too');
+select is(
+  (select country from public.create_organisation('Clinic on the border', 'Europe/Berlin', country => 'at')),
+  'AT', 'a given country wins over the time zone''s, upper-cased');
+select throws_ok(
+  $$select public.create_organisation('Clinic', 'UTC')$$,
+  '22023', 'Choose the clinic''s country: the time zone UTC belongs to none',
+  'a zone of no country needs the country given');
+select is(
+  (select country from public.create_organisation('Clinic at sea', 'UTC', country => 'GB')),
+  'GB', 'and takes it');
+select throws_ok(
+  $$select public.create_organisation('Clinic', 'Europe/London', country => 'XX')$$,
+  '22023', 'Unknown country code "XX"', 'an unknown country is refused');
+select throws_ok(
+  $$update public.organisations set country = 'Latvia' where id = '0a000000-0000-4000-8000-00000000000a'$$,
+  '22023', 'Unknown country code "LATVIA"', 'a country is an ISO code, not a name');
+select lives_ok(
+  $$update public.organisations set country = 'IE' where id = '0a000000-0000-4000-8000-00000000000a'$$,
+  'an owner changes the country');
 
 -- The last owner can neither leave, be demoted nor be removed; a second owner frees them.
 select throws_ok(
@@ -103,13 +138,11 @@ select is(
   (select count(*)::int from public.organisation_members where organisation_id = '0a000000-0000-4000-8000-00000000000a'),
   0, 'its memberships went with it');
 
--- Invitations: the invited address accepts once, before expiry.
+-- Invitations: the invited address accepts once, before expiry. The invitee's account is
+-- confirmed before they are invited, so the sign-up trigger has nothing to accept for them.
 do $$
 begin
-  -- Not yet confirmed, so the sign-up trigger does not accept for them.
-  insert into auth.users (instance_id, id, aud, role, email, raw_user_meta_data, created_at, updated_at)
-  values ('00000000-0000-0000-0000-000000000000', gen_random_uuid(), 'authenticated',
-          'authenticated', 'invitee@b.test', '{}', now(), now());
+  perform tests.create_user('invitee@b.test');
   insert into public.organisation_invitations (organisation_id, email, role, token_hash, expires_at)
   values
     ('0b000000-0000-4000-8000-00000000000b', 'invitee@b.test', 'admin',
@@ -119,7 +152,7 @@ begin
 end
 $$;
 select tests.act_as('invitee@b.test');
-select throws_ok($$select public.accept_invitation('no-such-token')$$, 'P0002',
+select throws_ok($$select public.accept_invitation('no-such-token')$$, 'PT404',
   'This invitation is not valid (it may have been withdrawn)', 'an unknown token is refused');
 select is(public.accept_invitation('valid-token'), '0b000000-0000-4000-8000-00000000000b'::uuid,
   'the invited address accepts and learns the organisation');

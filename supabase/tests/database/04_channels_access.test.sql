@@ -68,14 +68,14 @@ insert into tests.expectations values
    'denied', 'denied', 'denied', 'denied', 'denied', 'denied', 'denied'),
   ('rpc', 'decrypt_credential', $$select private.decrypt_credential('2a000000-0000-4000-8000-00000000002a', 'twilio_auth_token')$$,
    'denied', 'denied', 'denied', 'denied', 'denied', 'denied', 'rows:1'),
-  ('rpc', 'set_credential', $$select public.set_credential('3a000000-0000-4000-8000-00000000003a', 'meta_access_token', 'EAAG-rotated-token-9876')$$,
-   'denied', 'error:P0002', 'denied', 'rows:1', 'rows:1', 'error:P0002', 'error:P0002'),
+  ('rpc', 'set_credential', $$select public.set_credential(json_build_object('subject_id', '3a000000-0000-4000-8000-00000000003a', 'kind', 'meta_access_token', 'secret', 'EAAG-rotated-token-9876'))$$,
+   'denied', 'error:PT404', 'denied', 'rows:1', 'rows:1', 'error:PT404', 'error:PT404'),
   ('rpc', 'clear_credential', $$select public.clear_credential('3a000000-0000-4000-8000-00000000003a', 'meta_access_token')$$,
-   'denied', 'error:P0002', 'denied', 'rows:1', 'rows:1', 'error:P0002', 'error:P0002'),
+   'denied', 'error:PT404', 'denied', 'rows:1', 'rows:1', 'error:PT404', 'error:PT404'),
   ('rpc', 'disconnect_calendar', $$select public.disconnect_calendar('0a000000-0000-4000-8000-00000000000a')$$,
    'denied', 'denied', 'denied', 'rows:1', 'rows:1', 'denied', 'denied'),
   ('rpc', 'whatsapp_webhook_verify_token', $$select public.whatsapp_webhook_verify_token('3a000000-0000-4000-8000-00000000003a')$$,
-   'denied', 'error:P0002', 'denied', 'rows:1', 'rows:1', 'error:P0002', 'error:P0002');
+   'denied', 'error:PT404', 'denied', 'rows:1', 'rows:1', 'error:PT404', 'error:PT404');
 
 select plan(tests.access_matrix_size());
 

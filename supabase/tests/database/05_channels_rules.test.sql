@@ -17,20 +17,19 @@ select is(
    and subject_id = '3a000000-0000-4000-8000-00000000003a'),
   '2222', 'only the last four characters are shown');
 select is(
-  (select s.vault_secret_id from public.set_credential('3a000000-0000-4000-8000-00000000003a',
-    'meta_access_token', 'demo-secret-meta-a-rotated-7777') s),
+  (select s.vault_secret_id from public.set_credential(json_build_object('subject_id', '3a000000-0000-4000-8000-00000000003a', 'kind', 'meta_access_token', 'secret', 'demo-secret-meta-a-rotated-7777')) s),
   null, 'setting a credential returns metadata only');
 select throws_ok(
-  $$select public.set_credential('3a000000-0000-4000-8000-00000000003a', 'meta_access_token', 'short')$$,
+  $$select public.set_credential(json_build_object('subject_id', '3a000000-0000-4000-8000-00000000003a', 'kind', 'meta_access_token', 'secret', 'short'))$$,
   '22023', 'A credential must be 8 to 4096 characters long',
   'a bad value is refused without echoing it');
 select throws_ok(
-  $$select public.set_credential('3b000000-0000-4000-8000-00000000003b', 'meta_access_token', 'demo-secret-hijack-0000')$$,
-  'P0002', 'No such meta_access_token target in your organisations',
+  $$select public.set_credential(json_build_object('subject_id', '3b000000-0000-4000-8000-00000000003b', 'kind', 'meta_access_token', 'secret', 'demo-secret-hijack-0000'))$$,
+  'PT404', 'No such meta_access_token target in your organisations',
   'another organisation''s channel cannot be targeted');
 select throws_ok(
-  $$select public.set_credential('2a000000-0000-4000-8000-00000000002a', 'meta_access_token', 'demo-secret-wrong-kind')$$,
-  'P0002', 'No such meta_access_token target in your organisations',
+  $$select public.set_credential(json_build_object('subject_id', '2a000000-0000-4000-8000-00000000002a', 'kind', 'meta_access_token', 'secret', 'demo-secret-wrong-kind'))$$,
+  'PT404', 'No such meta_access_token target in your organisations',
   'a secret must match its target''s kind');
 select is(
   (select count(*)::int from public.audit_log a where a::text like '%demo-secret-%'),

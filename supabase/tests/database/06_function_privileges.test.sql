@@ -41,7 +41,7 @@ select is(
   array[
     'accept_invitation', 'clear_credential', 'create_organisation', 'delete_organisation',
     'disconnect_calendar',
-    'invite_member', 'remove_member', 'revoke_invitation', 'set_credential',
+    'invite_member', 'organisation_member_emails', 'remove_member', 'revoke_invitation', 'set_credential',
     'update_member_role', 'whatsapp_webhook_verify_token'
   ],
   'signed-in users may call exactly the RPCs meant for the dashboard'
