@@ -31,6 +31,7 @@ const LOG_TYPES: Record<string, string> = {
   token_revoked: "token",
   token_refreshed: "token",
   user_modified: "user",
+  user_confirmation_requested: "user",
   user_recovery_requested: "user",
   user_repeated_signup: "user",
   user_updated_password: "user",

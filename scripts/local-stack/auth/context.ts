@@ -4,6 +4,7 @@ import type { Db } from "./db.ts";
 import type { Links } from "./links.ts";
 import type { SlidingWindowLimiter } from "./rate_limit.ts";
 import type { Client } from "./sessions.ts";
+import type { AuthSettings } from "./settings.ts";
 import type { TokenSigner } from "./tokens.ts";
 
 /** Services shared by all requests to one server. */
@@ -17,6 +18,14 @@ export interface App {
   outboxDir: string;
   /** password sign-in attempts per (remote address, email) */
   signInLimiter: SlidingWindowLimiter;
+  /** [auth] settings of supabase/config.toml */
+  settings: AuthSettings;
+  /** failed verifications (/verify) per remote address: [auth.rate_limit] token_verifications */
+  verifyLimiter: SlidingWindowLimiter;
+  /** one mail of a kind per address per [auth.email] max_frequency, known address or not */
+  mailLimiter: SlidingWindowLimiter;
+  /** wrong codes tried against each outstanding one-time token (by its hash) */
+  otpFailures: Map<string, number>;
 }
 
 export interface RequestCtx extends Client {

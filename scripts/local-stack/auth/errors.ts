@@ -123,3 +123,16 @@ export function pgMessage(e: unknown): string {
   }
   return errMessage(e);
 }
+
+/**
+ * A database refusal of the new row (a trigger or constraint on auth.users rejecting the
+ * metadata: SQLSTATE classes 22 data exception and 23 integrity) is the caller's input: 422.
+ */
+export function databaseError(e: unknown): AuthHttpError {
+  const code = e && typeof e === "object" && "code" in e ? String(e.code) : "";
+  if (/^2[23]/.test(code)) {
+    const message = e instanceof Error ? e.message : "invalid value";
+    return unprocessable("validation_failed", `Database refused the user: ${message}`);
+  }
+  return internalError("Database error saving new user", pgMessage(e));
+}

@@ -6,13 +6,13 @@ import { mkdir, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 
+/** A mail before it is sent; the outbox file adds sent_at. */
 export interface OutboxMail {
   to: string;
   subject: string;
   text: string;
   html: string;
   link: string;
-  sent_at: string;
 }
 
 function escapeHtml(s: string): string {
@@ -22,23 +22,41 @@ function escapeHtml(s: string): string {
   ).replace(/'/g, "&#39;");
 }
 
-export function recoveryMail(to: string, link: string, otp: string): Omit<OutboxMail, "sent_at"> {
+// Links only, as hosted Supabase's default templates: the dashboard has no field for a code.
+
+/** The signup confirmation ("Confirm Your Signup"). */
+export function confirmationMail(to: string, link: string): OutboxMail {
   return {
     to,
-    subject: "Reset your password",
-    html: `<h2>Reset your password</h2>
+    subject: "Confirm Your Signup",
+    html: `<h2>Confirm your signup</h2>
 
-<p>We received a request to reset your password. Follow the link below to choose a new one.</p>
-<p><a href="${escapeHtml(link)}">Reset password</a></p>
-<p>Alternatively, enter the code: ${otp}</p>
-<p>If you didn't request this, you can safely ignore this email.</p>`,
-    text: `Reset your password
+<p>Follow this link to confirm your user:</p>
+<p><a href="${escapeHtml(link)}">Confirm your mail</a></p>`,
+    text: `Confirm your signup
 
-We received a request to reset your password. Follow the link below to choose a new one.
+Follow this link to confirm your user:
 
 ${link}
+`,
+    link,
+  };
+}
 
-Alternatively, enter the code: ${otp}
+export function recoveryMail(to: string, link: string): OutboxMail {
+  return {
+    to,
+    subject: "Reset Your Password",
+    html: `<h2>Reset Password</h2>
+
+<p>Follow this link to reset the password for your user:</p>
+<p><a href="${escapeHtml(link)}">Reset Password</a></p>
+<p>If you didn't request this, you can safely ignore this email.</p>`,
+    text: `Reset Password
+
+Follow this link to reset the password for your user:
+
+${link}
 
 If you didn't request this, you can safely ignore this email.
 `,
@@ -46,28 +64,28 @@ If you didn't request this, you can safely ignore this email.
   };
 }
 
+/** One of the two mails of an email change: to the current and to the new address. */
 export function emailChangeMail(
   to: string,
+  currentEmail: string,
   newEmail: string,
   link: string,
-  otp: string,
-): Omit<OutboxMail, "sent_at"> {
+): OutboxMail {
   return {
     to,
-    subject: "Confirm your new email address",
-    html: `<h2>Confirm your new email address</h2>
+    subject: "Confirm Email Change",
+    html: `<h2>Confirm Change of Email</h2>
 
-<p>Follow the link below to confirm ${escapeHtml(newEmail)} as your new email address.</p>
-<p><a href="${escapeHtml(link)}">Confirm new email address</a></p>
-<p>Alternatively, enter the code: ${otp}</p>
+<p>Follow this link to confirm the update of your email from ${escapeHtml(currentEmail)} to ${
+      escapeHtml(newEmail)
+    }:</p>
+<p><a href="${escapeHtml(link)}">Change Email</a></p>
 <p>If you didn't request this change, you can safely ignore this email.</p>`,
-    text: `Confirm your new email address
+    text: `Confirm Change of Email
 
-Follow the link below to confirm ${newEmail} as your new email address.
+Follow this link to confirm the update of your email from ${currentEmail} to ${newEmail}:
 
 ${link}
-
-Alternatively, enter the code: ${otp}
 
 If you didn't request this change, you can safely ignore this email.
 `,
@@ -76,10 +94,10 @@ If you didn't request this change, you can safely ignore this email.
 }
 
 /** Writes the mail atomically (temp file + rename) so readers never see half a file. */
-export async function deliver(outboxDir: string, mail: Omit<OutboxMail, "sent_at">): Promise<void> {
+export async function deliver(outboxDir: string, mail: OutboxMail): Promise<void> {
   await mkdir(outboxDir, { recursive: true });
   const sentAt = new Date();
-  const full: OutboxMail = { ...mail, sent_at: sentAt.toISOString() };
+  const full = { ...mail, sent_at: sentAt.toISOString() };
   const name = `${sentAt.getTime()}-${randomBytes(6).toString("hex")}.json`;
   const tmp = join(outboxDir, `.${name}.tmp`);
   await writeFile(tmp, JSON.stringify(full, null, 2) + "\n", { mode: 0o600 });

@@ -2,18 +2,19 @@
 // plus the auth.one_time_tokens rows that index them by hash.
 
 import { randomUUID } from "node:crypto";
+import type { App } from "./context.ts";
 import { tooManyRequests } from "./errors.ts";
 import type { Db } from "./db.ts";
 import { pgMs } from "./go_compat.ts";
 
-// Defaults of `supabase start` (supabase/config.toml).
-export const OTP_LENGTH = 6; // [auth.email] otp_length
-const OTP_EXPIRY_SECONDS = 3600; // [auth.email] otp_expiry
-const EMAIL_MAX_FREQUENCY_SECONDS = 1; // [auth.email] max_frequency = "1s"
+export const OTP_LENGTH = 6; // [auth.email] otp_length, the CLI's default
 
-export function otpExpired(sentAt: string | null): boolean {
+/** Wrong codes after which a one-time token is spent (a 6-digit code then holds against guessing). */
+export const MAX_OTP_FAILURES = 5;
+
+export function otpExpired(sentAt: string | null, expirySeconds: number): boolean {
   const t = pgMs(sentAt);
-  return t === null || Date.now() > t + OTP_EXPIRY_SECONDS * 1000;
+  return t === null || Date.now() > t + expirySeconds * 1000;
 }
 
 /** The code a user typed against the stored hash (PKCE flows store it prefixed). */
@@ -21,19 +22,25 @@ export function isOtpValid(
   actual: string,
   expected: string | null,
   sentAt: string | null,
+  expirySeconds: number,
 ): boolean {
   if (!expected || !sentAt) return false;
-  return !otpExpired(sentAt) && (actual === expected || "pkce_" + actual === expected);
+  return !otpExpired(sentAt, expirySeconds) &&
+    (actual === expected || "pkce_" + actual === expected);
 }
 
-/** [auth.email] max_frequency: one mail of a kind per interval. */
-export function checkEmailFrequency(lastSentAt: string | null) {
-  const sentAt = pgMs(lastSentAt);
-  if (sentAt !== null && sentAt + EMAIL_MAX_FREQUENCY_SECONDS * 1000 > Date.now()) {
-    const left = Math.trunc((sentAt + EMAIL_MAX_FREQUENCY_SECONDS * 1000 - Date.now()) / 1000);
+/**
+ * [auth.email] max_frequency: one mail of a kind per address per interval. Asked before
+ * looking the address up, so an unknown address is limited exactly like a known one.
+ */
+export function takeMailSlot(app: App, kind: string, address: string) {
+  const key = `${kind}\u0000${address.toLowerCase()}`;
+  if (!app.mailLimiter.take(key)) {
     throw tooManyRequests(
       "over_email_send_rate_limit",
-      `For security purposes, you can only request this after ${left} seconds.`,
+      `For security purposes, you can only request this after ${
+        app.mailLimiter.retryAfterSeconds(key)
+      } seconds.`,
     );
   }
 }
@@ -81,6 +88,35 @@ export async function storeRecoveryToken(db: Db, userId: string, email: string, 
       updated_at = now()
     where id = ${userId}`;
   await createOneTimeToken(db, userId, email, tokenHash, "recovery_token");
+}
+
+/** Stores a signup confirmation token for the user; the caller mails it. */
+export async function storeConfirmationToken(
+  db: Db,
+  userId: string,
+  email: string,
+  tokenHash: string,
+) {
+  await db`
+    update auth.users set confirmation_token = ${tokenHash}, confirmation_sent_at = now(),
+      updated_at = now()
+    where id = ${userId}`;
+  await createOneTimeToken(db, userId, email, tokenHash, "confirmation_token");
+}
+
+/** The auth.users column of each one-time token type. */
+export type TokenColumn =
+  | "confirmation_token"
+  | "recovery_token"
+  | "email_change_token_current"
+  | "email_change_token_new";
+
+/** Spends one outstanding token (too many wrong codes): neither its link nor its code works. */
+export async function invalidateToken(db: Db, userId: string, column: TokenColumn) {
+  await db`update auth.users set ${db(column)} = '', updated_at = now() where id = ${userId}`;
+  await db`
+    delete from auth.one_time_tokens
+    where user_id = ${userId} and token_type = ${column}::auth.one_time_token_type`;
 }
 
 /** User.Recover: the recovery token is spent. */

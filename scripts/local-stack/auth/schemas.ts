@@ -92,3 +92,10 @@ export const AdminGenerateLinkParams = z.object({
   data: jsonMap,
   redirect_to: str,
 });
+
+/** internal/api/resend.go ResendConfirmationParams */
+export const ResendParams = z.object({
+  type: str,
+  email: str,
+  phone: str,
+});

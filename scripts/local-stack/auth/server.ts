@@ -4,7 +4,8 @@
 // Production uses the real Supabase Auth; this runs on developer machines and CI.
 //
 // Behaviour follows github.com/supabase/auth (internal/api/*.go) with the
-// defaults of `supabase start`: mailer autoconfirm on, email provider on, phone
+// the [auth] settings of supabase/config.toml (settings.ts: confirmations, secure
+// email change, mail frequency, verification rate limit), email provider on, phone
 // provider off, legacy 12-character refresh tokens with rotation and a reuse
 // interval of 0, HS256 access tokens signed with the shared JWT secret.
 //
@@ -19,6 +20,7 @@ import type { App, Handler, RequestCtx } from "./context.ts";
 import { connect } from "./db.ts";
 import {
   AuthHttpError,
+  badRequest,
   errMessage,
   errorResponse,
   internalError,
@@ -31,10 +33,13 @@ import { SlidingWindowLimiter } from "./rate_limit.ts";
 import { admin } from "./routes/admin.ts";
 import { health, jwks, settings } from "./routes/meta.ts";
 import { recover } from "./routes/recover.ts";
+import { resend } from "./routes/resend.ts";
 import { signup } from "./routes/signup.ts";
 import { token } from "./routes/token.ts";
 import { getUser, logout, updateUser } from "./routes/user.ts";
 import { verify } from "./routes/verify.ts";
+import { checkText } from "./params.ts";
+import { type AuthSettings, loadAuthSettings } from "./settings.ts";
 import { createSigner } from "./tokens.ts";
 
 export interface AuthConfig {
@@ -57,6 +62,8 @@ export interface AuthConfig {
    * `additional_redirect_urls`); exact URLs or globs with `*` and `**`.
    */
   additionalRedirectUrls?: string[];
+  /** [auth] settings; read from supabase/config.toml when not given */
+  settings?: AuthSettings;
 }
 
 export interface AuthServer {
@@ -73,6 +80,7 @@ const routes: Record<string, Partial<Record<string, Handler>>> = {
   "/token": { POST: token },
   "/verify": { GET: verify, POST: verify },
   "/recover": { POST: recover },
+  "/resend": { POST: resend },
   "/logout": { POST: logout },
   "/user": { GET: getUser, PUT: updateUser },
 };
@@ -80,6 +88,7 @@ const routes: Record<string, Partial<Record<string, Handler>>> = {
 export function createAuthServer(config: AuthConfig): AuthServer {
   const database = connect(config.databaseUrl);
   const externalUrl = config.externalUrl.replace(/\/+$/, "");
+  const settings = config.settings ?? loadAuthSettings();
   const app: App = {
     db: database.db,
     transaction: database.transaction,
@@ -94,12 +103,17 @@ export function createAuthServer(config: AuthConfig): AuthServer {
       config.signInRateLimit.max,
       config.signInRateLimit.windowSeconds * 1000,
     ),
+    settings,
+    verifyLimiter: new SlidingWindowLimiter(settings.tokenVerifications, 5 * 60 * 1000),
+    mailLimiter: new SlidingWindowLimiter(1, Math.max(settings.maxFrequencySeconds, 1) * 1000),
+    otpFailures: new Map(),
   };
 
   async function handle(req: Request, rawPath: string, remoteAddr: string): Promise<Response> {
     const requestId = randomUUID();
-    const ctx = requestCtx(req, rawPath, remoteAddr);
+    let ctx: RequestCtx | null = null;
     try {
+      ctx = requestCtx(req, rawPath, remoteAddr);
       if (req.method === "OPTIONS") return new Response(null, { status: 204 });
       if (ctx.path === "/admin" || ctx.path.startsWith("/admin/")) return await admin(app, ctx);
       const route = routes[ctx.path];
@@ -112,7 +126,7 @@ export function createAuthServer(config: AuthConfig): AuthServer {
         "Unexpected failure, please check server logs for more information",
         errMessage(e),
       );
-      if (err.status >= 500) logInternal(req.method, ctx.path, err);
+      if (err.status >= 500) logInternal(req.method, ctx?.path ?? "?", err);
       return errorResponse(err, req, requestId);
     }
   }
@@ -120,15 +134,26 @@ export function createAuthServer(config: AuthConfig): AuthServer {
   return { handle, close: database.close };
 }
 
-/** The path as GoTrue's router matches it (no query, no trailing slash). */
+/**
+ * The path as GoTrue's router matches it (decoded, no query, no trailing slash). A malformed
+ * escape or a NUL anywhere in the URL is refused here, once for every route.
+ */
 function requestCtx(req: Request, rawPath: string, remoteAddr: string): RequestCtx {
-  let path = rawPath.split("?")[0] || "/";
+  let path: string;
+  try {
+    path = decodeURIComponent(rawPath.split("?")[0] || "/");
+  } catch {
+    throw badRequest("validation_failed", "The URL path has an invalid percent-encoding");
+  }
+  checkText(path, "The URL path");
+  const url = new URL(req.url);
+  for (const [key, value] of url.searchParams) checkText(key + value, "A query parameter");
   if (!path.startsWith("/")) path = "/" + path;
   if (path.length > 1) path = path.replace(/\/+$/, "");
   const addr = remoteAddr.replace(/^\[|\]$/g, "");
   return {
     req,
-    url: new URL(req.url),
+    url,
     path,
     remoteAddr: addr,
     ip: isIP(addr) ? addr : null,

@@ -36,6 +36,87 @@ export interface TestUser {
   accessToken: string;
 }
 
+/** A mail the local Auth "sent": one file in the stack's outbox. */
+export interface OutboxMail {
+  to: string;
+  subject: string;
+  text: string;
+  link: string;
+  sent_at: string;
+}
+
+/** Every mail in the outbox: from OUTBOX_DIR when set (the test runner), else the stack's URL. */
+export async function readOutbox(): Promise<OutboxMail[]> {
+  const dir = Deno.env.get("OUTBOX_DIR");
+  if (!dir) {
+    const response = await fetch(`${SUPABASE_URL}/_local/outbox`);
+    if (!response.ok) throw new Error(`/_local/outbox answered ${response.status}`);
+    return await response.json();
+  }
+  const mails: OutboxMail[] = [];
+  for await (const entry of Deno.readDir(dir)) {
+    if (!entry.isFile || !entry.name.endsWith(".json") || entry.name.startsWith(".")) continue;
+    mails.push(JSON.parse(await Deno.readTextFile(`${dir}/${entry.name}`)));
+  }
+  return mails.sort((a, b) => a.sent_at.localeCompare(b.sent_at));
+}
+
+/**
+ * The newest mail to `to` whose subject matches, waiting for it (Auth may send after it
+ * answers). `since`: only mails sent at or after this time.
+ */
+export async function waitForMail(
+  to: string,
+  subject: RegExp,
+  since = new Date(0),
+  timeoutMs = 5000,
+): Promise<OutboxMail> {
+  const deadline = Date.now() + timeoutMs;
+  while (true) {
+    const mail = (await readOutbox()).filter((m) =>
+      m.to === to.toLowerCase() && subject.test(m.subject) && new Date(m.sent_at) >= since
+    ).at(-1);
+    if (mail) return mail;
+    if (Date.now() > deadline) {
+      throw new Error(`no mail "${subject.source}" to ${to} in the outbox`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** Mails to `to` (none expected is a result too): after a short wait for stragglers. */
+export async function mailsTo(to: string, since: Date, settleMs = 500): Promise<OutboxMail[]> {
+  await new Promise((resolve) => setTimeout(resolve, settleMs));
+  return (await readOutbox()).filter((m) =>
+    m.to === to.toLowerCase() && new Date(m.sent_at) >= since
+  );
+}
+
+/**
+ * Follows a mailed link as a browser would (no API key, no redirects followed) and returns the
+ * fragment of the page it lands on: a session (access_token, refresh_token…) or an error.
+ */
+export async function followLink(link: string): Promise<URLSearchParams> {
+  const response = await fetch(link, { redirect: "manual" });
+  await response.body?.cancel();
+  if (response.status !== 303) throw new Error(`${link} answered ${response.status}, not 303`);
+  return new URLSearchParams(response.headers.get("location")!.split("#")[1] ?? "");
+}
+
+/** Signs `client` in with the session a followed link carried. */
+export async function adoptSession(client: SupabaseClient, fragment: URLSearchParams) {
+  const { data, error } = await client.auth.setSession({
+    access_token: fragment.get("access_token") ?? "",
+    refresh_token: fragment.get("refresh_token") ?? "",
+  });
+  if (error || !data.session) {
+    throw new Error(
+      `the link gave no session: ${error?.message ?? fragment.get("error_description")}`,
+    );
+  }
+  return data.session;
+}
+
 /**
  * Users signed up through Auth by a test file; `deleteTestUsers` removes them and the
  * organisations they belong to (organisations first: an organisation keeps its last owner).
@@ -43,19 +124,25 @@ export interface TestUser {
 export class TestUsers {
   readonly created: TestUser[] = [];
 
+  /**
+   * Signs up as the dashboard does, then confirms the address the way its owner would: by
+   * following the link Auth mailed (confirmations are on). Returns the signed-in user.
+   */
   async signUp(email: string, displayName?: string): Promise<TestUser> {
     const client = anonClient();
+    const since = new Date(Date.now() - 1000);
     const { data, error } = await client.auth.signUp({
       email,
       password: TEST_PASSWORD,
       options: { data: displayName ? { display_name: displayName } : {} },
     });
     if (error) throw new Error(`sign-up of ${email} failed: ${error.message}`);
-    if (!data.user || !data.session) {
-      throw new Error(`sign-up of ${email} returned no session (is mailer autoconfirm on?)`);
-    }
-    const user = { id: data.user.id, email, client, accessToken: data.session.access_token };
-    this.created.push(user);
+    if (!data.user) throw new Error(`sign-up of ${email} returned no user`);
+    this.created.push({ id: data.user.id, email, client, accessToken: "" });
+    const mail = await waitForMail(email, /confirm your signup/i, since);
+    const session = await adoptSession(client, await followLink(mail.link));
+    const user = this.created.at(-1)!;
+    user.accessToken = session.access_token;
     return user;
   }
 

@@ -2,6 +2,7 @@
 // REST, Auth and Functions, API keys enforced, JWT-protected functions refuse anonymous calls.
 import assert from "node:assert/strict";
 import { createClient } from "@supabase/supabase-js";
+import { adoptSession, followLink, waitForMail } from "./_helpers.ts";
 
 const url = Deno.env.get("SUPABASE_URL")!;
 const anonKey = Deno.env.get("SUPABASE_ANON_KEY")!;
@@ -58,6 +59,9 @@ Deno.test("a signed-up user reads their own profile row through PostgREST", asyn
     options: { data: { display_name: "Dr Ana" } },
   });
   assert.equal(error, null);
+  // Confirmations are on: the mailed link signs the new user in.
+  const mail = await waitForMail(email, /confirm your signup/i);
+  await adoptSession(supabase, await followLink(mail.link));
   const { data: rows, error: readError } = await supabase.from("profiles").select(
     "id, display_name",
   );

@@ -5,12 +5,20 @@ import { actorOf, audit } from "../audit.ts";
 import { requireAdmin } from "../authenticate.ts";
 import type { App, RequestCtx } from "../context.ts";
 import { generateOtp, generateTokenHash } from "../crypto.ts";
-import { badRequest, jsonResponse, methodNotAllowed, notFound } from "../errors.ts";
+import { createConfirmation } from "../confirmation.ts";
+import { badRequest, jsonResponse, methodNotAllowed, notFound, unprocessable } from "../errors.ts";
 import { findIdentities } from "../identities.ts";
 import { OTP_LENGTH, storeRecoveryToken } from "../one_time_tokens.ts";
 import { readParams } from "../params.ts";
 import { AdminGenerateLinkParams } from "../schemas.ts";
-import { findUserByEmail, findUserById, loadUserJson, userJson, type UserRow } from "../users.ts";
+import {
+  DUPLICATE_EMAIL_MSG,
+  findUserByEmail,
+  findUserById,
+  loadUserJson,
+  userJson,
+  type UserRow,
+} from "../users.ts";
 import { isUuid, validateEmail } from "../validation.ts";
 import {
   adminCreateUser,
@@ -44,7 +52,7 @@ export async function admin(app: App, ctx: RequestCtx): Promise<Response> {
   const m = /^\/admin\/users\/([^/]+)$/.exec(ctx.path);
   if (m) {
     if (method !== "GET" && method !== "PUT" && method !== "DELETE") return methodNotAllowed();
-    const user = await loadTarget(app, decodeURIComponent(m[1]));
+    const user = await loadTarget(app, m[1]);
     if (method === "GET") {
       return jsonResponse(200, userJson(user, await findIdentities(app.db, user.id)));
     }
@@ -63,7 +71,7 @@ async function loadTarget(app: App, idParam: string): Promise<UserRow> {
 
 /**
  * POST /admin/generate_link (adminGenerateLink) for existing users:
- * type "recovery" or "magiclink". Returns the user plus action_link,
+ * type "recovery", "magiclink" or "signup" (an unconfirmed user's confirmation). Returns the user plus action_link,
  * email_otp, hashed_token, verification_type and redirect_to; no mail is sent.
  */
 async function generateLink(app: App, ctx: RequestCtx): Promise<Response> {
@@ -79,6 +87,7 @@ async function generateLink(app: App, ctx: RequestCtx): Promise<Response> {
   if (!user && (type === "recovery" || type.startsWith("email_change"))) {
     throw notFound("user_not_found", "User with this email not found");
   }
+  if (user && type === "signup") return await generateSignupLink(app, ctx, user, referrer);
   if (!user || (type !== "recovery" && type !== "magiclink")) {
     throw badRequest(
       "validation_failed",
@@ -99,6 +108,29 @@ async function generateLink(app: App, ctx: RequestCtx): Promise<Response> {
     email_otp: otp,
     hashed_token: hashedToken,
     verification_type: type,
+    redirect_to: referrer,
+  });
+}
+
+/** generate_link type=signup for an existing user: a fresh confirmation, not mailed. */
+async function generateSignupLink(
+  app: App,
+  ctx: RequestCtx,
+  user: UserRow,
+  referrer: string,
+): Promise<Response> {
+  if (user.email_confirmed_at) {
+    throw unprocessable("email_exists", DUPLICATE_EMAIL_MSG);
+  }
+  const { otp, tokenHash, link } = await app.transaction((tx) =>
+    createConfirmation(app, tx, ctx.req, user, referrer)
+  );
+  return jsonResponse(200, {
+    ...(await loadUserJson(app.db, user.id)),
+    action_link: link,
+    email_otp: otp,
+    hashed_token: tokenHash,
+    verification_type: "signup",
     redirect_to: referrer,
   });
 }

@@ -9,6 +9,7 @@ import { type JsonMap, NIL_UUID } from "../db.ts";
 import {
   AuthHttpError,
   badRequest,
+  databaseError,
   internalError,
   jsonResponse,
   pgMessage,
@@ -84,6 +85,13 @@ export async function adminListUsers(app: App, ctx: RequestCtx): Promise<Respons
         `Bad Pagination Parameters: strconv.ParseUint: parsing "${raw}": invalid syntax`,
       );
     }
+    // Beyond what a page number or size can mean (and what PostgreSQL's LIMIT/OFFSET take).
+    if (raw.length > 9) {
+      throw badRequest(
+        "validation_failed",
+        `Bad Pagination Parameters: ${name} must be at most 999999999`,
+      );
+    }
     return Number(raw);
   };
   const page = parseUint("page", 1);
@@ -157,7 +165,7 @@ export async function adminCreateUser(
   }
   if ((password === null || password === "") && passwordHash === "") password = randomPassword();
   if (passwordHash !== "" && !/^\$2[abxy]?\$\d{2}\$[./A-Za-z0-9]{53}$/.test(passwordHash)) {
-    throw internalError("Error creating user", "password_hash is not a bcrypt hash");
+    throw badRequest("validation_failed", "password_hash must be a bcrypt hash");
   }
   if (password !== null && byteLength(password) > MAX_PASSWORD_LENGTH) {
     throw badRequest("validation_failed", "bcrypt: password length exceeds 72 bytes");
@@ -201,7 +209,7 @@ export async function adminCreateUser(
     });
   } catch (e) {
     if (e instanceof AuthHttpError) throw e;
-    throw internalError("Database error creating new user", pgMessage(e));
+    throw databaseError(e);
   }
   return jsonResponse(200, await loadUserJson(app.db, id));
 }
@@ -248,8 +256,8 @@ export async function adminUpdateUser(
       });
     });
   } catch (e) {
-    if (e instanceof AuthHttpError && e.status < 500) throw e;
-    throw internalError("Error updating user", pgMessage(e));
+    if (e instanceof AuthHttpError) throw e;
+    throw databaseError(e);
   }
   return jsonResponse(200, await loadUserJson(app.db, user.id));
 }
@@ -287,7 +295,8 @@ function parseBanDuration(s: string): number | null {
   if (s === "") return null;
   if (s === "none") return 0;
   const ms = parseGoDuration(s);
-  if (ms === null) {
+  // Go's time.Duration ends at about 292 years.
+  if (ms === null || Math.abs(ms) > 9_223_372_036_854) {
     throw badRequest(
       "validation_failed",
       `invalid format for ban duration: time: invalid duration "${s}"`,

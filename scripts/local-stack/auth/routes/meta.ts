@@ -1,6 +1,7 @@
 // GET /health, /settings and /.well-known/jwks.json: what clients ask before
-// signing in. Settings are those of `supabase start`.
+// signing in. Settings are those of `supabase start` with supabase/config.toml's [auth].
 
+import type { App } from "../context.ts";
 import { jsonResponse } from "../errors.ts";
 
 const VERSION = "v2-frontdesk-local";
@@ -13,7 +14,7 @@ export function health(): Response {
   });
 }
 
-export function settings(): Response {
+export function settings(app: App): Response {
   return jsonResponse(200, {
     external: {
       anonymous_users: false,
@@ -44,7 +45,7 @@ export function settings(): Response {
       zoom: false,
     },
     disable_signup: false,
-    mailer_autoconfirm: true,
+    mailer_autoconfirm: !app.settings.enableConfirmations,
     phone_autoconfirm: false,
     sms_provider: "twilio",
     saml_enabled: false,

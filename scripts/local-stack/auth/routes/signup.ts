@@ -1,16 +1,21 @@
-// POST /signup (api.Signup): email + password only; mailer autoconfirm is on,
-// so a new user is confirmed and signed in at once.
+// POST /signup (api.Signup): email + password only. With [auth.email]
+// enable_confirmations the new user gets a confirmation mail and no session;
+// without, the user is confirmed and signed in at once.
 
 import { randomUUID } from "node:crypto";
 import { actorOf, audit } from "../audit.ts";
+import { createConfirmation, deliverConfirmation } from "../confirmation.ts";
 import type { App, RequestCtx } from "../context.ts";
 import type { JsonMap } from "../db.ts";
-import { badRequest, internalError, jsonResponse, pgMessage, unprocessable } from "../errors.ts";
+import { badRequest, databaseError, jsonResponse, unprocessable } from "../errors.ts";
+import { goTime } from "../go_compat.ts";
 import { createIdentity, deleteOtherIdentities, findIdentity } from "../identities.ts";
+import { takeMailSlot } from "../one_time_tokens.ts";
 import { readParams } from "../params.ts";
 import { SignupParams } from "../schemas.ts";
-import { startSession } from "../tokens.ts";
-import { AUD, findDuplicateEmailUser, findUserById } from "../users.ts";
+import type { OutboxMail } from "../mailer.ts";
+import { startSession, type TokenResponse } from "../tokens.ts";
+import { AUD, findDuplicateEmailUser, findUserById, loadUserJson, type UserRow } from "../users.ts";
 import {
   bcrypt,
   confirmUser,
@@ -45,29 +50,40 @@ export async function signup(app: App, ctx: RequestCtx): Promise<Response> {
     throw badRequest("validation_failed", "Sign up only available with email provider");
   }
   const email = validateEmail(email0);
+  const confirmations = app.settings.enableConfirmations;
+  // Taken whether or not the address has an account: the answer must not tell them apart.
+  if (confirmations) takeMailSlot(app, "confirmation", email);
 
-  const outcome = await app.transaction(async (tx) => {
+  type Outcome =
+    | { existing: UserRow }
+    | { user: JsonMap; mail: OutboxMail }
+    | { token: TokenResponse };
+  const outcome = await app.transaction(async (tx): Promise<Outcome> => {
     let user = await findDuplicateEmailUser(tx, email, null);
-    if (user && user.email_confirmed_at) return { existing: user, token: null };
-
-    if (!user) {
-      const id = randomUUID();
-      try {
-        await insertUser(tx, {
-          id,
-          aud: AUD,
-          email,
-          phone: null,
-          passwordHash: bcrypt(tx, password),
-          appMetaData: { provider: "email", providers: ["email"] },
-          userMetaData: data,
-        });
-        await setRole(tx, id, AUD);
-      } catch (e) {
-        throw internalError("Database error saving new user", pgMessage(e));
-      }
-      user = (await findUserById(tx, id))!;
+    if (user && user.email_confirmed_at) return { existing: user };
+    if (user) {
+      // Unconfirmed: nothing of the request is trusted, the owner of the address gets the mail again.
+      await tx`select ${bcrypt(tx, password)}`;
+      const { mail } = await createConfirmation(app, tx, ctx.req, user);
+      return { user: await loadUserJson(tx, user.id), mail };
     }
+
+    const id = randomUUID();
+    try {
+      await insertUser(tx, {
+        id,
+        aud: AUD,
+        email,
+        phone: null,
+        passwordHash: bcrypt(tx, password),
+        appMetaData: { provider: "email", providers: ["email"] },
+        userMetaData: data,
+      });
+      await setRole(tx, id, AUD);
+    } catch (e) {
+      throw databaseError(e);
+    }
+    user = (await findUserById(tx, id))!;
 
     let identity = await findIdentity(tx, user.id, "email");
     if (!identity) {
@@ -84,20 +100,49 @@ export async function signup(app: App, ctx: RequestCtx): Promise<Response> {
       await deleteOtherIdentities(tx, user.id, identity.id);
       await updateAppMetaDataProviders(tx, user.id);
     }
+    user = (await findUserById(tx, user.id))!;
+    await audit(tx, actorOf(user), "user_signedup", { provider: "email" });
 
-    user = (await findUserById(tx, user.id))!;
-    if (!user.email_confirmed_at) {
-      await audit(tx, actorOf(user), "user_signedup", { provider: "email" });
-      await confirmUser(tx, user.id);
+    if (confirmations) {
+      const { mail } = await createConfirmation(app, tx, ctx.req, user);
+      return { user: await loadUserJson(tx, user.id), mail };
     }
-    user = (await findUserById(tx, user.id))!;
+    await confirmUser(tx, user.id);
     await audit(tx, actorOf(user), "login", { provider: "email" });
-    return { existing: null, token: await startSession(tx, app.signer, ctx, user.id, "password") };
+    return { token: await startSession(tx, app.signer, ctx, user.id, "password") };
   });
 
-  if (outcome.existing) {
+  if ("existing" in outcome) {
+    // The same work as a new sign-up (a password hash), so the answer takes as long.
+    await app.db`select ${bcrypt(app.db, password)}`;
     await audit(app.db, actorOf(outcome.existing), "user_repeated_signup", { provider: "email" });
-    throw unprocessable("user_already_exists", "User already registered");
+    if (!confirmations) throw unprocessable("user_already_exists", "User already registered");
+    return jsonResponse(200, obfuscatedUser(email, data));
   }
-  return jsonResponse(200, outcome.token);
+  if ("token" in outcome) return jsonResponse(200, outcome.token);
+  await deliverConfirmation(app, outcome.mail);
+  return jsonResponse(200, outcome.user);
+}
+
+/**
+ * sanitizeUser: what a sign-up with an already confirmed address answers when
+ * confirmations are on. A new random id, no identities, nothing sent: the
+ * caller learns nothing, the owner of the address gets no mail.
+ */
+function obfuscatedUser(email: string, data: JsonMap): JsonMap {
+  const now = goTime(new Date().toISOString().replace("T", " ").replace("Z", "+00"));
+  return {
+    id: randomUUID(),
+    aud: AUD,
+    role: "",
+    email,
+    phone: "",
+    confirmation_sent_at: now,
+    app_metadata: { provider: "email", providers: ["email"] },
+    user_metadata: data,
+    identities: [],
+    created_at: now,
+    updated_at: now,
+    is_anonymous: false,
+  };
 }

@@ -6,13 +6,14 @@ import { actorOf, audit } from "../audit.ts";
 import type { App, RequestCtx } from "../context.ts";
 import { generateTokenHash } from "../crypto.ts";
 import type { Db } from "../db.ts";
-import { applyEmailChange } from "../email_change.ts";
+import { SINGLE_CONFIRMATION_ACCEPTED, verifyEmailChange } from "../email_change.ts";
 import {
   AuthHttpError,
   badRequest,
   forbidden,
   jsonResponse,
   logInternal,
+  tooManyRequests,
   unprocessable,
 } from "../errors.ts";
 import { goValuesEncode } from "../go_compat.ts";
@@ -20,8 +21,11 @@ import { findIdentities, updateIdentityData } from "../identities.ts";
 import {
   clearRecoveryToken,
   findOneTimeTokenUserId,
-  isOtpValid,
-  otpExpired,
+  invalidateToken,
+  isOtpValid as otpValid,
+  MAX_OTP_FAILURES,
+  otpExpired as expiredAfter,
+  type TokenColumn,
 } from "../one_time_tokens.ts";
 import { readParams } from "../params.ts";
 import { VerifyParams } from "../schemas.ts";
@@ -34,10 +38,28 @@ interface Verified {
   user: UserRow;
   /** the verification type in effect ("email" resolves to "signup" or "magiclink") */
   type: string;
+  /** the token hash that matched */
+  tokenHash: string;
 }
 
+/** A session, or (the first link of a secure email change) only that link's acceptance. */
+type Outcome = TokenResponse | { singleConfirmation: true };
+
+/**
+ * [auth.rate_limit] token_verifications: failed attempts per remote address in 5 minutes; over
+ * the limit every attempt from the address is refused, the right code too. Links that work
+ * do not count, so one office confirming many accounts is not locked out.
+ */
 export async function verify(app: App, ctx: RequestCtx): Promise<Response> {
-  return ctx.req.method === "GET" ? await verifyLink(app, ctx) : await verifyPost(app, ctx);
+  if (app.verifyLimiter.blocked(ctx.remoteAddr)) {
+    throw tooManyRequests("over_request_rate_limit", "Request rate limit reached");
+  }
+  try {
+    return ctx.req.method === "GET" ? await verifyLink(app, ctx) : await verifyPost(app, ctx);
+  } catch (e) {
+    if (e instanceof AuthHttpError && e.status === 403) app.verifyLimiter.record(ctx.remoteAddr);
+    throw e;
+  }
 }
 
 /** GET: the link in a mail; answers with a redirect carrying the session or the error. */
@@ -50,20 +72,28 @@ async function verifyLink(app: App, ctx: RequestCtx): Promise<Response> {
   if (tokenHash === "") {
     throw badRequest("validation_failed", "Verify requires a token or a token hash");
   }
-  let tokens: TokenResponse;
+  let tokens: Outcome;
   try {
     tokens = await app.transaction(async (tx) => {
-      const found = await verifyTokenHash(tx, type, tokenHash);
+      const found = await verifyTokenHash(app, tx, type, tokenHash);
       return await completeVerification(app, tx, ctx, found);
     });
   } catch (e) {
     if (e instanceof AuthHttpError) {
+      if (e.status === 403) app.verifyLimiter.record(ctx.remoteAddr);
       const location = errorRedirectUrl(e, redirectTo);
       if (location === null) throw e;
       if (e.status >= 500) logInternal(ctx.req.method, ctx.path, e);
       return seeOther(location);
     }
     throw e;
+  }
+  if ("singleConfirmation" in tokens) {
+    return seeOther(
+      `${redirectTo.split("#")[0]}#${
+        goValuesEncode({ message: SINGLE_CONFIRMATION_ACCEPTED, sb: "" })
+      }`,
+    );
   }
   const fragment = goValuesEncode({
     access_token: tokens.access_token,
@@ -110,10 +140,13 @@ async function verifyPost(app: App, ctx: RequestCtx): Promise<Response> {
   }
   const response = await app.transaction(async (tx) => {
     const found = token === ""
-      ? await verifyTokenHash(tx, type, tokenHash)
-      : await verifyUserAndToken(tx, type, email, tokenHash);
+      ? await verifyTokenHash(app, tx, type, tokenHash)
+      : await verifyUserAndToken(app, tx, type, email, tokenHash);
     return await completeVerification(app, tx, ctx, found);
   });
+  if ("singleConfirmation" in response) {
+    return jsonResponse(200, { msg: SINGLE_CONFIRMATION_ACCEPTED, code: "200" });
+  }
   return jsonResponse(200, response);
 }
 
@@ -129,7 +162,13 @@ async function userByOneTimeToken(
 }
 
 /** verifyTokenHash */
-async function verifyTokenHash(tx: Db, type: string, tokenHash: string): Promise<Verified> {
+async function verifyTokenHash(
+  app: App,
+  tx: Db,
+  type: string,
+  tokenHash: string,
+): Promise<Verified> {
+  const otpExpired = (sentAt: string | null) => expiredAfter(sentAt, app.settings.otpExpirySeconds);
   let user: UserRow | null;
   switch (type) {
     case "email":
@@ -178,16 +217,19 @@ async function verifyTokenHash(tx: Db, type: string, tokenHash: string): Promise
       expired = otpExpired(user.email_change_sent_at);
   }
   if (expired) throw forbidden("otp_expired", "Email link is invalid or has expired");
-  return { user, type: effective };
+  return { user, type: effective, tokenHash };
 }
 
 /** verifyUserAndToken: email + the code from the mail. */
 async function verifyUserAndToken(
+  app: App,
   tx: Db,
   type: string,
   email: string,
   tokenHash: string,
 ): Promise<Verified> {
+  const isOtpValid = (actual: string, expected: string | null, sentAt: string | null) =>
+    otpValid(actual, expected, sentAt, app.settings.otpExpirySeconds);
   const invalid = () => forbidden("otp_expired", "Token has expired or is invalid");
   let user: UserRow | null;
   switch (type) {
@@ -204,6 +246,7 @@ async function verifyUserAndToken(
     default:
       user = await findUserByEmail(tx, email);
   }
+  if (!user && type === "email_change") user = await findUserByEmail(tx, email);
   if (!user) throw invalid();
   if (user.is_banned) throw forbidden("user_banned", "User is banned");
   let valid = false;
@@ -231,8 +274,41 @@ async function verifyUserAndToken(
         isOtpValid(tokenHash, user.email_change_token_new, user.email_change_sent_at);
       break;
   }
-  if (!valid) throw invalid();
-  return { user, type: effective };
+  if (!valid) {
+    await countWrongCode(app, user, CODE_COLUMNS[type] ?? []);
+    throw invalid();
+  }
+  return { user, type: effective, tokenHash };
+}
+
+/** The tokens a code of each type is checked against. */
+const CODE_COLUMNS: Record<string, TokenColumn[]> = {
+  email: ["confirmation_token", "recovery_token"],
+  signup: ["confirmation_token"],
+  invite: ["confirmation_token"],
+  recovery: ["recovery_token"],
+  magiclink: ["recovery_token"],
+  email_change: ["email_change_token_current", "email_change_token_new"],
+};
+
+/**
+ * A wrong code counts against each token it was checked against; the MAX_OTP_FAILURES-th
+ * spends the token, so guessing from many addresses fails too. Written outside the request's
+ * transaction, which the refusal rolls back.
+ */
+async function countWrongCode(app: App, user: UserRow, columns: TokenColumn[]) {
+  for (const column of columns) {
+    const token = user[column];
+    if (!token) continue;
+    const failures = (app.otpFailures.get(token) ?? 0) + 1;
+    if (failures < MAX_OTP_FAILURES) {
+      if (app.otpFailures.size > 10_000) app.otpFailures.clear();
+      app.otpFailures.set(token, failures);
+      continue;
+    }
+    app.otpFailures.delete(token);
+    await invalidateToken(app.db, user.id, column);
+  }
 }
 
 /** The state change of a successful verification, then a new session. */
@@ -240,8 +316,8 @@ async function completeVerification(
   app: App,
   tx: Db,
   ctx: RequestCtx,
-  { user, type }: Verified,
-): Promise<TokenResponse> {
+  { user, type, tokenHash }: Verified,
+): Promise<Outcome> {
   switch (type) {
     case "signup":
     case "invite": {
@@ -265,7 +341,9 @@ async function completeVerification(
       break;
     }
     case "email_change":
-      await applyEmailChange(tx, user);
+      if (!(await verifyEmailChange(app, tx, user, tokenHash)).applied) {
+        return { singleConfirmation: true };
+      }
       break;
     default:
       throw badRequest("validation_failed", "Unsupported verification type");
