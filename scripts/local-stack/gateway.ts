@@ -1,17 +1,29 @@
 // The one local port, shaped like Supabase's API gateway: /rest/v1 → PostgREST,
 // /auth/v1 → the Auth stand-in, /functions/v1/<name> → edge functions, / → the web client.
+// It refuses what no upstream can answer well (URLs and headers that are not UTF-8, NUL,
+// oversized bodies, arguments of data-changing RPCs in the URL) with a 4xx before any
+// upstream sees or logs the request, and never logs query strings itself.
 import type { Secrets, StackConfig } from "./config.ts";
 
 export interface GatewayBackends {
   auth: { handle(req: Request, path: string, remoteAddr: string): Promise<Response> };
   functions: { handle(req: Request, name: string, rest: string): Promise<Response> };
+  /** Whether a function of that name in that schema is VOLATILE (it may change data). */
+  rpcIsVolatile(schema: string, name: string): Promise<boolean>;
 }
+
+/** Larger request bodies are refused with 413 (Supabase Auth's own limit is lower). */
+export const maxBodyBytes = 10 * 1024 * 1024;
 
 const json = (status: number, body: unknown) =>
   new Response(JSON.stringify(body), {
     status,
     headers: { "content-type": "application/json" },
   });
+
+/** A refusal in PostgREST's error shape, which supabase-js turns into `error`. */
+const refusal = (status: number, code: string, message: string, hint: string | null = null) =>
+  json(status, { code, message, details: null, hint });
 
 // Auth endpoints reached from links in mails and OAuth redirects carry no API key.
 const openAuthPaths = new Set(["/verify", "/callback", "/authorize"]);
@@ -27,6 +39,110 @@ const contentTypes: Record<string, string> = {
   map: "application/json",
   webmanifest: "application/manifest+json",
 };
+
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
+/**
+ * Why a request cannot be passed on, or null: its URL or a header value is not UTF-8 once
+ * percent-decoded, or carries NUL (PostgreSQL text cannot hold it; PostgREST answers 500).
+ */
+function malformedRequest(url: URL, headers: Headers): Response | null {
+  const parts: [string, string][] = [["path", url.pathname], ["query string", url.search]];
+  for (const [what, raw] of parts) {
+    const problem = malformedPercentEncoding(raw, `The URL's ${what}`);
+    if (problem) return problem;
+  }
+  for (const [name, value] of headers) {
+    // Header values arrive as one character per byte.
+    const bytes = Uint8Array.from(value, (c) => c.charCodeAt(0));
+    let text: string;
+    try {
+      text = utf8.decode(bytes);
+    } catch {
+      return refusal(400, "invalid_header", `The ${name} header is not valid UTF-8`);
+    }
+    if (text.includes("\0")) {
+      return refusal(400, "invalid_header", `The ${name} header contains a NUL character`);
+    }
+  }
+  return null;
+}
+
+function malformedPercentEncoding(raw: string, what: string): Response | null {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(raw.replaceAll("+", " "));
+  } catch {
+    return refusal(
+      400,
+      "invalid_url",
+      `${what} is not valid percent-encoded UTF-8`,
+      "Percent-encode each byte of UTF-8 text (encodeURIComponent does), and a literal % as %25.",
+    );
+  }
+  if (decoded.includes("\0")) {
+    return refusal(400, "invalid_url", `${what} contains a NUL character (%00)`);
+  }
+  return null;
+}
+
+/** A form body is percent-encoded like a query string, and PostgREST decodes it the same way. */
+function malformedForm(headers: Headers, body: Uint8Array | null): Response | null {
+  const type = headers.get("content-type") ?? "";
+  if (!body || !/^application\/x-www-form-urlencoded\b/i.test(type)) return null;
+  let text: string;
+  try {
+    text = utf8.decode(body);
+  } catch {
+    return refusal(400, "invalid_body", "The form body is not valid UTF-8");
+  }
+  return malformedPercentEncoding(text, "The form body");
+}
+
+// fetch() cannot send these, so no upstream could be asked.
+const unforwardableMethods = new Set(["CONNECT", "TRACE", "TRACK"]);
+
+const loopbackHostnames = new Set(["127.0.0.1", "localhost", "[::1]"]);
+
+/** Local consoles answer only to this machine's names, so no other site can reach them. */
+export function isLoopbackHost(host: string | null, port: number): boolean {
+  if (!host) return false;
+  const match = host.toLowerCase().match(/^(\[[^\]]*\]|[^:]+):(\d+)$/);
+  return !!match && loopbackHostnames.has(match[1]) && Number(match[2]) === port;
+}
+
+/**
+ * The body, read whole up to maxBodyBytes (every upstream reads it whole anyway), or a
+ * 413 refusal.
+ */
+async function readBody(req: Request): Promise<Uint8Array<ArrayBuffer> | null | Response> {
+  if (!req.body) return null;
+  const tooLarge = () =>
+    refusal(
+      413,
+      "payload_too_large",
+      `The request body is larger than ${maxBodyBytes / 1024 / 1024} MB`,
+      "Send less at once: split the request into several.",
+    );
+  if (Number(req.headers.get("content-length") ?? 0) > maxBodyBytes) {
+    await req.body.cancel();
+    return tooLarge();
+  }
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of req.body) {
+    size += chunk.length;
+    if (size > maxBodyBytes) return tooLarge();
+    chunks.push(chunk);
+  }
+  const body = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    body.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return body;
+}
 
 function withCors(res: Response, req: Request): Response {
   const headers = new Headers(res.headers);
@@ -54,17 +170,24 @@ function preflight(req: Request): Response {
   });
 }
 
+/** A request the gateway answers itself; a path ending in "/" matches everything under it. */
+interface LocalRoute {
+  path: string;
+  handle(req: Request, path: string): Promise<Response> | Response;
+}
+
 export function createGateway(
   cfg: StackConfig,
   secrets: Secrets,
   backends: GatewayBackends,
   webDir: string,
+  /** PostgREST's exposed schemas; the first is the default profile. */
+  schemas: string[],
 ) {
   const apiKeys = new Set([secrets.anonKey, secrets.serviceRoleKey]);
 
   /** Kong's key-auth: an API key is required; without Authorization it becomes the bearer. */
-  function checkApiKey(req: Request): Response | Headers {
-    const url = new URL(req.url);
+  function checkApiKey(req: Request, url: URL): Response | null {
     const key = req.headers.get("apikey") ?? url.searchParams.get("apikey");
     if (!key) return json(401, { message: "No API key found in request" });
     if (!apiKeys.has(key)) {
@@ -73,30 +196,53 @@ export function createGateway(
         hint: "Double check your Supabase `anon` or `service_role` API key.",
       });
     }
-    const headers = new Headers(req.headers);
-    if (!headers.has("authorization")) headers.set("authorization", `Bearer ${key}`);
-    return headers;
+    if (!req.headers.has("authorization")) req.headers.set("authorization", `Bearer ${key}`);
+    return null;
   }
 
-  async function proxyRest(req: Request, path: string): Promise<Response> {
-    const checked = checkApiKey(req);
-    if (checked instanceof Response) return checked;
-    checked.delete("host");
-    const url = new URL(req.url);
-    const upstream = await fetch(`http://127.0.0.1:${cfg.postgrestPort}${path}${url.search}`, {
-      method: req.method,
-      headers: checked,
-      body: req.body,
-      redirect: "manual",
-    });
-    return upstream;
+  /**
+   * GET and HEAD put a function's arguments in the URL, which proxies and access logs keep;
+   * for a function that may change data (and may take a secret) they must come in a POST body.
+   */
+  async function volatileRpcByGet(req: Request, path: string): Promise<Response | null> {
+    const rpc = path.match(/^\/rpc\/([^/]+)$/);
+    if (!rpc || (req.method !== "GET" && req.method !== "HEAD")) return null;
+    const schema = req.headers.get("accept-profile") ?? schemas[0];
+    if (!(await backends.rpcIsVolatile(schema, decodeURIComponent(rpc[1])))) return null;
+    return refusal(
+      405,
+      "volatile_rpc_get",
+      "This function may change data: call it with POST and its arguments in the body",
+      "supabase-js does so unless you pass { get: true } to rpc().",
+    );
   }
 
-  async function auth(req: Request, path: string, remoteAddr: string): Promise<Response> {
+  async function proxyRest(req: Request, url: URL, path: string): Promise<Response> {
+    const refused = checkApiKey(req, url) ?? await volatileRpcByGet(req, path);
+    if (refused) return refused;
+    try {
+      return await fetch(`http://127.0.0.1:${cfg.postgrestPort}${path}${url.search}`, {
+        method: req.method,
+        headers: req.headers,
+        body: req.body,
+        redirect: "manual",
+      });
+    } catch {
+      // The error names the upstream URL, query string included: it is not logged.
+      console.error(`gateway: ${req.method} /rest/v1${path}: PostgREST is not answering`);
+      return refusal(
+        503,
+        "upstream_unavailable",
+        "The REST API (PostgREST) is not answering",
+        "See postgrest.log in the local stack's logs folder, or restart `deno task dev`.",
+      );
+    }
+  }
+
+  async function auth(req: Request, url: URL, path: string, remoteAddr: string) {
     if (!openAuthPaths.has(path)) {
-      const checked = checkApiKey(req);
-      if (checked instanceof Response) return checked;
-      req = new Request(req, { headers: checked });
+      const refused = checkApiKey(req, url);
+      if (refused) return refused;
     }
     return await backends.auth.handle(req, path, remoteAddr);
   }
@@ -111,6 +257,15 @@ export function createGateway(
     mails.sort((a, b) => String(b.sent_at).localeCompare(String(a.sent_at)));
     return json(200, mails);
   }
+
+  // Everything under /_local/ answers loopback hosts only (see route()).
+  const localRoutes: LocalRoute[] = [
+    {
+      path: "/config.json",
+      handle: () => json(200, { supabaseUrl: cfg.apiUrl, anonKey: secrets.anonKey }),
+    },
+    { path: "/_local/outbox", handle: outbox },
+  ];
 
   async function staticFile(path: string): Promise<Response> {
     const safe = path.split("/").filter((p) => p && p !== "." && p !== "..").join("/");
@@ -127,10 +282,32 @@ export function createGateway(
     return new Response("Not found", { status: 404 });
   }
 
-  async function route(req: Request, info: Deno.ServeHandlerInfo): Promise<Response> {
-    const url = new URL(req.url);
+  async function route(incoming: Request, url: URL, remoteAddr: string): Promise<Response> {
+    const malformed = malformedRequest(url, incoming.headers);
+    if (malformed) return malformed;
     const path = url.pathname;
-    const remoteAddr = (info.remoteAddr as Deno.NetAddr).hostname;
+    if (path.startsWith("/_local/") && !isLoopbackHost(incoming.headers.get("host"), cfg.apiPort)) {
+      return refusal(
+        403,
+        "loopback_only",
+        `Local consoles answer only at ${cfg.apiUrl} (or localhost, [::1] on port ${cfg.apiPort})`,
+      );
+    }
+    if (unforwardableMethods.has(incoming.method.toUpperCase())) {
+      return refusal(405, "method_not_allowed", `The ${incoming.method} method is not supported`);
+    }
+    const body = await readBody(incoming);
+    if (body instanceof Response) return body;
+    const malformedBody = malformedForm(incoming.headers, body);
+    if (malformedBody) return malformedBody;
+    // A fresh request with the body read and hop-by-hop headers dropped; building it from
+    // `incoming` would follow its abort signal, which Deno.serve warns about.
+    const headers = new Headers(incoming.headers);
+    for (const name of ["host", "content-length", "transfer-encoding", "connection"]) {
+      headers.delete(name);
+    }
+    const req = new Request(url, { method: incoming.method, headers, body });
+
     const api = path.match(/^\/(rest|auth|functions)\/v1(\/.*)?$/);
     if (api) {
       const [, service, rest = "/"] = api;
@@ -142,15 +319,14 @@ export function createGateway(
         return await backends.functions.handle(req, fn[1], fn[2] ?? "");
       }
       if (req.method === "OPTIONS") return preflight(req);
-      const res = service === "rest"
-        ? await proxyRest(req, rest)
-        : await auth(req, rest, remoteAddr);
-      return withCors(res, req);
+      return service === "rest"
+        ? await proxyRest(req, url, rest)
+        : await auth(req, url, rest, remoteAddr);
     }
-    if (path === "/config.json") {
-      return json(200, { supabaseUrl: cfg.apiUrl, anonKey: secrets.anonKey });
-    }
-    if (path === "/_local/outbox") return await outbox();
+    const local = localRoutes.find((r) =>
+      r.path.endsWith("/") ? path.startsWith(r.path) : path === r.path
+    );
+    if (local) return await local.handle(req, path);
     return await staticFile(path);
   }
 
@@ -159,11 +335,26 @@ export function createGateway(
     port: cfg.apiPort,
     onListen: () => {},
   }, async (req, info) => {
+    let url: URL;
     try {
-      return await route(req, info);
-    } catch (err) {
-      console.error(`gateway: ${req.method} ${new URL(req.url).pathname}:`, err);
-      return json(502, { message: "The local stack could not answer this request" });
+      url = new URL(req.url);
+    } catch {
+      return refusal(400, "invalid_host", "The Host header is not a valid host name");
     }
+    let res: Response;
+    try {
+      res = await route(req, url, (info.remoteAddr as Deno.NetAddr).hostname);
+    } catch (err) {
+      // The stack only: an error's cause can name an upstream URL with its query string.
+      console.error(
+        `gateway: ${req.method} ${url.pathname}:`,
+        err instanceof Error ? err.stack : String(err),
+      );
+      res = json(502, { message: "The local stack could not answer this request" });
+    }
+    // Query strings can carry secrets: only the method, path and status are logged.
+    if (res.status >= 500) console.error(`gateway: ${req.method} ${url.pathname} → ${res.status}`);
+    // Browsers read REST and Auth answers, the gateway's own refusals included, cross-origin.
+    return /^\/(rest|auth)\/v1(\/|$)/.test(url.pathname) ? withCors(res, req) : res;
   });
 }

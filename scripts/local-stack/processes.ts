@@ -1,6 +1,8 @@
 // Supervises the processes a stack starts: each child gets a parent-death signal (so a
-// crashed orchestrator leaves no orphans), logs to a file, and is stopped on shutdown.
-import { isRoot } from "./prereqs.ts";
+// crashed orchestrator leaves no orphans), logs to a file only its owner can read, and is
+// stopped on shutdown.
+import type { StackConfig } from "./config.ts";
+import { isRoot, SetupError } from "./prereqs.ts";
 
 export interface Supervised {
   name: string;
@@ -28,7 +30,8 @@ export async function spawn(opts: SpawnOptions): Promise<Supervised> {
   if (opts.asUser && isRoot()) {
     wrapper.push(`--reuid=${opts.asUser}`, `--regid=${opts.asUser}`, "--init-groups");
   }
-  const log = await Deno.open(opts.logFile, { create: true, append: true });
+  const log = await Deno.open(opts.logFile, { create: true, append: true, mode: 0o600 });
+  await Deno.chmod(opts.logFile, 0o600); // a log file from an earlier start keeps its mode
   const child = new Deno.Command("setpriv", {
     args: [...wrapper, "--", opts.cmd, ...opts.args],
     env: opts.env,
@@ -77,7 +80,7 @@ export async function stopAll(): Promise<void> {
   for (const proc of [...running].reverse()) await stop(proc);
 }
 
-export function portIsFree(port: number): boolean {
+function portIsFree(port: number): boolean {
   try {
     const listener = Deno.listen({ hostname: "127.0.0.1", port });
     listener.close();
@@ -86,6 +89,38 @@ export function portIsFree(port: number): boolean {
     if (e instanceof Deno.errors.AddrInUse) return false;
     throw e;
   }
+}
+
+/** The ports a stack on this base listens on (see stackConfig). */
+const stackPorts = (base: number) => [base, base + 1, base + 6];
+
+/**
+ * What to do about a busy port: find the program, or move the whole stack with
+ * FRONTDESK_PORT_BASE (to `freeBase`, whose ports are free, when one was found).
+ */
+export function busyPortMessage(
+  cfg: StackConfig,
+  port: number,
+  what: string,
+  freeBase: number | null,
+): string {
+  const base = freeBase ?? cfg.apiPort + 100;
+  return `Port ${port} (${what}) is in use by another program. Either stop it ` +
+    `(\`ss -ltnp 'sport = :${port}'\` shows which), or run this stack on other ports: ` +
+    `\`FRONTDESK_PORT_BASE=${base} deno task ${cfg.profile}\` (API on ${base}, database on ` +
+    `${base + 1}, PostgREST on ${base + 6}).`;
+}
+
+export function requireFreePort(cfg: StackConfig, port: number, what: string): void {
+  if (portIsFree(port)) return;
+  let freeBase: number | null = null;
+  for (let base = cfg.apiPort + 100; base <= 65000 && base <= cfg.apiPort + 2000; base += 100) {
+    if (stackPorts(base).every(portIsFree)) {
+      freeBase = base;
+      break;
+    }
+  }
+  throw new SetupError(busyPortMessage(cfg, port, what, freeBase));
 }
 
 export async function waitFor(

@@ -133,6 +133,7 @@ const env = {
   SUPABASE_DB_URL: dbUrl(cfg),
   APP_URL: `${cfg.apiUrl}/`,
   OUTBOX_DIR: cfg.outboxDir,
+  LOG_DIR: cfg.logDir,
 };
 const deno = Deno.execPath();
 try {

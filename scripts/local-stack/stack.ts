@@ -8,9 +8,9 @@ import { parseEnvFile } from "./functions_config.ts";
 import { createGateway } from "./gateway.ts";
 import { pushMigrations } from "./migrate.ts";
 import { hasMigrationHistory, pgPaths, startPostgres } from "./postgres.ts";
-import { startPostgrest } from "./postgrest.ts";
-import { ensureDebianPackages, ensureNpmTools, SetupError, stackPackages } from "./prereqs.ts";
-import { portIsFree, stopAll } from "./processes.ts";
+import { apiSettings, functionVolatility, startPostgrest } from "./postgrest.ts";
+import { ensureDebianPackages, ensureNpmTools, stackPackages } from "./prereqs.ts";
+import { requireFreePort, stopAll } from "./processes.ts";
 import { buildWeb, watchWeb } from "./web_build.ts";
 
 export interface RunningStack {
@@ -56,18 +56,18 @@ export async function startStack(cfg: StackConfig, opts: StartOptions = {}): Pro
 
   await ensureDebianPackages(opts.packages ?? stackPackages);
   await ensureNpmTools();
-  if (!portIsFree(cfg.apiPort)) {
-    throw new SetupError(
-      `Port ${cfg.apiPort} (API) is in use by another program: stop it (\`ss -ltnp 'sport = :${cfg.apiPort}'\` shows which)`,
-    );
-  }
+  requireFreePort(cfg, cfg.apiPort, "API");
   const secrets = await loadSecrets();
   if (opts.fresh) {
     for (const dir of [(await pgPaths(cfg)).dataDir, cfg.dataDir]) {
       await Deno.remove(dir, { recursive: true }).catch(() => {});
     }
   }
-  for (const dir of [cfg.logDir, cfg.outboxDir]) await Deno.mkdir(dir, { recursive: true });
+  // Logs and mails (sign-in links, codes) are for this user's eyes only.
+  for (const dir of [cfg.logDir, cfg.outboxDir]) {
+    await Deno.mkdir(dir, { recursive: true, mode: 0o700 });
+    await Deno.chmod(dir, 0o700);
+  }
 
   try {
     await step("PostgreSQL 15", () => startPostgres(cfg));
@@ -96,13 +96,21 @@ export async function startStack(cfg: StackConfig, opts: StartOptions = {}): Pro
       jwtSecret: secrets.jwtSecret,
       log: (line) => log(`functions: ${line}`),
     });
-    const gateway = createGateway(cfg, secrets, { auth, functions }, webDir);
+    const volatility = functionVolatility(cfg, secrets);
+    const gateway = createGateway(
+      cfg,
+      secrets,
+      { auth, functions, rpcIsVolatile: volatility.rpcIsVolatile },
+      webDir,
+      (await apiSettings()).schemas,
+    );
     return {
       cfg,
       secrets,
       async stop() {
         webWatcher?.close();
         await gateway.shutdown();
+        await volatility.close();
         functions.close();
         await auth.close();
         await stopAll();
