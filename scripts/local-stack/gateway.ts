@@ -8,6 +8,8 @@ import type { Secrets, StackConfig } from "./config.ts";
 export interface GatewayBackends {
   auth: { handle(req: Request, path: string, remoteAddr: string): Promise<Response> };
   functions: { handle(req: Request, name: string, rest: string): Promise<Response> };
+  /** The mail API sandbox (sandboxes/mail.ts), at /_local/mail. */
+  mail: { handle(req: Request, path: string): Promise<Response> };
   /** Whether a function of that name in that schema is VOLATILE (it may change data). */
   rpcIsVolatile(schema: string, name: string): Promise<boolean>;
 }
@@ -265,6 +267,11 @@ export function createGateway(
       handle: () => json(200, { supabaseUrl: cfg.apiUrl, anonKey: secrets.anonKey }),
     },
     { path: "/_local/outbox", handle: outbox },
+    // Functions reach it as MAIL_API_URL; it checks its own API key, like the real one.
+    {
+      path: "/_local/mail/",
+      handle: (req, path) => backends.mail.handle(req, path.slice("/_local/mail".length)),
+    },
   ];
 
   async function staticFile(path: string): Promise<Response> {

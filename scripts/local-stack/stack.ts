@@ -6,6 +6,7 @@ import { dbUrl, loadSecrets, repoRoot, type Secrets, type StackConfig } from "./
 import { createFunctionsHost } from "./functions_host.ts";
 import { parseEnvFile } from "./functions_config.ts";
 import { createGateway } from "./gateway.ts";
+import { createMailSandbox } from "./sandboxes/mail.ts";
 import { pushMigrations } from "./migrate.ts";
 import { hasMigrationHistory, pgPaths, startPostgres } from "./postgres.ts";
 import { apiSettings, functionVolatility, startPostgrest } from "./postgrest.ts";
@@ -28,7 +29,20 @@ export interface StartOptions {
   log?: (line: string) => void;
 }
 
-async function loadFunctionsEnv(cfg: StackConfig, secrets: Secrets): Promise<void> {
+/** Where functions send mail locally (the sandbox at /_local/mail), with a key made per start. */
+function localMailEnv(cfg: StackConfig) {
+  return {
+    MAIL_API_URL: `${cfg.apiUrl}/_local/mail`,
+    MAIL_API_KEY: `re_local_${crypto.randomUUID().replaceAll("-", "")}`,
+    MAIL_FROM: "Frontdesk <no-reply@frontdesk.local>",
+  };
+}
+
+async function loadFunctionsEnv(
+  cfg: StackConfig,
+  secrets: Secrets,
+  mailEnv: Record<string, string>,
+): Promise<void> {
   let fileEnv: Record<string, string> = {};
   try {
     fileEnv = parseEnvFile(await Deno.readTextFile(`${repoRoot}/supabase/functions/.env`));
@@ -42,7 +56,9 @@ async function loadFunctionsEnv(cfg: StackConfig, secrets: Secrets): Promise<voi
     SUPABASE_SERVICE_ROLE_KEY: secrets.serviceRoleKey,
     SUPABASE_DB_URL: dbUrl(cfg),
   };
-  for (const [k, v] of Object.entries({ ...fileEnv, ...injected })) Deno.env.set(k, v);
+  // APP_URL (links in mails) defaults to the local dashboard; mail always goes to the sandbox.
+  const local = { APP_URL: cfg.apiUrl, ...fileEnv, ...mailEnv };
+  for (const [k, v] of Object.entries({ ...local, ...injected })) Deno.env.set(k, v);
 }
 
 export async function startStack(cfg: StackConfig, opts: StartOptions = {}): Promise<RunningStack> {
@@ -90,7 +106,9 @@ export async function startStack(cfg: StackConfig, opts: StartOptions = {}): Pro
       outboxDir: cfg.outboxDir,
       signInRateLimit: { max: 30, windowSeconds: 300 },
     });
-    await loadFunctionsEnv(cfg, secrets);
+    const mailEnv = localMailEnv(cfg);
+    const mail = createMailSandbox({ outboxDir: cfg.outboxDir, apiKey: mailEnv.MAIL_API_KEY });
+    await loadFunctionsEnv(cfg, secrets, mailEnv);
     const functions = createFunctionsHost({
       supabaseDir: `${repoRoot}/supabase`,
       jwtSecret: secrets.jwtSecret,
@@ -100,7 +118,7 @@ export async function startStack(cfg: StackConfig, opts: StartOptions = {}): Pro
     const gateway = createGateway(
       cfg,
       secrets,
-      { auth, functions, rpcIsVolatile: volatility.rpcIsVolatile },
+      { auth, functions, mail, rpcIsVolatile: volatility.rpcIsVolatile },
       webDir,
       (await apiSettings()).schemas,
     );
