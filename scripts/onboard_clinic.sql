@@ -4,16 +4,19 @@
 --   psql "$DATABASE_URL" -v name='Harbour Dental' -v timezone=Europe/London -v languages=en,ru \
 --        -v owner_email=owner@harbour.example -f scripts/onboard_clinic.sql
 --
--- Variables: name, timezone (IANA), languages (comma list; the first is the default language
--- unless default_language is given), owner_email. Optional: slug (default: from the name),
--- default_language, app_url (the dashboard's address, to print a full invitation link).
+-- Variables: name, timezone (IANA), languages (comma list of supported codes, public.languages;
+-- the first is the default language unless default_language is given), owner_email. Optional:
+-- slug (default: from the name), default_language, country (ISO 3166-1 alpha-2, how national
+-- phone numbers are read; default: the time zone's country, required for UTC), app_url (the
+-- dashboard's address, to print a full invitation link).
 --
 -- One transaction, idempotent: the organisation is found by its slug, so running the script
 -- again with the same variables changes nothing. An existing organisation's settings are never
 -- overwritten (the clinic may have changed them); a slug already used by a clinic of another
--- name is refused. The owner becomes a member at once when a confirmed Auth user with that
--- address exists; otherwise they get a pending owner invitation, accepted automatically when
--- they sign up and confirm the address (or through the printed link). The invitation token is
+-- name is refused. The owner becomes a member at once only when an Auth user with that
+-- address has confirmed it (the confirmation mail proves they own it); otherwise, also for an
+-- account that has not confirmed yet, they get a pending owner invitation, accepted
+-- automatically when they confirm the address (or through the printed link). The invitation token is
 -- printed only when the invitation is created (only its SHA-256 is stored); a re-run keeps it
 -- and cannot show it again. An expired invitation is replaced by a fresh one.
 -- Ends with verification queries: the organisation, its members and its open invitations.
@@ -28,6 +31,7 @@
 \if :{?slug} \else \set slug '' \endif
 \if :{?default_language} \else \set default_language '' \endif
 \if :{?app_url} \else \set app_url '' \endif
+\if :{?country} \else \set country '' \endif
 
 begin;
 
@@ -41,6 +45,7 @@ select
   lower(btrim(:'owner_email')) as owner_email,
   lower(btrim(:'slug')) as slug,
   nullif(btrim(:'default_language'), '') as default_language,
+  upper(nullif(btrim(:'country'), '')) as country,
   rtrim(btrim(:'app_url'), '/') as app_url;
 
 create temporary table onboard_outcome (
@@ -84,10 +89,12 @@ begin
   end if;
 
   -- The organisation: created once, found by its slug afterwards.
-  insert into public.organisations (name, slug, timezone, languages, default_language)
+  -- The organisation's trigger validates every value (time zone, supported languages,
+  -- country) and derives the country from the time zone when none is given.
+  insert into public.organisations (name, slug, timezone, languages, default_language, country)
   values (
     input.name, chosen_slug, input.timezone, input.languages,
-    coalesce(input.default_language, input.languages[1])
+    coalesce(input.default_language, input.languages[1]), input.country
   )
   on conflict (slug) do nothing
   returning * into org;
@@ -107,12 +114,13 @@ begin
     values ('organisation', format('already exists: %s (%s), left unchanged', org.name, org.slug));
     if org.timezone <> input.timezone
       or org.languages <> input.languages
-      or org.default_language <> coalesce(input.default_language, input.languages[1]) then
+      or org.default_language <> coalesce(input.default_language, input.languages[1])
+      or org.country <> coalesce(input.country, org.country) then
       insert into pg_temp.onboard_outcome (step, outcome)
       values ('note', format(
-        'its settings differ from the variables (timezone %s, languages %s, default %s); '
-          || 'change them in the dashboard if needed',
-        org.timezone, array_to_string(org.languages, ','), org.default_language
+        'its settings differ from the variables (timezone %s, languages %s, default %s, '
+          || 'country %s); change them in the dashboard if needed',
+        org.timezone, array_to_string(org.languages, ','), org.default_language, org.country
       ));
     end if;
   end if;
@@ -157,6 +165,11 @@ begin
     end if;
   else
     -- No confirmed user yet: an owner invitation, accepted when they sign up and confirm.
+    if exists (select from auth.users u where lower(u.email) = input.owner_email and u.deleted_at is null) then
+      insert into pg_temp.onboard_outcome (step, outcome)
+      values ('note', format('an account with %s exists but has not confirmed the address: '
+        || 'it joins when the address is confirmed', input.owner_email));
+    end if;
     select * into invitation
     from public.organisation_invitations i
     where i.organisation_id = org.id and i.email = input.owner_email
@@ -217,7 +230,7 @@ commit;
 -- Verification: what the tenant has now (committed state).
 \echo 'Organisation'
 select o.id, o.name, o.slug, o.timezone, array_to_string(o.languages, ',') as languages,
-  o.default_language, o.created_at
+  o.default_language, o.country, o.created_at
 from public.organisations o
 where o.id = :'organisation_id';
 

@@ -14,7 +14,8 @@ import {
   runTag,
   serviceClient,
   SUPABASE_URL,
-  TestUsers,
+  TEST_PASSWORD,
+  type TestUser,
 } from "./_helpers.ts";
 
 const DB_URL = env("SUPABASE_DB_URL");
@@ -117,14 +118,53 @@ async function dropTestOrganisations() {
   );
 }
 
+/**
+ * Accounts made through Auth's admin API, confirmed or not, whatever the sign-up settings:
+ * whether the address is proven is what the scripts decide on.
+ */
+class Accounts {
+  readonly ids: string[] = [];
+
+  async create(email: string, displayName?: string, confirmed = true): Promise<TestUser> {
+    const admin = serviceClient();
+    const { data, error } = await admin.auth.admin.createUser({
+      email,
+      password: TEST_PASSWORD,
+      email_confirm: confirmed,
+      user_metadata: displayName ? { display_name: displayName } : {},
+    });
+    if (error || !data.user) throw new Error(`creating ${email} failed: ${error?.message}`);
+    this.ids.push(data.user.id);
+    const client = createClient(SUPABASE_URL, ANON_KEY, clientOptions);
+    if (!confirmed) return { id: data.user.id, email, client, accessToken: "" };
+    const signedIn = await client.auth.signInWithPassword({ email, password: TEST_PASSWORD });
+    if (signedIn.error) throw new Error(`${email} signing in failed: ${signedIn.error.message}`);
+    return { id: data.user.id, email, client, accessToken: signedIn.data.session!.access_token };
+  }
+
+  async confirm(user: TestUser): Promise<void> {
+    const { error } = await serviceClient().auth.admin.updateUserById(user.id, {
+      email_confirm: true,
+    });
+    if (error) throw new Error(`confirming ${user.email} failed: ${error.message}`);
+  }
+
+  async deleteAll(): Promise<void> {
+    for (const id of this.ids.splice(0)) {
+      const { error } = await serviceClient().auth.admin.deleteUser(id);
+      if (error) throw new Error(`cleanup: deleting user ${id} failed: ${error.message}`);
+    }
+  }
+}
+
 const sha256Hex = (text: string) => createHash("sha256").update(text).digest("hex");
 const INVITATION_LINK = /\/#\/invitations\/([0-9a-f]{48})\b/g;
 
 Deno.test("operator scripts: onboarding with an existing user makes them owner; a re-run changes nothing", async () => {
-  const users = new TestUsers();
+  const users = new Accounts();
   const slug = `${slugPrefix}-existing`;
   try {
-    const owner = await users.signUp(`${slugPrefix}-owner@example.com`, "Existing Owner");
+    const owner = await users.create(`${slugPrefix}-owner@example.com`, "Existing Owner");
     const vars = {
       name: `Operator Test ${tag} Physio`,
       slug,
@@ -171,7 +211,7 @@ Deno.test("operator scripts: onboarding with an existing user makes them owner; 
 });
 
 Deno.test("operator scripts: onboarding an unknown address creates one owner invitation, its token printed once", async () => {
-  const users = new TestUsers();
+  const users = new Accounts();
   const slug = `${slugPrefix}-invited`;
   const email = `${slugPrefix}-newowner@example.com`;
   try {
@@ -209,8 +249,10 @@ Deno.test("operator scripts: onboarding an unknown address creates one owner inv
     assert.doesNotMatch(second.stdout, INVITATION_LINK, "the token is never shown again");
     assert.deepEqual(await snapshot(slug), after, "a second run changes no row");
 
-    // The invited owner signs up (confirmed at once locally): the invitation is accepted.
-    const owner = await users.signUp(email, "Invited Owner");
+    // The invited owner signs up: nothing happens until they confirm the address.
+    const owner = await users.create(email, "Invited Owner", false);
+    assert.deepEqual(await snapshot(slug), after, "an unconfirmed sign-up joins nothing");
+    await users.confirm(owner);
     const joined = await snapshot(slug);
     assert.deepEqual(joined.members.map((m) => [m.user_id, m.role]), [[owner.id, "owner"]]);
     assert.ok(joined.invitations[0].accepted_at, "the invitation is accepted");
@@ -232,7 +274,7 @@ Deno.test("operator scripts: onboarding refuses another clinic's slug and missin
     const base = {
       name: `Operator Test ${tag} Salon`,
       slug,
-      timezone: "UTC",
+      timezone: "Europe/Dublin",
       languages: "en",
       owner_email: `${slugPrefix}-salon@example.com`,
     };
@@ -267,11 +309,97 @@ Deno.test("operator scripts: onboarding refuses another clinic's slug and missin
   }
 });
 
+Deno.test("operator scripts: an existing account that has not confirmed its address gets an invitation, not ownership", async () => {
+  const users = new Accounts();
+  const slug = `${slugPrefix}-unproven`;
+  try {
+    // Whoever signed up first with the owner's address, without proving they own it.
+    const squatter = await users.create(`${slugPrefix}-unproven@example.com`, "Squatter", false);
+    const run = await runScript(ONBOARD, {
+      name: `Operator Test ${tag} Unproven`,
+      slug,
+      timezone: "Europe/London",
+      languages: "en",
+      owner_email: squatter.email,
+    });
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /exists but has not confirmed the address/);
+    assert.equal([...run.stdout.matchAll(INVITATION_LINK)].length, 1, "an invitation link");
+    const after = await snapshot(slug);
+    assert.deepEqual(after.members, [], "the unconfirmed account is not made owner");
+    assert.deepEqual(after.invitations.map((i) => [i.email, i.role]), [[squatter.email, "owner"]]);
+
+    // Confirming the address (the mailed link) is the proof: then it joins as owner.
+    await users.confirm(squatter);
+    assert.deepEqual((await snapshot(slug)).members.map((m) => [m.user_id, m.role]), [[
+      squatter.id,
+      "owner",
+    ]]);
+  } finally {
+    await dropTestOrganisations();
+    await users.deleteAll();
+  }
+});
+
+Deno.test("operator scripts: languages must be supported and the country known, or nothing is created", async () => {
+  const base = {
+    name: `Operator Test ${tag} Lingua`,
+    timezone: "Europe/Riga",
+    languages: "en",
+    owner_email: `${slugPrefix}-lingua@example.com`,
+  };
+  try {
+    const unknownLanguage = await runScript(ONBOARD, {
+      ...base,
+      slug: `${slugPrefix}-lingua-xx`,
+      languages: "en,xx",
+    });
+    assert.equal(unknownLanguage.code, 3, "psql stops with an error");
+    assert.match(unknownLanguage.stderr, /Unknown language code "xx"/);
+    assert.match(unknownLanguage.stderr, /Supported: .*\ben\b.*\bru\b/);
+    assert.equal((await snapshot(`${slugPrefix}-lingua-xx`)).organisation, null);
+
+    const noCountry = await runScript(ONBOARD, {
+      ...base,
+      slug: `${slugPrefix}-lingua-utc`,
+      timezone: "UTC",
+    });
+    assert.equal(noCountry.code, 3);
+    assert.match(
+      noCountry.stderr,
+      /Choose the clinic's country: the time zone UTC belongs to none/,
+    );
+
+    const unknownCountry = await runScript(ONBOARD, {
+      ...base,
+      slug: `${slugPrefix}-lingua-zz`,
+      country: "ZZ",
+    });
+    assert.equal(unknownCountry.code, 3);
+    assert.match(unknownCountry.stderr, /Unknown country code "ZZ"/);
+
+    const derived = await runScript(ONBOARD, { ...base, slug: `${slugPrefix}-lingua-lv` });
+    assert.equal(derived.code, 0, derived.stderr);
+    assert.equal((await snapshot(`${slugPrefix}-lingua-lv`)).organisation?.country, "LV");
+
+    const given = await runScript(ONBOARD, {
+      ...base,
+      slug: `${slugPrefix}-lingua-gb`,
+      timezone: "UTC",
+      country: "gb",
+    });
+    assert.equal(given.code, 0, given.stderr);
+    assert.equal((await snapshot(`${slugPrefix}-lingua-gb`)).organisation?.country, "GB");
+  } finally {
+    await dropTestOrganisations();
+  }
+});
+
 Deno.test("operator scripts: offboarding needs the slug repeated as confirmation, then removes every row", async () => {
-  const users = new TestUsers();
+  const users = new Accounts();
   const slug = `${slugPrefix}-leaving`;
   try {
-    const owner = await users.signUp(`${slugPrefix}-leaving-owner@example.com`);
+    const owner = await users.create(`${slugPrefix}-leaving-owner@example.com`);
     const onboard = await runScript(ONBOARD, {
       name: `Operator Test ${tag} Leaving`,
       slug,
@@ -282,7 +410,7 @@ Deno.test("operator scripts: offboarding needs the slug repeated as confirmation
     assert.equal(onboard.code, 0, onboard.stderr);
     const organisationId = (await snapshot(slug)).organisation?.id as string;
     // A teammate and a pending invitation, as the clinic itself would add them.
-    const teammate = await users.signUp(`${slugPrefix}-leaving-staff@example.com`);
+    const teammate = await users.create(`${slugPrefix}-leaving-staff@example.com`);
     const [teammateInvitation] = must(
       await owner.client.rpc("invite_member", {
         organisation_id: organisationId,
