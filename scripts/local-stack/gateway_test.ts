@@ -43,6 +43,7 @@ async function gateway(upstreamUp = true) {
     {
       auth: echo("auth"),
       functions: echo("functions"),
+      mail: echo("mail"),
       rpcIsVolatile: (schema, name) =>
         Promise.resolve(schema === "public" && name === "set_secret"),
     },
@@ -276,6 +277,9 @@ Deno.test("/_local/ routes answer loopback host names on the stack's port only",
       }
     }
     assert.deepEqual(gw.seen, []);
+    const mail = await fetch(`${gw.base}/_local/mail/emails`, { method: "POST", body: "{}" });
+    assert.equal(mail.status, 200, "the mail sandbox still answers the stack's own URL");
+    assert.deepEqual(await mail.json(), { service: "mail", body: "{}" });
   } finally {
     await gw.close();
   }
