@@ -81,7 +81,8 @@ export async function startStack(cfg: StackConfig, opts: StartOptions = {}): Pro
   }
   // Logs and mails (sign-in links, codes) are for this user's eyes only.
   for (const dir of [cfg.logDir, cfg.outboxDir]) {
-    await Deno.mkdir(dir, { recursive: true, mode: 0o700 });
+    // Not `mode` on mkdir: it would also close the parent folder the database user enters.
+    await Deno.mkdir(dir, { recursive: true });
     await Deno.chmod(dir, 0o700);
   }
 
