@@ -24,8 +24,22 @@ const invite = z.strictObject({
   role: role.default("member"),
 });
 const resend = z.strictObject({ invitation_id: uuid("invitation_id") });
-const body = z.union([invite, resend], {
-  error: 'Send {"organisation_id", "email", "role"} to invite, or {"invitation_id"} to mail again',
+/** An object with `invitation_id` asks to mail again; anything else is read as an invitation. */
+const body = z.unknown().transform((value, ctx) => {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    ctx.addIssue({
+      code: "custom",
+      message:
+        'Send {"organisation_id", "email", "role"} to invite, or {"invitation_id"} to mail again',
+    });
+    return z.NEVER;
+  }
+  const parsed = "invitation_id" in value ? resend.safeParse(value) : invite.safeParse(value);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, code: "custom" });
+    return z.NEVER;
+  }
+  return parsed.data;
 });
 
 type Invited = {
@@ -71,7 +85,7 @@ async function pendingInvitation(
   if (data.revoked_at) {
     return { error: "This invitation was withdrawn: invite the address again", status: 409 };
   }
-  return data;
+  return { organisation_id: data.organisation_id, email: data.email, role: data.role };
 }
 
 Deno.serve(async (req) => {
