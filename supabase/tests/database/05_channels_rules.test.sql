@@ -4,7 +4,7 @@ create extension if not exists pgtap with schema extensions;
 \ir _helpers.psql
 \ir _channels_fixture.psql
 
-select plan(33);
+select plan(38);
 
 -- Nothing an API role can reach carries a secret.
 select tests.act_as('owner@a.test');
@@ -125,6 +125,26 @@ select throws_ok(
   $$insert into public.whatsapp_channels (organisation_id, provider, meta_phone_number_id) values ('0a000000-0000-4000-8000-00000000000a', 'meta', '2000000002')$$,
   '23505', 'This WhatsApp number is already connected to a clinic',
   'a Meta phone_number_id belongs to one organisation');
+
+-- A number that answers nothing is refused; every number is stored in E.164.
+select throws_ok(
+  $$insert into public.phone_numbers (organisation_id, twilio_account_id, e164, voice_enabled, messaging_enabled) values ('0a000000-0000-4000-8000-00000000000a', '2c000000-0000-4000-8000-00000000002c', '+442079460777', false, false)$$,
+  '22023', 'A number must answer calls, SMS or both', 'a number with neither calls nor SMS is refused');
+insert into public.phone_numbers (id, organisation_id, twilio_account_id, e164, voice_enabled)
+values ('6c000000-0000-4000-8000-00000000006c', '0a000000-0000-4000-8000-00000000000a', '2c000000-0000-4000-8000-00000000002c', '+442079460778', true);
+select throws_ok(
+  $$update public.phone_numbers set voice_enabled = false where id = '6c000000-0000-4000-8000-00000000006c'$$,
+  '22023', 'A number must answer calls, SMS or both', 'nor can its last use be switched off');
+select is(
+  (select display_phone_number from public.whatsapp_channels where id = '3a000000-0000-4000-8000-00000000003a'),
+  '+442079460001', 'a WhatsApp display number is stored in E.164');
+select throws_ok(
+  $$update public.whatsapp_channels set display_phone_number = '07700 900123' where id = '3a000000-0000-4000-8000-00000000003a'$$,
+  '22023', '"07700 900123" is not a phone number in international format',
+  'a display number in national format is refused clearly');
+select lives_ok(
+  $$update public.whatsapp_channels set display_phone_number = '  ' where id = '3a000000-0000-4000-8000-00000000003a'$$,
+  'a blank display number means none');
 
 -- The rotation report flags what expires within 14 days or was set 90+ days ago.
 update public.credentials set set_at = now() - interval '100 days'
