@@ -2,10 +2,19 @@ import { useSignal } from "@preact/signals";
 import { canManage, currentMembership } from "../../organisations/memberships.ts";
 import { formatDateTime } from "../../format.ts";
 import { Alert, Button, Card, Select } from "../../ui/mod.ts";
-import { ACTION_FILTERS, describeAction, describeDetails, nameFromDetails } from "./describe.ts";
-import { type AuditEntry, useAuditLog } from "./use_audit_log.ts";
+import {
+  ACTION_FILTERS,
+  type AuditEntry,
+  describeDetails,
+  describeEntry,
+  type Names,
+} from "./describe.ts";
+import { useAuditLog } from "./use_audit_log.ts";
 
-/** Who changed or used which channel and credential, and when: for owners and admins only. */
+/**
+ * Who changed what and when, in words: the team, the clinic's configuration, channels and
+ * credentials (and every time the system used a credential). For owners and admins only.
+ */
 export function AuditLogPage() {
   if (!canManage.value) {
     return (
@@ -20,22 +29,23 @@ export function AuditLogPage() {
 
 function AuditLog() {
   const { organisation } = currentMembership.value!;
-  const prefix = useSignal("");
-  const log = useAuditLog(organisation.id, prefix.value);
+  const actions = useSignal("");
+  const log = useAuditLog(organisation.id, actions.value);
   const entries = log.entries.value;
 
   return (
     <Card title="Audit log">
       <p class="muted">
         Every change to{" "}
-        {organisation.name}'s channels and credentials, and every time the system used a credential,
-        newest first. Times are in {organisation.timezone}.
+        {organisation.name}'s team, settings, assistant, hours, services, channels and credentials,
+        and every time the system used a credential, newest first. Times are in{" "}
+        {organisation.timezone}.
       </p>
       <Select
         label="Show"
-        value={prefix.value}
+        value={actions.value}
         choices={ACTION_FILTERS}
-        onChange={(value) => prefix.value = value}
+        onChange={(value) => actions.value = value}
       />
       {log.error.value && (
         <>
@@ -69,28 +79,16 @@ function AuditLog() {
 }
 
 function AuditRow(
-  { entry, timezone, names }: { entry: AuditEntry; timezone: string; names: Map<string, string> },
+  { entry, timezone, names }: { entry: AuditEntry; timezone: string; names: Names },
 ) {
-  const target = entry.target_id
-    ? names.get(entry.target_id) ?? nameFromDetails(entry.details) ?? entry.target_id
-    : null;
-  const details = describeDetails(entry.details, names);
+  const details = describeDetails(entry, names);
   return (
     <li>
       <div class="row">
-        <strong>{describeAction(entry.action, entry.target_type)}</strong>
+        <strong>{describeEntry(entry, names)}</strong>
         <time class="muted small" dateTime={entry.created_at}>
           {formatDateTime(entry.created_at, timezone)}
         </time>
-      </div>
-      <div class="small">
-        <code>{entry.action}</code> by <span class="email">{entry.actor_label}</span>
-        {target && (
-          <>
-            {" on "}
-            <span class="mono">{target}</span>
-          </>
-        )}
       </div>
       {details && <div class="muted small details">{details}</div>}
     </li>

@@ -2,31 +2,21 @@ import { useSignal } from "@preact/signals";
 import { useEffect, useRef } from "preact/hooks";
 import { describeError } from "../../errors.ts";
 import { supabase } from "../../supabase.ts";
-import { nameFromDetails } from "./describe.ts";
-
-export type AuditEntry = {
-  id: number;
-  actor_label: string;
-  action: string;
-  target_type: string;
-  target_id: string | null;
-  details: Record<string, unknown>;
-  created_at: string;
-};
+import { type AuditEntry, nameFromDetails, type Names } from "./describe.ts";
 
 export const PAGE_SIZE = 50;
 
 /**
  * An organisation's audit log, newest first, PAGE_SIZE entries at a time (`older` appends the next
- * page), filtered by action prefix. Also the names of the organisation's current channels, to
- * show an entry's target by name.
+ * page), filtered to some actions (comma-separated; "" for all). Also the names of the
+ * organisation's people and current channels, to name an entry's actor and target.
  */
-export function useAuditLog(organisationId: string, actionPrefix: string) {
+export function useAuditLog(organisationId: string, actions: string) {
   const entries = useSignal<AuditEntry[] | undefined>(undefined);
   const more = useSignal(false);
   const loading = useSignal(false);
   const error = useSignal<string | null>(null);
-  const names = useSignal<Map<string, string>>(new Map());
+  const names = useSignal<Names>({ people: new Map(), channels: new Map() });
   const latest = useRef(0);
 
   async function load(after: AuditEntry | undefined) {
@@ -34,10 +24,9 @@ export function useAuditLog(organisationId: string, actionPrefix: string) {
     loading.value = true;
     let query = supabase()
       .from("audit_log")
-      .select("id, actor_label, action, target_type, target_id, details, created_at")
+      .select("id, actor_id, actor_label, action, target_type, target_id, details, created_at")
       .eq("organisation_id", organisationId);
-    // LIKE's "_" matches any character: escaped, the prefix is taken literally.
-    if (actionPrefix) query = query.like("action", `${actionPrefix.replaceAll("_", "\\_")}%`);
+    if (actions) query = query.in("action", actions.split(","));
     // Keyset paging: strictly older than the last entry shown, whatever was written since.
     if (after) {
       query = query.or(
@@ -65,10 +54,11 @@ export function useAuditLog(organisationId: string, actionPrefix: string) {
     entries.value = undefined;
     more.value = false;
     load(undefined);
-  }, [organisationId, actionPrefix]);
+  }, [organisationId, actions]);
 
   useEffect(() => {
-    readChannelNames(organisationId).then((found) => names.value = found, () => {});
+    Promise.all([readPeople(organisationId), readChannelNames(organisationId)])
+      .then(([people, channels]) => names.value = { people, channels }, () => {});
   }, [organisationId]);
 
   return {
@@ -80,6 +70,21 @@ export function useAuditLog(organisationId: string, actionPrefix: string) {
     older: () => load(entries.value?.at(-1)),
     reload: () => load(undefined),
   };
+}
+
+/** Teammates' ids to their names; a failure only costs the names (addresses show). */
+async function readPeople(organisationId: string): Promise<Map<string, string>> {
+  const { data } = await supabase()
+    .from("organisation_members")
+    .select("user_id")
+    .eq("organisation_id", organisationId);
+  const ids = (data ?? []).map((m) => m.user_id as string);
+  const profiles = await supabase().from("profiles").select("id, display_name").in("id", ids);
+  return new Map(
+    ((profiles.data ?? []) as { id: string; display_name: string }[])
+      .filter((p) => p.display_name)
+      .map((p) => [p.id, p.display_name]),
+  );
 }
 
 /** Channel ids to the names people know them by; a failure only costs the names (ids show). */

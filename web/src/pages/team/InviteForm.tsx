@@ -1,40 +1,41 @@
 import { useSignal } from "@preact/signals";
 import { currentMembership, type Role } from "../../organisations/memberships.ts";
 import { assignableRoles, roleLabel } from "../../organisations/roles.ts";
-import { supabase } from "../../supabase.ts";
 import { Alert, Button, Card, Field, Select } from "../../ui/mod.ts";
 import { useAction } from "../../use_action.ts";
 import { invitationLink } from "../invitation/pending.ts";
 import { InvitationLink } from "./InvitationLink.tsx";
+import { replacementNote, sendInvitation, type Sent } from "./invitations.ts";
 
-type Invited = { invited_email: string; invited_role: Role; token: string };
-
-/** Owners and admins invite an email address with a role; the link is shown once, to copy. */
+/**
+ * Owners and admins invite an email address with a role: the invitation is mailed, and its link
+ * is shown once, to copy (and to send by hand when the mail could not go out).
+ */
 export function InviteForm({ onInvited }: { onInvited: () => Promise<void> }) {
   const { organisation, role: callerRole } = currentMembership.value!;
   const email = useSignal("");
   const role = useSignal<Role>("member");
-  const invited = useSignal<Invited | null>(null);
+  const sent = useSignal<Sent | null>(null);
   const action = useAction();
 
   function submit(event: SubmitEvent) {
     event.preventDefault();
-    invited.value = null;
+    sent.value = null;
     action.run(async () => {
-      const { data, error } = await supabase().rpc("invite_member", {
+      const { data, error } = await sendInvitation({
         organisation_id: organisation.id,
         email: email.value.trim(),
         role: role.value,
       });
       if (error) return { error };
-      invited.value = (data as Invited[])[0];
+      sent.value = data;
       email.value = "";
       await onInvited();
       return { error: null };
     });
   }
 
-  const done = invited.value;
+  const done = sent.value;
   return (
     <Card title="Invite someone" level={2}>
       <form class="stack" onSubmit={submit}>
@@ -48,16 +49,33 @@ export function InviteForm({ onInvited }: { onInvited: () => Promise<void> }) {
         {action.error.value && <Alert tone="error">{action.error.value}</Alert>}
         <Button type="submit" busy={action.busy.value}>Invite</Button>
       </form>
-      {done && (
-        <div class="stack">
-          <Alert tone="success">
-            {done.invited_email} is invited as{" "}
-            {roleLabel(done.invited_role).toLowerCase()}. Send them this link: it is shown only now.
-            Signing up with that address also lets them in.
-          </Alert>
-          <InvitationLink key={done.token} link={invitationLink(done.token)} />
-        </div>
-      )}
+      {done && <SentInvitation sent={done} />}
     </Card>
+  );
+}
+
+/** What became of an invitation just sent: mailed or not, what it replaced, and its link. */
+export function SentInvitation({ sent }: { sent: Sent }) {
+  const { invitation, mailed } = sent;
+  const role = roleLabel(invitation.role).toLowerCase();
+  const replaced = replacementNote(invitation.replaced_role);
+  return (
+    <div class="stack">
+      {mailed
+        ? (
+          <Alert tone="success">
+            Invitation mailed to {invitation.email} (as {role}).{replaced}{" "}
+            You can also send them this link: it is shown only now.
+          </Alert>
+        )
+        : (
+          <Alert tone="warning">
+            {invitation.email} is invited as{" "}
+            {role}, but the invitation mail could not be sent: copy the link below and send it to
+            them yourself (it is shown only now).{replaced}
+          </Alert>
+        )}
+      <InvitationLink key={invitation.token} link={invitationLink(invitation.token)} />
+    </div>
   );
 }
