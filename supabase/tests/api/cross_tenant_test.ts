@@ -51,6 +51,10 @@ const OWNERSHIP: Record<string, Ownership> = {
   "public.organisations": { kind: "organisation", column: "id" },
   "public.profiles": { kind: "user", column: "id" },
   "public.voice_agents": { kind: "global", why: "the platform's voice catalog; operators keep it" },
+  "public.languages": {
+    kind: "global",
+    why: "the languages clinics may choose; operators keep it",
+  },
 };
 
 const TENANT_COLUMN = "organisation_id";

@@ -349,13 +349,21 @@ async function callRolledBack(
   args: Row,
 ): Promise<{ body: string; ok: boolean; code?: string }> {
   const keys = Object.keys(args);
-  const overload = (catalog.functions.get(rpc.key) ?? []).find((o) =>
-    keys.every((k) => o.names.includes(k))
+  const overloads = catalog.functions.get(rpc.key) ?? [];
+  const overload = overloads.find((o) => keys.every((k) => o.names.includes(k)));
+  // One unnamed json parameter takes the request body as it is (set_credential).
+  const bodyTaker = overloads.find((o) =>
+    !o.names.length && o.types.length === 1 && /^jsonb?$/.test(o.types[0])
   );
-  if (!overload) return { body: "", ok: false, code: "no overload" };
-  const list = keys.map((k, i) =>
-    `${ident(k)} => $${i + 1}::text::${overload.types[overload.names.indexOf(k)]}`
-  );
+  if (!overload && !bodyTaker) return { body: "", ok: false, code: "no overload" };
+  const list = overload
+    ? keys.map((k, i) =>
+      `${ident(k)} => $${i + 1}::text::${overload.types[overload.names.indexOf(k)]}`
+    )
+    : [`$1::text::${bodyTaker!.types[0]}`];
+  const values = overload
+    ? keys.map((k) => pgText(args[k]))
+    : [JSON.stringify(keys.length === 1 && keys[0] === "" ? args[""] : args)];
   const conn = await sql.reserve();
   try {
     await conn`begin`;
@@ -367,7 +375,7 @@ async function callRolledBack(
     const rows = await conn.unsafe(
       `select coalesce(json_agg(t), '[]'::json) as out
        from ${ident(rpc.schema)}.${ident(rpc.name)}(${list.join(", ")}) t`,
-      keys.map((k) => pgText(args[k])),
+      values,
     );
     return { body: JSON.stringify(rows[0].out), ok: true };
   } catch (e) {
