@@ -2,10 +2,10 @@ import { type Signal, useSignal } from "@preact/signals";
 import { CheckboxGroup, Field, Select } from "../ui/mod.ts";
 import {
   browserTimezone,
-  LANGUAGE_CODES,
   languageLabel,
   MAX_LANGUAGES,
   timezoneChoices,
+  useSupportedLanguages,
 } from "./choices.ts";
 import type { Organisation } from "./memberships.ts";
 
@@ -62,7 +62,8 @@ function defaultLanguage(languages: string[], preferred: string): string {
 /** Name, time zone, languages and default language of a clinic. */
 export function OrganisationFields({ form }: { form: OrganisationForm }) {
   const chosen = form.languages.value;
-  const offered = [...LANGUAGE_CODES, ...chosen.filter((code) => !LANGUAGE_CODES.includes(code))];
+  const supported = useSupportedLanguages();
+  const offered = [...supported, ...chosen.filter((code) => !supported.includes(code))];
   return (
     <>
       <Field label="Clinic name" value={form.name} required maxLength={120} />

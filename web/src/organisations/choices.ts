@@ -1,21 +1,35 @@
-/** Languages offered for a clinic's assistant (ISO 639-1); an organisation may have others. */
-export const LANGUAGE_CODES = [
-  "en",
-  "ru",
-  "lv",
-  "lt",
-  "et",
-  "uk",
-  "pl",
-  "de",
-  "fr",
-  "es",
-  "it",
-  "pt",
-  "nl",
-  "sv",
-  "fi",
-];
+import { signal } from "@preact/signals";
+import { useEffect } from "preact/hooks";
+import { supabase } from "../supabase.ts";
+
+/**
+ * Languages a clinic's assistant can speak (ISO 639-1): public.languages, the one list the
+ * database and the operator script check against. Empty until loaded.
+ */
+export const supportedLanguages = signal<string[]>([]);
+
+let loading: Promise<void> | undefined;
+
+/** Loads the supported languages once per page load. */
+export function loadSupportedLanguages(): Promise<void> {
+  loading ??= (async () => {
+    const { data, error } = await supabase().from("languages").select("code").order("code");
+    if (error) {
+      loading = undefined;
+      throw new Error(`Could not load the languages: ${error.message}`);
+    }
+    supportedLanguages.value = data.map((row) => row.code as string);
+  })();
+  return loading;
+}
+
+/** The supported languages, loading them on first use. */
+export function useSupportedLanguages(): string[] {
+  useEffect(() => {
+    loadSupportedLanguages().catch((e) => console.error(e));
+  }, []);
+  return supportedLanguages.value;
+}
 
 /** The database accepts at most this many languages per organisation. */
 export const MAX_LANGUAGES = 10;
