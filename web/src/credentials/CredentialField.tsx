@@ -2,6 +2,7 @@ import { useSignal } from "@preact/signals";
 import { useId } from "preact/hooks";
 import { formatDate, timeFromNow } from "../format.ts";
 import { currentMembership } from "../organisations/memberships.ts";
+import { useUnsavedChanges } from "../router.ts";
 import { supabase } from "../supabase.ts";
 import { Alert, Button, ConfirmButton, Field } from "../ui/mod.ts";
 import { useAction } from "../use_action.ts";
@@ -38,6 +39,7 @@ export function CredentialField(
   const action = useAction();
   const expiryId = useId();
   const lower = label.toLowerCase();
+  useUnsavedChanges(secret.value !== "" || expiresOn.value !== "");
 
   function save(event: SubmitEvent) {
     event.preventDefault();

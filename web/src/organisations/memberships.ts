@@ -12,6 +12,8 @@ export type Organisation = {
   timezone: string;
   languages: string[];
   default_language: string;
+  /** ISO 3166-1 alpha-2: how phone numbers typed the national way are read. */
+  country: string;
 };
 
 /** One organisation the signed-in user belongs to, with their role in it. */
@@ -53,7 +55,7 @@ export async function loadMemberships(): Promise<void> {
   const { data, error } = await supabase()
     .from("organisation_members")
     .select(
-      "role, organisation:organisations(id, name, slug, timezone, languages, default_language)",
+      "role, organisation:organisations(id, name, slug, timezone, languages, default_language, country)",
     )
     .eq("user_id", user)
     .overrideTypes<Membership[], { merge: false }>();

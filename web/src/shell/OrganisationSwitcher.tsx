@@ -3,6 +3,7 @@ import {
   memberships,
   selectOrganisation,
 } from "../organisations/memberships.ts";
+import { confirmLeaving } from "../router.ts";
 import { Select } from "../ui/mod.ts";
 
 /** The clinic the dashboard shows; a picker for people in several. */
@@ -18,7 +19,8 @@ export function OrganisationSwitcher() {
         value: organisation.id,
         label: organisation.name,
       }))}
-      onChange={selectOrganisation}
+      // The page is replaced by the other clinic's: unsaved changes would be lost.
+      onChange={(id) => confirmLeaving() && selectOrganisation(id)}
     />
   );
 }

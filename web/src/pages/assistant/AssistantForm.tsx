@@ -1,7 +1,9 @@
 import { useSignal } from "@preact/signals";
+import { useRef } from "preact/hooks";
 import type { Organisation } from "../../organisations/memberships.ts";
 import { languageLabel } from "../../organisations/choices.ts";
 import { AFTER_HOURS, TONES } from "../../receptionist/labels.ts";
+import { ASSISTANT_NAME, EXTRA_INSTRUCTIONS, GREETING } from "../../receptionist/limits.ts";
 import { PromptPreview } from "../../receptionist/PromptPreview.tsx";
 import {
   type AssistantSettingsRow,
@@ -16,6 +18,8 @@ import {
   translationsOf,
   useTranslations,
 } from "../../receptionist/TranslationFields.tsx";
+import { formatPhone, parsePhone } from "../../phone.ts";
+import { differs, useUnsavedChanges } from "../../router.ts";
 import { supabase } from "../../supabase.ts";
 import {
   Alert,
@@ -52,13 +56,33 @@ export function AssistantForm({ organisation, rows, onSaved }: AssistantFormProp
   const botEnabled = useSignal(saved.bot_enabled);
   const aiReplies = useSignal(saved.ai_replies_enabled);
   const maxMessages = useSignal(String(saved.max_messages_per_hour));
-  const escalationPhone = useSignal(saved.escalation_phone ?? "");
+  const escalationPhone = useSignal(
+    saved.escalation_phone ? formatPhone(saved.escalation_phone) : "",
+  );
   const afterHours = useSignal<AfterHoursBehaviour>(saved.after_hours);
   const action = useAction();
+
+  /** Everything as typed, to tell unsaved changes from what was last saved. */
+  function typed() {
+    return [
+      name.value,
+      translationsOf(greetings),
+      voice.value,
+      tone.value,
+      instructions.value,
+      botEnabled.value,
+      aiReplies.value,
+      maxMessages.value,
+      escalationPhone.value,
+      afterHours.value,
+    ];
+  }
+  const savedForm = useRef(typed());
 
   /** The settings as the form stands (numbers as typed: checked on save). */
   function draft(): AssistantSettingsRow {
     const max = Number(maxMessages.value);
+    const phone = escalation();
     return {
       assistant_name: name.value.trim(),
       greetings: translationsOf(greetings),
@@ -68,13 +92,23 @@ export function AssistantForm({ organisation, rows, onSaved }: AssistantFormProp
       bot_enabled: botEnabled.value,
       ai_replies_enabled: aiReplies.value,
       max_messages_per_hour: Number.isInteger(max) ? max : saved.max_messages_per_hour,
-      escalation_phone: escalationPhone.value.trim() || null,
+      // Until what is typed reads as a number (checked on save), the preview keeps the saved one.
+      escalation_phone: phone.error ? saved.escalation_phone : phone.e164,
       after_hours: afterHours.value,
     };
   }
 
+  /** The escalation phone as typed, read in the clinic's country; none when left empty. */
+  function escalation(): { e164: string | null; error?: string } {
+    if (!escalationPhone.value.trim()) return { e164: null };
+    const parsed = parsePhone(escalationPhone.value, organisation.country);
+    return parsed.error ? { e164: null, error: parsed.error } : { e164: parsed.e164! };
+  }
+
   function problem(): string | null {
     if (!name.value.trim()) return "Give the assistant a name.";
+    const phone = escalation();
+    if (phone.error) return `Escalation phone: ${phone.error}`;
     const max = Number(maxMessages.value.trim());
     if (!maxMessages.value.trim() || !Number.isInteger(max) || max < 1 || max > 10000) {
       return "Messages per hour must be a whole number from 1 to 10000.";
@@ -97,8 +131,9 @@ export function AssistantForm({ organisation, rows, onSaved }: AssistantFormProp
       if (!row) {
         return { error: new Error("Only owners and admins can change the assistant's settings.") };
       }
-      // The database writes phone numbers one way (+442079460000): show what it kept.
-      escalationPhone.value = row.escalation_phone ?? "";
+      // Numbers are kept one way (+442079460000): show what was kept, grouped for reading.
+      escalationPhone.value = row.escalation_phone ? formatPhone(row.escalation_phone) : "";
+      savedForm.current = typed();
       await onSaved();
       return { error: null, notice: "Assistant settings saved." };
     });
@@ -106,6 +141,7 @@ export function AssistantForm({ organisation, rows, onSaved }: AssistantFormProp
 
   const today = localDateOf(organisation.timezone, new Date());
   const preview = toConfig(organisation, { ...rows, settings: draft() }, today);
+  useUnsavedChanges(differs(typed(), savedForm.current));
   const transferWithoutPhone = afterHours.value === "transfer" && !escalationPhone.value.trim();
 
   return (
@@ -118,11 +154,12 @@ export function AssistantForm({ organisation, rows, onSaved }: AssistantFormProp
         </p>
         <form class="stack" onSubmit={submit} noValidate>
           <h2>Introduction</h2>
-          <Field label="Assistant's name" value={name} required maxLength={60} />
+          <Field label="Assistant's name" value={name} required maxLength={ASSISTANT_NAME} />
           <TranslationFields
             label="Greeting"
             texts={greetings}
             saved={saved.greetings}
+            maxLength={GREETING}
             help="The first thing callers hear. Left empty, a standard greeting with the assistant's and clinic's names is used."
           />
           <VoicePicker
@@ -143,8 +180,8 @@ export function AssistantForm({ organisation, rows, onSaved }: AssistantFormProp
             label="Extra instructions"
             value={instructions}
             rows={5}
-            maxLength={4000}
-            help="Anything the assistant should know or do that the other pages do not cover, in plain words. At most 4000 characters."
+            maxLength={EXTRA_INSTRUCTIONS}
+            help="Anything the assistant should know or do that the other pages do not cover, in plain words."
           />
 
           <h2>Behaviour</h2>
@@ -172,7 +209,7 @@ export function AssistantForm({ organisation, rows, onSaved }: AssistantFormProp
             value={escalationPhone}
             autoComplete="off"
             maxLength={32}
-            help="Where calls are transferred to a person, with the country code, e.g. +44 20 7946 0000."
+            help="Where calls are transferred to a person: a number in the clinic's country as you would dial it there, or another with + and its country code."
           />
           <RadioGroup
             legend="Outside opening hours"

@@ -5,6 +5,7 @@ import { languageLabel } from "../../organisations/choices.ts";
 import { AFTER_HOURS, labelOf, READ_ONLY_NOTE, TONES } from "../../receptionist/labels.ts";
 import { type ConfigRows, readConfigRows } from "../../receptionist/rows.ts";
 import { useLoad } from "../../receptionist/use_load.ts";
+import { formatPhone } from "../../phone.ts";
 import { supabase } from "../../supabase.ts";
 import { Alert, Card } from "../../ui/mod.ts";
 import { AssistantForm } from "./AssistantForm.tsx";
@@ -71,7 +72,7 @@ function AssistantFacts({ organisation, rows }: { organisation: Organisation; ro
         <dt>Messages per hour, at most</dt>
         <dd>{settings.max_messages_per_hour}</dd>
         <dt>Escalation phone</dt>
-        <dd class="mono">{settings.escalation_phone ?? "—"}</dd>
+        <dd>{settings.escalation_phone ? formatPhone(settings.escalation_phone) : "—"}</dd>
         <dt>Outside opening hours</dt>
         <dd>{labelOf(AFTER_HOURS, settings.after_hours)}</dd>
       </dl>

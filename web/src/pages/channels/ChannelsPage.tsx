@@ -16,7 +16,8 @@ export function ChannelsPage() {
   const manages = canManage.value;
   const { channels, error, reload } = useChannels(organisationId);
   const loaded = channels.value;
-  const props = loaded && { organisationId, channels: loaded, manages, reload };
+  const props = loaded &&
+    { organisationId, country: organisation.country, channels: loaded, manages, reload };
 
   return (
     <>

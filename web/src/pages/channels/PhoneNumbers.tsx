@@ -2,7 +2,10 @@ import { useSignal } from "@preact/signals";
 import { functionUrl, supabase } from "../../supabase.ts";
 import { Alert, Button, Card, CheckboxGroup, CopyValue, Field, Select } from "../../ui/mod.ts";
 import { useAction } from "../../use_action.ts";
-import { ActiveBadge, RowActions } from "./RowActions.tsx";
+import { formatPhone, parsePhone } from "../../phone.ts";
+import { useUnsavedChanges } from "../../router.ts";
+import { RowActions, StatusBadge } from "./RowActions.tsx";
+import { phoneNumberStatus } from "./status.ts";
 import { accountName, type PhoneNumber, type SectionProps } from "./use_channels.ts";
 
 const USES = [
@@ -55,10 +58,10 @@ function PhoneNumberRow({ number, channels, manages, reload }: SectionProps & {
     <li class="stack">
       <div class="row">
         <span>
-          <strong class="mono">{number.e164}</strong>
+          <strong>{formatPhone(number.e164)}</strong>
           {number.label && <span>{` · ${number.label}`}</span>}
         </span>
-        <ActiveBadge active={number.active} />
+        <StatusBadge status={phoneNumberStatus(number, channels)} />
       </div>
       <div class="muted small">
         {uses ? `Answers ${uses}` : "Answers nothing"} · Twilio account{" "}
@@ -70,7 +73,7 @@ function PhoneNumberRow({ number, channels, manages, reload }: SectionProps & {
           id={number.id}
           active={number.active}
           removeLabel="Remove number"
-          removeQuestion={`Remove ${number.e164}?`}
+          removeQuestion={`Remove ${formatPhone(number.e164)}?`}
           reload={reload}
         />
       )}
@@ -78,25 +81,30 @@ function PhoneNumberRow({ number, channels, manages, reload }: SectionProps & {
   );
 }
 
-function AddPhoneNumber({ organisationId, channels, reload }: SectionProps) {
+function AddPhoneNumber({ organisationId, country, channels, reload }: SectionProps) {
   const accounts = channels.twilioAccounts;
   const chosenAccount = useSignal("");
   const e164 = useSignal("");
   const label = useSignal("");
   const uses = useSignal<string[]>(["voice"]);
   const action = useAction();
+  useUnsavedChanges(e164.value.trim() !== "" || label.value.trim() !== "");
   // The chosen account while it exists, else the first one.
   const account = accounts.find((a) => a.id === chosenAccount.value)?.id ?? accounts[0]?.id;
 
   function submit(event: SubmitEvent) {
     event.preventDefault();
     if (!account) return action.fail("Add a Twilio account first.");
-    if (!e164.value.trim()) return action.fail("Enter the number, with its country code.");
+    const number = parsePhone(e164.value, country);
+    if (number.error) return action.fail(number.error);
+    if (uses.value.length === 0) {
+      return action.fail("Choose what the number answers: calls, SMS or both.");
+    }
     action.run(async () => {
       const { error } = await supabase().from("phone_numbers").insert({
         organisation_id: organisationId,
         twilio_account_id: account,
-        e164: e164.value.trim(),
+        e164: number.e164,
         label: label.value.trim(),
         voice_enabled: uses.value.includes("voice"),
         messaging_enabled: uses.value.includes("messaging"),
@@ -122,8 +130,14 @@ function AddPhoneNumber({ organisationId, channels, reload }: SectionProps) {
               choices={accounts.map((a) => ({ value: a.id, label: a.label || a.account_sid }))}
               onChange={(id) => chosenAccount.value = id}
             />
-            <Field label="Number" value={e164} autoComplete="off" maxLength={32} />
-            <p class="muted small">With the country code, e.g. +44 20 7946 0000.</p>
+            <Field
+              label="Number"
+              type="tel"
+              value={e164}
+              autoComplete="off"
+              maxLength={32}
+              help="As you would dial it in the clinic's country, or with + and the country code."
+            />
             <Field label="Label (optional)" value={label} autoComplete="off" maxLength={80} />
             <CheckboxGroup
               legend="Answers"

@@ -1,5 +1,6 @@
 import { Alert, Button, ConfirmButton } from "../../ui/mod.ts";
 import { useAction } from "../../use_action.ts";
+import type { ChannelStatus } from "./status.ts";
 import { changeRow } from "./use_channels.ts";
 
 type RowActionsProps = {
@@ -52,9 +53,9 @@ export function RowActions(
   );
 }
 
-/** "Active" or a warning that the channel is switched off. */
-export function ActiveBadge({ active }: { active: boolean }) {
-  return active
+/** "Active" only when the channel works; otherwise what stops it, as a warning. */
+export function StatusBadge({ status }: { status: ChannelStatus }) {
+  return status.ready
     ? <span class="badge">Active</span>
-    : <span class="badge badge-warning">Inactive</span>;
+    : <span class="badge badge-warning">{status.label}</span>;
 }

@@ -2,6 +2,7 @@ import { useSignal } from "@preact/signals";
 import { CredentialField } from "../../credentials/CredentialField.tsx";
 import { credentialKey } from "../../credentials/credentials.ts";
 import { plural } from "../../format.ts";
+import { useUnsavedChanges } from "../../router.ts";
 import { supabase } from "../../supabase.ts";
 import { Alert, Button, Card, Field } from "../../ui/mod.ts";
 import { useAction } from "../../use_action.ts";
@@ -78,6 +79,7 @@ function AddTwilioAccount(
   const sid = useSignal("");
   const label = useSignal("");
   const action = useAction();
+  useUnsavedChanges(sid.value.trim() !== "" || label.value.trim() !== "");
 
   function submit(event: SubmitEvent) {
     event.preventDefault();

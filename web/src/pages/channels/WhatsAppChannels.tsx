@@ -6,7 +6,10 @@ import { describeError } from "../../errors.ts";
 import { functionUrl, supabase } from "../../supabase.ts";
 import { Alert, Button, Card, CopyValue, Field, Select } from "../../ui/mod.ts";
 import { useAction } from "../../use_action.ts";
-import { ActiveBadge, RowActions } from "./RowActions.tsx";
+import { formatPhone, parsePhone } from "../../phone.ts";
+import { useUnsavedChanges } from "../../router.ts";
+import { RowActions, StatusBadge } from "./RowActions.tsx";
+import { whatsappStatus } from "./status.ts";
 import { accountName, type SectionProps, type WhatsAppChannel } from "./use_channels.ts";
 
 const PROVIDERS = [
@@ -64,19 +67,18 @@ function WhatsAppChannelRow({ channel, channels, manages, reload }: SectionProps
   channel: WhatsAppChannel;
 }) {
   const meta = channel.provider === "meta";
-  const number = meta
-    ? channel.display_phone_number || `Phone number ID ${channel.meta_phone_number_id}`
-    : channel.twilio_sender!;
+  const shown = meta ? channel.display_phone_number : channel.twilio_sender;
+  const number = shown ? formatPhone(shown) : `Phone number ID ${channel.meta_phone_number_id}`;
   const credential = (kind: "meta_access_token" | "meta_app_secret") =>
     channels.credentials.get(credentialKey(channel.id, kind));
   return (
     <li class="stack">
       <div class="row">
         <span>
-          <strong class="mono">{number}</strong>
+          <strong>{number}</strong>
           {channel.label && <span>{` · ${channel.label}`}</span>}
         </span>
-        <ActiveBadge active={channel.active} />
+        <StatusBadge status={whatsappStatus(channel, channels)} />
       </div>
       {meta
         ? (
@@ -166,7 +168,7 @@ function VerifyToken({ channelId }: { channelId: string }) {
   return <CopyValue label="Verify token" value={token.value} />;
 }
 
-function AddWhatsAppChannel({ organisationId, channels, reload }: SectionProps) {
+function AddWhatsAppChannel({ organisationId, country, channels, reload }: SectionProps) {
   const accounts = channels.twilioAccounts;
   const provider = useSignal<"meta" | "twilio">("meta");
   const phoneNumberId = useSignal("");
@@ -178,6 +180,18 @@ function AddWhatsAppChannel({ organisationId, channels, reload }: SectionProps) 
   const action = useAction();
   const account = accounts.find((a) => a.id === chosenAccount.value)?.id ?? accounts[0]?.id;
   const meta = provider.value === "meta";
+  useUnsavedChanges(
+    [phoneNumberId, wabaId, displayNumber, sender, label].some((field) => field.value.trim()),
+  );
+
+  /** A number field as E.164, in the clinic's country; an optional one left empty is null. */
+  function phone(typed: string, what: string): { e164: string | null; error?: string } {
+    if (!typed.trim()) return { e164: null };
+    const parsed = parsePhone(typed, country);
+    return parsed.error
+      ? { e164: null, error: `${what}: ${parsed.error}` }
+      : { e164: parsed.e164! };
+  }
 
   function submit(event: SubmitEvent) {
     event.preventDefault();
@@ -186,14 +200,19 @@ function AddWhatsAppChannel({ organisationId, channels, reload }: SectionProps) 
     }
     if (!meta && !account) return action.fail("Add a Twilio account first.");
     if (!meta && !sender.value.trim()) return action.fail("Enter the sender's number.");
+    const number = phone(
+      meta ? displayNumber.value : sender.value,
+      meta ? "Display phone number" : "Sender number",
+    );
+    if (number.error) return action.fail(number.error);
     const row = meta
       ? {
         provider: "meta",
         meta_phone_number_id: phoneNumberId.value.trim(),
         meta_waba_id: wabaId.value.trim() || null,
-        display_phone_number: displayNumber.value.trim() || null,
+        display_phone_number: number.e164,
       }
-      : { provider: "twilio", twilio_account_id: account, twilio_sender: sender.value.trim() };
+      : { provider: "twilio", twilio_account_id: account, twilio_sender: number.e164 };
     action.run(async () => {
       const { error } = await supabase().from("whatsapp_channels").insert({
         organisation_id: organisationId,
@@ -241,6 +260,7 @@ function AddWhatsAppChannel({ organisationId, channels, reload }: SectionProps) 
             />
             <Field
               label="Display phone number (optional)"
+              type="tel"
               value={displayNumber}
               autoComplete="off"
               maxLength={32}
@@ -260,8 +280,14 @@ function AddWhatsAppChannel({ organisationId, channels, reload }: SectionProps) 
               choices={accounts.map((a) => ({ value: a.id, label: a.label || a.account_sid }))}
               onChange={(id) => chosenAccount.value = id}
             />
-            <Field label="Sender number" value={sender} autoComplete="off" maxLength={32} />
-            <p class="muted small">With the country code, e.g. +44 7700 900123.</p>
+            <Field
+              label="Sender number"
+              type="tel"
+              value={sender}
+              autoComplete="off"
+              maxLength={32}
+              help="As you would dial it in the clinic's country, or with + and the country code."
+            />
           </>
         )}
       <Field label="Label (optional)" value={label} autoComplete="off" maxLength={80} />

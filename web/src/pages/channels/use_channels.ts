@@ -49,6 +49,8 @@ export type Channels = {
 /** What each section of the channels page gets. */
 export type SectionProps = {
   organisationId: string;
+  /** The clinic's country (ISO 3166 alpha-2): how numbers typed in national format are read. */
+  country: string;
   channels: Channels;
   /** Owners and admins change channels; members only look. */
   manages: boolean;

@@ -1,9 +1,11 @@
 import { useSignal } from "@preact/signals";
-import { useId } from "preact/hooks";
+import { useId, useRef } from "preact/hooks";
 import { languageLabel } from "../../organisations/choices.ts";
 import type { Organisation } from "../../organisations/memberships.ts";
 import { FAQ_KINDS } from "../../receptionist/labels.ts";
+import { FAQ_ANSWER, FAQ_CATEGORY, FAQ_QUESTION } from "../../receptionist/limits.ts";
 import type { FaqRow } from "../../receptionist/rows.ts";
+import { differs, useUnsavedChanges } from "../../router.ts";
 import { addRow, changeRow } from "../../receptionist/save.ts";
 import type { FaqKind } from "../../receptionist/shared.ts";
 import { Alert, Button, Checkbox, Field, RadioGroup, Select, TextArea } from "../../ui/mod.ts";
@@ -29,6 +31,10 @@ export function FaqEditor({ organisation, entry, categories, onSaved, onCancel }
   const active = useSignal(entry?.active ?? true);
   const save = useAction();
   const id = useId();
+  const typed =
+    () => [kind.value, question.value, answer.value, category.value, language.value, active.value];
+  const initial = useRef(typed());
+  useUnsavedChanges(differs(typed(), initial.current));
   const languages = organisation.languages.includes(language.value)
     ? organisation.languages
     : [...organisation.languages, language.value];
@@ -61,6 +67,7 @@ export function FaqEditor({ organisation, entry, categories, onSaved, onCancel }
         question.value = "";
         answer.value = "";
       }
+      initial.current = typed();
       await onSaved();
       return { error: null, notice: entry ? undefined : "Entry added." };
     });
@@ -75,13 +82,13 @@ export function FaqEditor({ organisation, entry, categories, onSaved, onCancel }
         choices={FAQ_KINDS.map(({ value, label, help }) => ({ value, label, details: help }))}
         onChange={(value) => kind.value = value as FaqKind}
       />
-      <Field label="Question" value={question} required maxLength={500} />
-      <TextArea label="Answer" value={answer} rows={4} required maxLength={4000} />
+      <Field label="Question" value={question} required maxLength={FAQ_QUESTION} />
+      <TextArea label="Answer" value={answer} rows={4} required maxLength={FAQ_ANSWER} />
       <Field
         label="Category"
         value={category}
         required
-        maxLength={60}
+        maxLength={FAQ_CATEGORY}
         list={`categories-${id}`}
       />
       <datalist id={`categories-${id}`}>

@@ -1,10 +1,12 @@
 import { type Signal, useSignal } from "@preact/signals";
 import type { Organisation } from "../../organisations/memberships.ts";
+import { CLOSURE_REASON } from "../../receptionist/limits.ts";
 import type { ClosureRow } from "../../receptionist/rows.ts";
 import { addRow, changeRow } from "../../receptionist/save.ts";
 import { localDateOf, type Weekday } from "../../receptionist/shared.ts";
 import { formatDays } from "../../format.ts";
 import { Alert, Button, Card, ConfirmButton, Field } from "../../ui/mod.ts";
+import { useUnsavedChanges } from "../../router.ts";
 import { useAction } from "../../use_action.ts";
 import { ClosureCalendar } from "./ClosureCalendar.tsx";
 
@@ -127,6 +129,7 @@ type AddClosureProps = {
 function AddClosure({ organisationId, startsOn, endsOn, reload }: AddClosureProps) {
   const reason = useSignal("");
   const action = useAction();
+  useUnsavedChanges(startsOn.value !== "" || reason.value.trim() !== "");
 
   function submit(event: SubmitEvent) {
     event.preventDefault();
@@ -158,7 +161,7 @@ function AddClosure({ organisationId, startsOn, endsOn, reload }: AddClosureProp
       <Field
         label="Reason (optional)"
         value={reason}
-        maxLength={200}
+        maxLength={CLOSURE_REASON}
         placeholder="e.g. Christmas"
       />
       {action.error.value && <Alert tone="error">{action.error.value}</Alert>}

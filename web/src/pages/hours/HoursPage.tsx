@@ -14,6 +14,7 @@ import {
 import { addRow, changeRow } from "../../receptionist/save.ts";
 import { describeWeek, openingStatus, type Weekday } from "../../receptionist/shared.ts";
 import { useLoad } from "../../receptionist/use_load.ts";
+import { useUnsavedChanges } from "../../router.ts";
 import { supabase } from "../../supabase.ts";
 import { Alert, Button, Card, Field } from "../../ui/mod.ts";
 import { useAction } from "../../use_action.ts";
@@ -128,6 +129,7 @@ function Day({ organisationId, weekday, intervals, manages, reload }: DayProps) 
   const closes = useSignal("");
   const action = useAction();
   const name = WEEKDAYS[weekday - 1];
+  useUnsavedChanges(opens.value !== "" || closes.value !== "");
   const sorted = [...intervals].sort((a, b) => a.opens.localeCompare(b.opens));
 
   function add(event: SubmitEvent) {

@@ -1,8 +1,16 @@
 import { useSignal } from "@preact/signals";
-import { useId } from "preact/hooks";
+import { useId, useRef } from "preact/hooks";
+import { languageLabel } from "../../organisations/choices.ts";
 import type { Organisation } from "../../organisations/memberships.ts";
 import { ACTIONS } from "../../receptionist/labels.ts";
+import {
+  EXAMPLE_PHRASE,
+  EXAMPLE_PHRASES,
+  INTENT_NAME,
+  RESPONSE,
+} from "../../receptionist/limits.ts";
 import type { IntentRow } from "../../receptionist/rows.ts";
+import { differs, useUnsavedChanges } from "../../router.ts";
 import { addRow, changeRow } from "../../receptionist/save.ts";
 import type { IntentAction } from "../../receptionist/shared.ts";
 import {
@@ -12,9 +20,6 @@ import {
 } from "../../receptionist/TranslationFields.tsx";
 import { Alert, Button, Checkbox, Field, Select } from "../../ui/mod.ts";
 import { useAction } from "../../use_action.ts";
-
-/** The database keeps at most this many example phrases per intent. */
-const MAX_PHRASES = 50;
 
 type IntentEditorProps = {
   organisation: Organisation;
@@ -40,6 +45,20 @@ export function IntentEditor(
   const active = useSignal(intent?.active ?? true);
   const save = useAction();
   const phrasesId = useId();
+  const initial = useRef(typed());
+
+  /** Everything as typed, to tell unsaved changes from what the form started with. */
+  function typed() {
+    return [
+      name.value,
+      phrases.value,
+      newPhrase.value.trim(),
+      translationsOf(responses),
+      action.value,
+      active.value,
+    ];
+  }
+  useUnsavedChanges(differs(typed(), initial.current));
 
   /** The phrases to save, including one typed but not yet added (nothing typed is lost). */
   function allPhrases(): string[] {
@@ -60,8 +79,16 @@ export function IntentEditor(
     if (others.some((other) => other.name === trimmed)) {
       return `There is already an intent called “${trimmed}”.`;
     }
-    if (allPhrases().length > MAX_PHRASES) {
-      return `An intent can have at most ${MAX_PHRASES} example phrases.`;
+    if (allPhrases().length === 0) {
+      return "Add at least one example phrase: a way people ask for it.";
+    }
+    if (allPhrases().length > EXAMPLE_PHRASES) {
+      return `An intent can have at most ${EXAMPLE_PHRASES} example phrases.`;
+    }
+    const defaultLanguage = organisation.default_language;
+    if (action.value === "answer" && !responses[defaultLanguage]?.value.trim()) {
+      return `Write the response in ${languageLabel(defaultLanguage)}, or choose what the ` +
+        "assistant does instead of just answering.";
     }
     return null;
   }
@@ -90,6 +117,7 @@ export function IntentEditor(
         action.value = "answer";
         active.value = true;
       }
+      initial.current = typed();
       await onSaved();
       return { error: null, notice: intent ? undefined : `Intent “${row.name}” added.` };
     });
@@ -97,7 +125,7 @@ export function IntentEditor(
 
   return (
     <form class="stack" onSubmit={submit} noValidate>
-      <Field label="Name" value={name} required maxLength={80} />
+      <Field label="Name" value={name} required maxLength={INTENT_NAME} />
       <fieldset class="field phrases">
         <legend id={phrasesId}>Example phrases</legend>
         <p class="muted small">
@@ -129,7 +157,7 @@ export function IntentEditor(
             }
           }}
         >
-          <Field label="New example phrase" value={newPhrase} maxLength={300} />
+          <Field label="New example phrase" value={newPhrase} maxLength={EXAMPLE_PHRASE} />
           <Button variant="secondary" onClick={addPhrase}>Add phrase</Button>
         </div>
       </fieldset>
@@ -137,7 +165,10 @@ export function IntentEditor(
         label="Response"
         texts={responses}
         saved={intent?.responses ?? {}}
-        help="What the assistant answers. Left empty, it translates the default language's."
+        maxLength={RESPONSE}
+        help={`What the assistant answers; needed in ${
+          languageLabel(organisation.default_language)
+        } to just answer. Left empty in another language, it translates that one.`}
       />
       <Select
         label="Then"

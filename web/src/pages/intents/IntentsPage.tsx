@@ -104,6 +104,7 @@ function IntentItem({ intent, intents, index, manages, reload }: IntentItemProps
     );
   }
 
+  const missing = whatIsMissing(intent, organisation.default_language);
   const languages = [
     ...organisation.languages,
     ...Object.keys(intent.responses).filter((lang) => !organisation.languages.includes(lang)),
@@ -115,6 +116,7 @@ function IntentItem({ intent, intents, index, manages, reload }: IntentItemProps
         <span class="row start">
           <span class="badge">{labelOf(ACTIONS, intent.action)}</span>
           {!intent.active && <span class="badge badge-warning">Inactive</span>}
+          {missing && <span class="badge badge-warning">Incomplete — {missing}</span>}
         </span>
       </div>
       {intent.example_phrases.length > 0 && (
@@ -162,6 +164,15 @@ function IntentItem({ intent, intents, index, manages, reload }: IntentItemProps
       {action.error.value && <Alert tone="error">{action.error.value}</Alert>}
     </li>
   );
+}
+
+/** What an intent saved before the rules of 20261201140000 lacks to be used, if anything. */
+function whatIsMissing(intent: IntentRow, defaultLanguage: string): string | null {
+  if (intent.example_phrases.length === 0) return "add an example phrase";
+  if (intent.action === "answer" && !intent.responses[defaultLanguage]) {
+    return `add the response in ${languageLabel(defaultLanguage)}`;
+  }
+  return null;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { useRef } from "preact/hooks";
 import {
   OrganisationFields,
   useOrganisationForm,
@@ -7,7 +8,7 @@ import {
   memberships,
   selectOrganisation,
 } from "../../organisations/memberships.ts";
-import { navigate } from "../../router.ts";
+import { differs, navigate, useUnsavedChanges } from "../../router.ts";
 import { supabase } from "../../supabase.ts";
 import { Alert, Button, Card } from "../../ui/mod.ts";
 import { useAction } from "../../use_action.ts";
@@ -17,6 +18,8 @@ export function CreateOrganisationPage() {
   const form = useOrganisationForm();
   const action = useAction();
   const first = !memberships.value?.length;
+  const initial = useRef(form.values());
+  useUnsavedChanges(differs(form.values(), initial.current));
 
   function submit(event: SubmitEvent) {
     event.preventDefault();

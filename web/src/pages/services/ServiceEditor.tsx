@@ -1,5 +1,8 @@
 import { useSignal } from "@preact/signals";
+import { useRef } from "preact/hooks";
+import { SERVICE_NAME } from "../../receptionist/limits.ts";
 import type { ServiceRow } from "../../receptionist/rows.ts";
+import { differs, useUnsavedChanges } from "../../router.ts";
 import { addRow, changeRow } from "../../receptionist/save.ts";
 import { Alert, Button, Checkbox, Field } from "../../ui/mod.ts";
 import { useAction } from "../../use_action.ts";
@@ -42,6 +45,9 @@ export function ServiceEditor(
   const after = useSignal(String(service?.buffer_after_minutes ?? 0));
   const active = useSignal(service?.active ?? true);
   const save = useAction();
+  const typed = () => [name.value, duration.value, before.value, after.value, active.value];
+  const initial = useRef(typed());
+  useUnsavedChanges(differs(typed(), initial.current));
 
   function submit(event: SubmitEvent) {
     event.preventDefault();
@@ -70,6 +76,7 @@ export function ServiceEditor(
         : await addRow("services", organisationId, row);
       if (error) return { error }; // the form keeps everything, to correct and retry
       if (!service) name.value = "";
+      initial.current = typed();
       await onSaved();
       return { error: null, notice: service ? undefined : `Service “${trimmed}” added.` };
     });
@@ -77,7 +84,7 @@ export function ServiceEditor(
 
   return (
     <form class="stack" onSubmit={submit} noValidate>
-      <Field label="Name" value={name} required maxLength={80} />
+      <Field label="Name" value={name} required maxLength={SERVICE_NAME} />
       <Field
         label="Duration (minutes)"
         type="number"

@@ -1,3 +1,4 @@
+import { useRef } from "preact/hooks";
 import {
   OrganisationFields,
   useOrganisationForm,
@@ -9,6 +10,7 @@ import {
   type Organisation,
 } from "../../organisations/memberships.ts";
 import { languageLabel } from "../../organisations/choices.ts";
+import { differs, useUnsavedChanges } from "../../router.ts";
 import { supabase } from "../../supabase.ts";
 import { Alert, Button, Card } from "../../ui/mod.ts";
 import { useAction } from "../../use_action.ts";
@@ -38,6 +40,8 @@ function ManageSettings({ organisation, owner }: { organisation: Organisation; o
 function SettingsForm({ organisation }: { organisation: Organisation }) {
   const form = useOrganisationForm(organisation);
   const action = useAction();
+  const initial = useRef(form.values());
+  useUnsavedChanges(differs(form.values(), initial.current));
 
   function submit(event: SubmitEvent) {
     event.preventDefault();
@@ -54,6 +58,7 @@ function SettingsForm({ organisation }: { organisation: Organisation }) {
       if (!data.length) {
         return { error: new Error("Only owners and admins can change the clinic's settings.") };
       }
+      initial.current = form.values();
       await loadMemberships();
       return { error: null, notice: "Settings saved." };
     });
