@@ -7,7 +7,7 @@
 -- Variables: name, timezone (IANA), languages (comma list of supported codes, public.languages;
 -- the first is the default language unless default_language is given), owner_email. Optional:
 -- slug (default: from the name), default_language, country (ISO 3166-1 alpha-2, how national
--- phone numbers are read; default: the time zone's country, required for UTC), app_url (the
+-- phone numbers are read; default: the time zone's country; required for UTC), app_url (the
 -- dashboard's address, to print a full invitation link).
 --
 -- One transaction, idempotent: the organisation is found by its slug, so running the script
@@ -79,6 +79,13 @@ begin
   if input.owner_email !~ '^[^@\s]+@[^@\s]+\.[^@\s]+$' then
     raise exception 'owner_email "%" is not an email address', input.owner_email
       using errcode = '22023';
+  end if;
+
+  if input.country is null and not exists (
+    select from private.timezone_countries t where t.timezone = input.timezone
+  ) and exists (select from pg_catalog.pg_timezone_names z where z.name = input.timezone) then
+    raise exception 'The time zone % belongs to no country: give the clinic''s country', input.timezone
+      using errcode = '22023', hint = 'Add -v country=GB (an ISO 3166-1 alpha-2 code).';
   end if;
 
   chosen_slug := coalesce(nullif(input.slug, ''), btrim(left(private.slugify(input.name), 63), '-'));

@@ -478,7 +478,7 @@ grant select on private.countries, private.timezone_countries to authenticated, 
 alter table public.organisations add column country text
   check (country ~ '^[A-Z]{2}$');
 
--- A clinic in a zone of no country (UTC, Etc/*) cannot have been meant there: such rows, if
+-- A clinic in a zone of no country (UTC, Etc/*) says nothing of where it is: such rows, if
 -- any, get GB, the demo's and the product's home, to be corrected in the dashboard.
 update public.organisations o
 set country = coalesce(
@@ -536,12 +536,10 @@ begin
   end if;
   new.country := upper(nullif(btrim(new.country), ''));
   if new.country is null and tg_op = 'INSERT' then
-    new.country := (select t.country from private.timezone_countries t where t.timezone = new.timezone);
-    if new.country is null then
-      raise exception 'Choose the clinic''s country: the time zone % belongs to none', new.timezone
-        using errcode = '22023',
-          hint = 'Pick the clinic''s own time zone, or give its country as an ISO code such as GB.';
-    end if;
+    -- A zone of no country (UTC, Etc/*: a browser or server that says nothing of where the
+    -- clinic is) gives GB, the backfill's default, which the clinic can change in its settings.
+    new.country := coalesce(
+      (select t.country from private.timezone_countries t where t.timezone = new.timezone), 'GB');
   end if;
   if new.country is null or not exists (select from private.countries c where c.code = new.country) then
     raise exception 'Unknown country code "%"', coalesce(new.country, '')

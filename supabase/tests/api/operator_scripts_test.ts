@@ -367,7 +367,7 @@ Deno.test("operator scripts: languages must be supported and the country known, 
     assert.equal(noCountry.code, 3);
     assert.match(
       noCountry.stderr,
-      /Choose the clinic's country: the time zone UTC belongs to none/,
+      /The time zone UTC belongs to no country: give the clinic's country/,
     );
 
     const unknownCountry = await runScript(ONBOARD, {

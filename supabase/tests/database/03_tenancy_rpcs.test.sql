@@ -94,13 +94,12 @@ select is(
 select is(
   (select country from public.create_organisation('Clinic on the border', 'Europe/Berlin', country => 'at')),
   'AT', 'a given country wins over the time zone''s, upper-cased');
-select throws_ok(
-  $$select public.create_organisation('Clinic', 'UTC')$$,
-  '22023', 'Choose the clinic''s country: the time zone UTC belongs to none',
-  'a zone of no country needs the country given');
 select is(
-  (select country from public.create_organisation('Clinic at sea', 'UTC', country => 'GB')),
-  'GB', 'and takes it');
+  (select country from public.create_organisation('Clinic in UTC', 'UTC')),
+  'GB', 'a zone of no country gives GB, to be changed in the settings');
+select is(
+  (select country from public.create_organisation('Clinic at sea', 'UTC', country => 'IE')),
+  'IE', 'or the country given');
 select throws_ok(
   $$select public.create_organisation('Clinic', 'Europe/London', country => 'XX')$$,
   '22023', 'Unknown country code "XX"', 'an unknown country is refused');
