@@ -35,13 +35,48 @@ export function randomEmail(prefix: string): string {
   return `${prefix}-${crypto.randomUUID()}@example.com`;
 }
 
-/** From the sign-in page: switches to "create an account" and creates it. */
+/**
+ * The link in the newest mail to `to` whose subject matches, waiting for it: from the stack's
+ * outbox (OUTBOX_DIR when the test runner sets it, else /_local/outbox).
+ */
+export async function mailedLink(to: string, subject: RegExp, timeoutMs = 5000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  while (true) {
+    const mails = (await readOutbox()).filter((m) =>
+      m.to === to.toLowerCase() && subject.test(m.subject)
+    );
+    if (mails.length) return mails.sort((a, b) => a.sent_at.localeCompare(b.sent_at)).at(-1)!.link;
+    if (Date.now() > deadline) throw new Error(`no mail "${subject.source}" to ${to}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+type Mail = { to: string; subject: string; link: string; sent_at: string };
+
+async function readOutbox(): Promise<Mail[]> {
+  const dir = Deno.env.get("OUTBOX_DIR");
+  if (!dir) return await (await fetch(new URL("/_local/outbox", appUrl()))).json();
+  const mails: Mail[] = [];
+  for await (const entry of Deno.readDir(dir)) {
+    if (entry.isFile && entry.name.endsWith(".json") && !entry.name.startsWith(".")) {
+      mails.push(JSON.parse(await Deno.readTextFile(`${dir}/${entry.name}`)));
+    }
+  }
+  return mails;
+}
+
+/**
+ * From the sign-in page: switches to "create an account", creates it, and confirms the address
+ * by opening the mailed link, which lands signed in.
+ */
 export async function signUp(page: Page, user: { name: string; email: string; password: string }) {
   await page.getByRole("button", { name: "Create an account" }).click();
   await page.getByLabel("Your name").fill(user.name);
   await page.getByLabel("Email").fill(user.email);
   await page.getByLabel("Password").fill(user.password);
   await page.getByRole("button", { name: "Create account", exact: true }).click();
+  await page.getByRole("heading", { name: "Check your mail" }).waitFor();
+  await page.goto(await mailedLink(user.email, /confirm your signup/i));
   await page.getByRole("banner").getByText(user.email).waitFor();
 }
 
@@ -77,7 +112,17 @@ export async function createUser(
     options: { data: { display_name: user.name } },
   });
   if (error) throw new Error(`sign-up of ${user.email} failed: ${error.message}`);
-  if (!data.session) throw new Error(`sign-up of ${user.email} returned no session`);
+  if (data.session) return client;
+  // Confirmations on: the mailed link is what signs in (a browser follows its redirect).
+  const link = await mailedLink(user.email, /confirm your signup/i);
+  const opened = await fetch(link, { redirect: "manual" });
+  await opened.body?.cancel();
+  const fragment = new URLSearchParams(opened.headers.get("location")?.split("#")[1] ?? "");
+  const signedIn = await client.auth.setSession({
+    access_token: fragment.get("access_token") ?? "",
+    refresh_token: fragment.get("refresh_token") ?? "",
+  });
+  if (signedIn.error) throw new Error(`confirming ${user.email} failed: ${signedIn.error.message}`);
   return client;
 }
 

@@ -1,7 +1,16 @@
 // Drives the built dashboard in headless Chromium against a running stack (see browser.ts).
 import assert from "node:assert/strict";
-import type { Page } from "playwright-core";
-import { appUrl, launchBrowser, newPhonePage, randomEmail, signOut, signUp } from "./browser.ts";
+import { createClient } from "@supabase/supabase-js";
+import type { Browser, Page } from "playwright-core";
+import {
+  appUrl,
+  createUser,
+  launchBrowser,
+  mailedLink,
+  newPhonePage,
+  randomEmail,
+  signOut,
+} from "./browser.ts";
 
 Deno.test("sign-in page: sign up, sign out, wrong password, forgotten password", async (t) => {
   const APP_URL = appUrl();
@@ -19,9 +28,8 @@ Deno.test("sign-in page: sign up, sign out, wrong password, forgotten password",
       await page.getByRole("button", { name: "Sign in", exact: true }).waitFor();
     });
 
-    await t.step("signing up lands in the signed-in shell, on onboarding", async () => {
-      await signUp(page, { name: "Sam Signup", email, password });
-      await page.getByRole("heading", { name: "Create your clinic" }).waitFor();
+    await t.step("signing up asks to check the mail; its link lands signed in", async () => {
+      await signUpAndConfirm(page, { name: "Sam Signup", email, password });
     });
 
     await t.step("signing out returns to the sign-in form", async () => {
@@ -51,7 +59,7 @@ Deno.test("sign-in page: sign up, sign out, wrong password, forgotten password",
       await page.getByRole("button", { name: "Forgot password?" }).click();
       await page.getByRole("status").getByText("password-reset link is on its way").waitFor();
 
-      const link = await mailedLink(APP_URL, email);
+      const link = await mailedLink(email, /reset your password/i);
       await page.goto(link);
       await page.getByRole("heading", { name: "Set a new password" }).waitFor();
       await page.getByLabel("New password", { exact: true }).fill(newPassword);
@@ -80,12 +88,100 @@ async function fillCredentials(page: Page, email: string, password: string) {
   await page.getByLabel("Password").fill(password);
 }
 
-/** The link in the newest mail the local stack's Auth "sent" to this address. */
-async function mailedLink(appUrl: string, to: string): Promise<string> {
-  const response = await fetch(new URL("/_local/outbox", appUrl));
-  assert.equal(response.status, 200);
-  const mails: { to: string; subject: string; link: string }[] = await response.json();
-  const mail = mails.find((m) => m.to === to && /password/i.test(m.subject));
-  assert.ok(mail, `no password-reset mail to ${to} in the outbox`);
-  return mail.link;
+/**
+ * Signs up on the sign-in page: "Check your mail" names the address and offers to send the link
+ * again (at once, Auth asks to wait); the mailed link lands signed in, on onboarding.
+ */
+async function signUpAndConfirm(
+  page: Page,
+  user: { name: string; email: string; password: string },
+) {
+  await page.getByRole("button", { name: "Create an account" }).click();
+  await page.getByLabel("Your name").fill("   ");
+  await page.getByLabel("Email").fill(user.email);
+  await page.getByLabel("Password").fill(user.password);
+  await page.getByRole("button", { name: "Create account", exact: true }).click();
+  await page.getByRole("alert").getByText("Enter your name").waitFor();
+  await page.getByLabel("Your name").fill(user.name);
+  await page.getByRole("button", { name: "Create account", exact: true }).click();
+  await page.getByRole("heading", { name: "Check your mail" }).waitFor();
+  assert.match(await page.locator("main").innerText(), new RegExp(`sent a link to ${user.email}`));
+  await page.getByRole("button", { name: "Send the link again" }).click();
+  await page.getByRole("alert").getByText(/only request this after/).waitFor();
+  await noHorizontalScroll(page);
+
+  await page.goto(await mailedLink(user.email, /confirm your signup/i));
+  await page.getByRole("banner").getByText(user.email).waitFor();
+  await page.getByRole("heading", { name: "Create your clinic" }).waitFor();
+}
+
+async function noHorizontalScroll(page: Page) {
+  const overflow = await page.evaluate(() =>
+    document.documentElement.scrollWidth - document.documentElement.clientWidth
+  );
+  assert.ok(overflow <= 0, `the page scrolls sideways by ${overflow} px`);
+}
+
+for (const viewport of ["desktop", "phone"] as const) {
+  Deno.test(`sign-in page (${viewport}): confirm by mail; a used link says so and sends a new one`, async (t) => {
+    const browser = await launchBrowser();
+    try {
+      const page = await openPage(browser, viewport);
+      await t.step("sign up, check the mail, follow the link", async () => {
+        await page.goto(appUrl());
+        await signUpAndConfirm(page, {
+          name: `Desk ${viewport}`,
+          email: randomEmail(`confirm-${viewport}`),
+          password: `pw-${crypto.randomUUID()}`,
+        });
+      });
+
+      await t.step("a used password-reset link shows why and offers a new link", async () => {
+        const user = {
+          name: "Rita Reset",
+          email: randomEmail("used-link"),
+          password: "pw-reset-123",
+        };
+        await createUser(user);
+        const link = await usedResetLink(user.email);
+        await page.context().clearCookies();
+        await page.evaluate(() => localStorage.clear());
+        await page.goto(link);
+        const alert = page.getByRole("alert");
+        await alert.getByText("That password-reset link has expired or was already used.")
+          .waitFor();
+        await noHorizontalScroll(page);
+        await page.getByLabel("Email").fill(user.email);
+        await page.getByRole("button", { name: "Send a new link" }).click();
+        await page.getByRole("status").getByText("password-reset link is on its way").waitFor();
+        await mailedLink(user.email, /reset your password/i);
+      });
+    } finally {
+      await browser.close();
+    }
+  });
+}
+
+async function openPage(browser: Browser, viewport: "desktop" | "phone"): Promise<Page> {
+  if (viewport === "phone") return await newPhonePage(browser);
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  return await context.newPage();
+}
+
+/** A reset link for the address, already used once (as by a second click in the mail). */
+async function usedResetLink(email: string): Promise<string> {
+  const serviceKey = Deno.env.get("SUPABASE_SERVICE_ROLE_KEY");
+  if (!serviceKey) throw new Error("SUPABASE_SERVICE_ROLE_KEY is not set");
+  const admin = createClient(new URL(appUrl()).origin, serviceKey, {
+    auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
+  });
+  const { data, error } = await admin.auth.admin.generateLink({
+    type: "recovery",
+    email,
+    options: { redirectTo: `${new URL(appUrl()).origin}/?link=recovery` },
+  });
+  if (error) throw new Error(`generate_link failed: ${error.message}`);
+  const first = await fetch(data.properties.action_link, { redirect: "manual" });
+  await first.body?.cancel();
+  return data.properties.action_link;
 }

@@ -30,6 +30,10 @@ export function ProfilePage() {
 
   function submit(event: SubmitEvent) {
     event.preventDefault();
+    if (displayName.value.trim() === "") {
+      save.fail("Enter your name: teammates see it on the Team page.");
+      return;
+    }
     save.run(async () => {
       const { error } = await supabase()
         .from("profiles")
@@ -45,7 +49,14 @@ export function ProfilePage() {
       {load.error.value && <Alert tone="error">{load.error.value}</Alert>}
       {loaded.value && (
         <form class="stack" onSubmit={submit}>
-          <Field label="Your name" value={displayName} autoComplete="name" maxLength={120} />
+          <Field
+            label="Your name"
+            value={displayName}
+            autoComplete="name"
+            required
+            maxLength={120}
+            help="The name teammates see, up to 120 characters."
+          />
           {save.error.value && <Alert tone="error">{save.error.value}</Alert>}
           {save.notice.value && <Alert tone="success">{save.notice.value}</Alert>}
           <Button type="submit" busy={save.busy.value}>Save profile</Button>

@@ -1,7 +1,9 @@
 import { useSignal } from "@preact/signals";
+import { linkError, type LinkKind, linkReturnAddress } from "../../session.ts";
 import { supabase } from "../../supabase.ts";
 import { Alert, Button, Card, Field } from "../../ui/mod.ts";
 import { type Outcome, useAction } from "../../use_action.ts";
+import { pendingInvitation } from "../invitation/pending.ts";
 
 type Mode = "sign-in" | "sign-up";
 
@@ -12,36 +14,63 @@ type SignInPageProps = {
   onSignUp?: (succeeded: boolean) => void;
 };
 
-/** Sign in, create an account, or ask for a password-reset email: one form, two modes. */
+const NAME_MAX = 120;
+
+/**
+ * Sign in, create an account (then "check your mail" until its link is followed), or ask for a
+ * password-reset email; a used or expired link says so and offers a new one.
+ */
 export function SignInPage({ invited = false, onSignUp }: SignInPageProps) {
   const mode = useSignal<Mode>("sign-in");
   const displayName = useSignal("");
   const email = useSignal("");
   const password = useSignal("");
+  /** The address a confirmation link was just sent to. */
+  const awaitingConfirmation = useSignal<string | null>(null);
   const action = useAction();
   const signingUp = mode.value === "sign-up";
+  const returnTo = (kind: LinkKind) => linkReturnAddress(kind, pendingInvitation.value?.token);
 
   function submit(event: SubmitEvent) {
     event.preventDefault();
     const credentials = { email: email.value.trim(), password: password.value };
+    if (signingUp && displayName.value.trim() === "") {
+      action.fail("Enter your name: teammates see it on the Team page.");
+      return;
+    }
     action.run(async (): Promise<Outcome> => {
-      if (!signingUp) return await supabase().auth.signInWithPassword(credentials);
-      // Said before the request: Auth reports the new session before signUp() returns.
+      if (!signingUp) {
+        const result = await supabase().auth.signInWithPassword(credentials);
+        if (result.error?.code === "email_not_confirmed") {
+          awaitingConfirmation.value = credentials.email;
+          return { error: null };
+        }
+        return result;
+      }
       onSignUp?.(true);
       const { data, error } = await supabase().auth.signUp({
         ...credentials,
         // The database makes the profile (the name teammates see) from this.
         options: {
           data: { display_name: displayName.value.trim() },
-          emailRedirectTo: location.origin,
+          emailRedirectTo: returnTo("signup"),
         },
       });
       if (error) onSignUp?.(false);
-      // A project that confirms emails first creates the account without a session.
-      return {
-        error,
-        notice: data.session ? undefined : "Check your email to confirm your account.",
-      };
+      // Confirmations on: no session until the mailed link is followed.
+      if (!error && !data.session) awaitingConfirmation.value = credentials.email;
+      return { error };
+    });
+  }
+
+  function resendConfirmation(address: string) {
+    action.run(async () => {
+      const { error } = await supabase().auth.resend({
+        type: "signup",
+        email: address,
+        options: { emailRedirectTo: returnTo("signup") },
+      });
+      return { error, notice: `We sent a new link to ${address}.` };
     });
   }
 
@@ -53,7 +82,7 @@ export function SignInPage({ invited = false, onSignUp }: SignInPageProps) {
     }
     action.run(async () => {
       const { error } = await supabase().auth.resetPasswordForEmail(address, {
-        redirectTo: location.origin,
+        redirectTo: returnTo("recovery"),
       });
       return {
         error,
@@ -62,14 +91,70 @@ export function SignInPage({ invited = false, onSignUp }: SignInPageProps) {
     });
   }
 
+  /** A new link of the kind that failed, to the address typed in. */
+  function sendNewLink(kind: LinkKind) {
+    const address = email.value.trim();
+    if (!address) {
+      action.fail("Enter your email, then choose “Send a new link”.");
+      return;
+    }
+    if (kind === "recovery") sendPasswordReset();
+    else resendConfirmation(address);
+    linkError.value = null;
+  }
+
   function toggleMode() {
     mode.value = signingUp ? "sign-in" : "sign-up";
     action.clearMessages();
   }
 
+  const sentTo = awaitingConfirmation.value;
+  if (sentTo) {
+    return (
+      <main>
+        <Card title="Check your mail">
+          <p>
+            We sent a link to{" "}
+            <strong class="email">{sentTo}</strong>. Follow it to confirm the address; it signs you
+            in.
+          </p>
+          <p class="muted">Nothing there? Look in the spam folder, or send the link again.</p>
+          {action.error.value && <Alert tone="error">{action.error.value}</Alert>}
+          {action.notice.value && <Alert tone="success">{action.notice.value}</Alert>}
+          <div class="row">
+            <Button busy={action.busy.value} onClick={() => resendConfirmation(sentTo)}>
+              Send the link again
+            </Button>
+            <Button
+              variant="link"
+              onClick={() => {
+                awaitingConfirmation.value = null;
+                mode.value = "sign-in";
+                action.clearMessages();
+              }}
+            >
+              Back to sign in
+            </Button>
+          </div>
+        </Card>
+      </main>
+    );
+  }
+
+  const failedLink = linkError.value;
   return (
     <main>
       <Card title={signingUp ? "Create your Frontdesk account" : "Sign in to Frontdesk"}>
+        {failedLink && (
+          <Alert tone="error">
+            {failedLink.code === "otp_expired"
+              ? `That ${
+                failedLink.kind === "signup" ? "confirmation" : "password-reset"
+              } link has expired or was already used.`
+              : `That link did not work: ${failedLink.description}.`}{" "}
+            Enter your email below and send a new link.
+          </Alert>
+        )}
         {invited && (
           <p>
             You have been invited to join a clinic. Sign in, or create an account, with the email
@@ -83,7 +168,7 @@ export function SignInPage({ invited = false, onSignUp }: SignInPageProps) {
               value={displayName}
               autoComplete="name"
               required
-              maxLength={120}
+              maxLength={NAME_MAX}
             />
           )}
           <Field label="Email" type="email" value={email} autoComplete="email" required />
@@ -101,7 +186,15 @@ export function SignInPage({ invited = false, onSignUp }: SignInPageProps) {
           </Button>
         </form>
         <div class="row">
-          {!signingUp && (
+          {failedLink && (
+            <Button
+              busy={action.busy.value}
+              onClick={() => sendNewLink(failedLink.kind)}
+            >
+              Send a new link
+            </Button>
+          )}
+          {!signingUp && !failedLink && (
             <Button variant="link" busy={action.busy.value} onClick={sendPasswordReset}>
               Forgot password?
             </Button>
