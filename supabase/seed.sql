@@ -152,10 +152,23 @@ begin
   values ('80000000-0000-4000-8000-000000000001', '10000000-0000-4000-8000-000000000001',
     'bookings@northside.test', 'primary', 'active');
 
-  perform public.set_credential(json_build_object('subject_id', '50000000-0000-4000-8000-000000000001', 'kind', 'twilio_auth_token', 'secret', 'demo-secret-twilio-northside-7a1c'));
-  perform public.set_credential(json_build_object('subject_id', '70000000-0000-4000-8000-000000000001', 'kind', 'meta_access_token', 'secret', 'demo-secret-meta-northside-e4f2', 'expires_at', now() + interval '9 days'));
-  perform public.set_credential(json_build_object('subject_id', '70000000-0000-4000-8000-000000000001', 'kind', 'meta_app_secret', 'secret', 'demo-secret-meta-app-northside-55d0'));
-  perform public.set_credential(json_build_object('subject_id', '80000000-0000-4000-8000-000000000001', 'kind', 'google_refresh_token', 'secret', 'demo-secret-google-northside-0b9e'));
+  perform public.set_credential(json_build_object(
+    'subject_id', '50000000-0000-4000-8000-000000000001',
+    'kind', 'twilio_auth_token',
+    'secret', 'demo-secret-twilio-northside-7a1c'));
+  perform public.set_credential(json_build_object(
+    'subject_id', '70000000-0000-4000-8000-000000000001',
+    'kind', 'meta_access_token',
+    'secret', 'demo-secret-meta-northside-e4f2',
+    'expires_at', now() + interval '9 days'));
+  perform public.set_credential(json_build_object(
+    'subject_id', '70000000-0000-4000-8000-000000000001',
+    'kind', 'meta_app_secret',
+    'secret', 'demo-secret-meta-app-northside-55d0'));
+  perform public.set_credential(json_build_object(
+    'subject_id', '80000000-0000-4000-8000-000000000001',
+    'kind', 'google_refresh_token',
+    'secret', 'demo-secret-google-northside-0b9e'));
 
   perform set_config('request.jwt.claims', '', true);
 end
@@ -195,9 +208,18 @@ begin
   values ('80000000-0000-4000-8000-000000000002', '10000000-0000-4000-8000-000000000002',
     'bookings@riverside.test', 'primary', 'active');
 
-  perform public.set_credential(json_build_object('subject_id', '50000000-0000-4000-8000-000000000002', 'kind', 'twilio_auth_token', 'secret', 'demo-secret-twilio-riverside-3d8b'));
-  perform public.set_credential(json_build_object('subject_id', '70000000-0000-4000-8000-000000000002', 'kind', 'meta_access_token', 'secret', 'demo-secret-meta-riverside-91c4'));
-  perform public.set_credential(json_build_object('subject_id', '80000000-0000-4000-8000-000000000002', 'kind', 'google_refresh_token', 'secret', 'demo-secret-google-riverside-c2a7'));
+  perform public.set_credential(json_build_object(
+    'subject_id', '50000000-0000-4000-8000-000000000002',
+    'kind', 'twilio_auth_token',
+    'secret', 'demo-secret-twilio-riverside-3d8b'));
+  perform public.set_credential(json_build_object(
+    'subject_id', '70000000-0000-4000-8000-000000000002',
+    'kind', 'meta_access_token',
+    'secret', 'demo-secret-meta-riverside-91c4'));
+  perform public.set_credential(json_build_object(
+    'subject_id', '80000000-0000-4000-8000-000000000002',
+    'kind', 'google_refresh_token',
+    'secret', 'demo-secret-google-riverside-c2a7'));
 
   -- Later Google refused the refresh token (invalid_grant): service code, audited as "system",
   -- marks the connection for the owner to reconnect.
