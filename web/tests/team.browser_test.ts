@@ -2,7 +2,16 @@
 // driven in headless Chromium against a running stack (see browser.ts).
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
-import { appUrl, launchBrowser, newPhonePage, randomEmail, signOut, signUp } from "./browser.ts";
+import {
+  appUrl,
+  launchBrowser,
+  mailedLink,
+  newPhonePage,
+  randomEmail,
+  signIn,
+  signOut,
+  signUp,
+} from "./browser.ts";
 
 Deno.test("team: create a clinic, invite, join with the right role, read-only members", async (t) => {
   const APP_URL = appUrl();
@@ -19,6 +28,7 @@ Deno.test("team: create a clinic, invite, join with the right role, read-only me
       await signUp(page, owner);
       await page.getByRole("heading", { name: "Create your clinic" }).waitFor();
       await page.getByLabel("Clinic name").fill(clinic);
+      await page.getByLabel("Time zone").selectOption("Europe/London");
       await page.getByRole("checkbox", { name: "Russian (ru)" }).check();
       await page.getByLabel("Default language").selectOption("ru");
       await page.getByRole("button", { name: "Create clinic" }).click();
@@ -26,10 +36,11 @@ Deno.test("team: create a clinic, invite, join with the right role, read-only me
       assert.match(await page.locator("main").innerText(), /Your role: Owner/);
     });
 
-    await t.step("the owner invites an admin and gets the link once", async () => {
+    await t.step("the owner invites an admin: mailed, and the link shown once", async () => {
       await openTeam(page);
       const me = memberRow(page, owner.name);
       await me.getByText("(you)").waitFor();
+      await me.getByText(owner.email).waitFor();
       assert.equal(await me.getByLabel("Role").inputValue(), "owner");
 
       const link = await invite(page, admin.email, "admin");
@@ -37,6 +48,7 @@ Deno.test("team: create a clinic, invite, join with the right role, read-only me
         link,
         new RegExp(`^${escape(new URL(APP_URL).origin)}/#/invitations/[0-9a-f]+$`),
       );
+      assert.equal(await mailedLink(admin.email, /Olga Owner invited you to/), link);
       const pending = page.getByRole("region", { name: "Pending invitations" });
       await pending.getByText(admin.email).waitFor();
       await pending.getByRole("listitem").filter({ hasText: admin.email })
@@ -66,6 +78,8 @@ Deno.test("team: create a clinic, invite, join with the right role, read-only me
       await me.getByText("(you)").waitFor();
       await me.getByText("Admin", { exact: true }).waitFor();
       await memberRow(page, owner.name).getByText("Owner", { exact: true }).waitFor();
+      // Teammates see each other's addresses.
+      await memberRow(page, owner.name).getByText(owner.email).waitFor();
       // Admins invite, but never owners, and cannot remove an owner.
       const roles = await page.getByLabel("Their role").locator("option").allInnerTexts();
       assert.deepEqual(roles, ["Admin", "Member"]);
@@ -87,6 +101,7 @@ Deno.test("team: create a clinic, invite, join with the right role, read-only me
       await page.getByLabel("Their email").fill("");
     });
 
+    const someoneElse = randomEmail("someone-else");
     // Someone who already has an account (and no clinic) opens an invitation link.
     const memberPage = await newPhonePage(browser);
     let memberLink = "";
@@ -126,7 +141,7 @@ Deno.test("team: create a clinic, invite, join with the right role, read-only me
       await memberPage.getByRole("heading", { name: clinic }).waitFor();
       assert.equal(await memberPage.getByRole("alert").count(), 0);
 
-      const otherLink = await invite(page, randomEmail("someone-else"), "member");
+      const otherLink = await invite(page, someoneElse, "member");
       await memberPage.goto(otherLink);
       const alert = memberPage.getByRole("alert");
       await alert.waitFor();
@@ -134,6 +149,45 @@ Deno.test("team: create a clinic, invite, join with the right role, read-only me
       assert.match(await alert.innerText(), /Sign in with the address the invitation was sent to/);
       await memberPage.getByRole("link", { name: "Go to your dashboard" }).click();
       await memberPage.getByRole("heading", { name: clinic }).waitFor();
+
+      // Inviting the address again replaces that invitation, and says so.
+      await page.getByLabel("Their email").fill(someoneElse);
+      await page.getByLabel("Their role").selectOption("admin");
+      await page.getByRole("button", { name: "Invite", exact: true }).click();
+      await page.getByRole("status").getByText(`Invitation mailed to ${someoneElse} (as admin).`)
+        .waitFor();
+      await page.getByRole("status").getByText("This replaces the earlier invitation as member.")
+        .waitFor();
+    });
+
+    await t.step("a pending invitation is mailed again with a fresh link", async () => {
+      const pending = page.getByRole("region", { name: "Pending invitations" });
+      const before = await mailedLink(someoneElse, /invited you/);
+      await pending.getByRole("listitem").filter({ hasText: someoneElse })
+        .getByRole("button", { name: "Mail again" }).click();
+      await pending.getByRole("status").getByText(`Invitation mailed to ${someoneElse} (as admin).`)
+        .waitFor();
+      const shown = await pending.getByLabel("Invitation link").inputValue();
+      assert.notEqual(shown, before);
+      assert.equal(await mailedLink(someoneElse, /invited you/), shown);
+    });
+
+    await t.step("when the mail cannot be sent, the link is there to copy", async () => {
+      const unlucky = randomEmail("unlucky");
+      await mailSandboxFails(unlucky, true);
+      try {
+        await page.getByLabel("Their email").fill(unlucky);
+        await page.getByLabel("Their role").selectOption("member");
+        await page.getByRole("button", { name: "Invite", exact: true }).click();
+        await page.getByRole("status").getByText("the invitation mail could not be sent").waitFor();
+        assert.match(
+          await page.getByRole("region", { name: "Invite someone" }).getByLabel("Invitation link")
+            .inputValue(),
+          /#\/invitations\/[0-9a-f]+$/,
+        );
+      } finally {
+        await mailSandboxFails(unlucky, false);
+      }
     });
 
     await t.step("an invitation link opened while signed out leads through sign-up", async () => {
@@ -142,9 +196,10 @@ Deno.test("team: create a clinic, invite, join with the right role, read-only me
         email: randomEmail("newcomer"),
         password: "pw-new-12345",
       };
-      const link = await invite(page, newcomer.email, "member");
+      await invite(page, newcomer.email, "member");
       const newcomerPage = await newPhonePage(browser);
-      await newcomerPage.goto(link);
+      // The invitee opens the link from the mail.
+      await newcomerPage.goto(await mailedLink(newcomer.email, /invited you to/));
       await newcomerPage.getByText("You have been invited to join a clinic.").waitFor();
       await signUp(newcomerPage, newcomer);
       await newcomerPage.getByRole("heading", { name: clinic }).waitFor();
@@ -186,6 +241,36 @@ Deno.test("team: create a clinic, invite, join with the right role, read-only me
       await row.getByRole("button", { name: "Yes, remove" }).click();
       await row.waitFor({ state: "detached" });
     });
+
+    await t.step("an owner confirms a role change, and the row stays where it was", async () => {
+      const desktop = await (await browser.newContext({ viewport: { width: 1280, height: 800 } }))
+        .newPage();
+      await desktop.goto(APP_URL);
+      await signIn(desktop, owner);
+      await openTeam(desktop);
+      const rows = desktop.getByRole("region", { name: "Team" }).getByRole("listitem");
+      await memberRow(desktop, admin.name).getByText(admin.email).waitFor();
+      const order = async () => (await rows.allInnerTexts()).map((t) => t.split("\n")[0]);
+      const before = await order();
+      const row = memberRow(desktop, admin.name);
+
+      // Picking a role only asks; Cancel puts the old one back and changes nothing.
+      await row.getByLabel("Role").selectOption("owner");
+      await row.getByText("Change Adam Admin's role from admin to owner?").waitFor();
+      await row.getByRole("button", { name: "Cancel" }).click();
+      assert.equal(await row.getByLabel("Role").inputValue(), "admin");
+      await desktop.reload();
+      await memberRow(desktop, admin.name).getByText(admin.email).waitFor();
+      assert.equal(await memberRow(desktop, admin.name).getByLabel("Role").inputValue(), "admin");
+
+      // Confirmed, it applies; the row does not jump to the owners at the top.
+      await memberRow(desktop, admin.name).getByLabel("Role").selectOption("owner");
+      await memberRow(desktop, admin.name).getByRole("button", { name: "Change role" }).click();
+      await memberRow(desktop, admin.name).getByRole("status")
+        .getByText("Adam Admin is now owner.").waitFor();
+      assert.deepEqual(await order(), before);
+      assert.equal(await memberRow(desktop, admin.name).getByLabel("Role").inputValue(), "owner");
+    });
   } finally {
     await browser.close();
   }
@@ -200,14 +285,27 @@ function memberRow(page: Page, name: string) {
   return page.getByRole("region", { name: "Team" }).getByRole("listitem").filter({ hasText: name });
 }
 
-/** Invites from the team page (which must be open) and returns the invitation link shown once. */
+/**
+ * Invites from the team page (which must be open), sees it mailed and returns the invitation link
+ * shown once.
+ */
 async function invite(page: Page, email: string, role: "admin" | "member"): Promise<string> {
   await page.getByLabel("Their email").fill(email);
   await page.getByLabel("Their role").selectOption(role);
   await page.getByRole("button", { name: "Invite", exact: true }).click();
-  await page.getByRole("status").getByText(`${email} is invited`).waitFor();
+  await page.getByRole("status").getByText(`Invitation mailed to ${email} (as ${role}).`).waitFor();
   assert.equal(await page.getByLabel("Their email").inputValue(), "");
-  return await page.getByLabel("Invitation link").inputValue();
+  return await page.getByRole("region", { name: "Invite someone" }).getByLabel("Invitation link")
+    .inputValue();
+}
+
+/** Makes the stack's mail sandbox refuse mails to one address (or accept them again). */
+async function mailSandboxFails(to: string, fail: boolean) {
+  const response = await fetch(new URL("/_local/mail/control/failures", appUrl()), {
+    method: fail ? "POST" : "DELETE",
+    body: JSON.stringify({ to, status: 503 }),
+  });
+  assert.equal(response.status, 200, await response.text());
 }
 
 function escape(text: string): string {
