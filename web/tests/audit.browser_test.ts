@@ -1,0 +1,178 @@
+// The audit log in words (issue 9): team and configuration changes made through the API by an
+// owner and an admin read as sentences naming who did what, on desktop and on a phone, and the
+// filters narrow them by area.
+import assert from "node:assert/strict";
+import { createClient, type SupabaseClient } from "@supabase/supabase-js";
+import type { Page } from "playwright-core";
+import {
+  appUrl,
+  createClinicWithTeam,
+  launchBrowser,
+  newPhonePage,
+  randomEmail,
+  signIn,
+} from "./browser.ts";
+
+async function signedIn(user: { email: string; password: string }): Promise<SupabaseClient> {
+  const { anonKey } = await (await fetch(new URL("/config.json", appUrl()))).json();
+  const client = createClient(new URL(appUrl()).origin, anonKey, {
+    auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
+  });
+  const { error } = await client.auth.signInWithPassword(user);
+  if (error) throw new Error(`sign-in of ${user.email} failed: ${error.message}`);
+  return client;
+}
+
+function must<T>(result: { data: T; error: { message: string } | null }, what: string): T {
+  if (result.error) throw new Error(`${what} failed: ${result.error.message}`);
+  return result.data;
+}
+
+Deno.test("audit log: team and configuration changes in words, filtered by area", async (t) => {
+  const tag = crypto.randomUUID().slice(0, 8);
+  const owner = {
+    name: "Olga Owner",
+    email: randomEmail("audit-owner"),
+    password: "pw-owner-1234",
+  };
+  const admin = {
+    name: "Adam Admin",
+    email: randomEmail("audit-admin"),
+    password: "pw-admin-1234",
+  };
+  const member = {
+    name: "Mia Member",
+    email: randomEmail("audit-member"),
+    password: "pw-member-123",
+  };
+  const organisationId = await createClinicWithTeam(
+    { name: `Audit Clinic ${tag}`, timezone: "Europe/London" },
+    { owner, admin, member },
+  );
+  const invitee = randomEmail("audit-invitee");
+
+  const asOwner = await signedIn(owner);
+  const asAdmin = await signedIn(admin);
+  const memberId = must(
+    await asOwner.from("profiles").select("id").eq("display_name", member.name).single(),
+    "reading the member",
+  ).id;
+  must(
+    await asOwner.rpc("update_member_role", {
+      organisation_id: organisationId,
+      user_id: memberId,
+      role: "admin",
+    }),
+    "changing a role",
+  );
+  const hours = must(
+    await asAdmin.from("working_hours").insert({
+      organisation_id: organisationId,
+      weekday: 2,
+      opens: "09:00",
+      closes: "17:00",
+    }).select("id").single(),
+    "adding hours",
+  );
+  must(
+    await asAdmin.from("working_hours").update({ closes: "18:00" }).eq("id", hours.id),
+    "changing hours",
+  );
+  must(
+    await asAdmin.from("faq_entries").insert({
+      organisation_id: organisationId,
+      question: "Is there parking?",
+      answer: "Yes, behind the building.",
+      language: "en",
+    }),
+    "adding an FAQ entry",
+  );
+  must(
+    await asOwner.from("assistant_settings").update({ tone: "warm" }).eq(
+      "organisation_id",
+      organisationId,
+    ),
+    "changing the tone",
+  );
+  must(
+    await asAdmin.rpc("invite_member", {
+      organisation_id: organisationId,
+      email: invitee,
+      role: "member",
+    }),
+    "inviting",
+  );
+
+  const sentences = [
+    "Olga Owner changed the role of Mia Member from member to admin",
+    "Adam Admin added opening hours (Tuesday 09:00–17:00)",
+    "Adam Admin changed opening hours (Tuesday)",
+    "Adam Admin added the FAQ entry “Is there parking?”",
+    "Olga Owner changed the assistant's tone",
+    `Adam Admin invited ${invitee} as member`,
+    "Mia Member joined as member",
+  ];
+
+  const browser = await launchBrowser();
+  try {
+    const desktop = await (await browser.newContext({ viewport: { width: 1280, height: 800 } }))
+      .newPage();
+    const phone = await newPhonePage(browser);
+
+    for (
+      const [label, page, user] of [["desktop", desktop, owner], ["phone", phone, admin]] as const
+    ) {
+      await t.step(`${label}: every change reads as a sentence, with what changed`, async () => {
+        await page.goto(appUrl());
+        await signIn(page, user);
+        await openAudit(page);
+        const log = page.getByRole("region", { name: "Audit log" });
+        for (const sentence of sentences) await log.getByText(sentence, { exact: true }).waitFor();
+        await log.getByRole("listitem").filter({ hasText: "changed opening hours (Tuesday)" })
+          .getByText("Closes: 17:00 → 18:00").waitFor();
+        await log.getByRole("listitem").filter({ hasText: "changed the assistant's tone" })
+          .getByText("Tone: friendly → warm").waitFor();
+        const shown = await log.innerText();
+        assert.doesNotMatch(shown, /\b[a-z_]+\.(created|updated|deleted|role_changed|added|set)\b/);
+        // Nothing is wider than the phone's screen.
+        const width = await page.evaluate(() => document.documentElement.scrollWidth);
+        assert.ok(width <= page.viewportSize()!.width, `the page is ${width} px wide`);
+      });
+    }
+
+    await t.step("the filters narrow the log by area", async () => {
+      const log = desktop.getByRole("region", { name: "Audit log" });
+      await desktop.getByLabel("Show").selectOption({ label: "Team" });
+      await log.getByText("Adam Admin changed opening hours (Tuesday)").waitFor({
+        state: "detached",
+      });
+      await log.getByText(sentences[0], { exact: true }).waitFor();
+      await log.getByText(`Adam Admin invited ${invitee} as member`).waitFor();
+      assert.equal(await log.getByRole("listitem").filter({ hasText: "opening hours" }).count(), 0);
+
+      await desktop.getByLabel("Show").selectOption({ label: "Opening hours and closures" });
+      await log.getByText(sentences[0]).waitFor({ state: "detached" });
+      await log.getByText("Adam Admin changed opening hours (Tuesday)").waitFor();
+      assert.equal(
+        await log.getByRole("listitem").filter({ hasText: "changed the role" }).count(),
+        0,
+      );
+
+      await desktop.getByLabel("Show").selectOption({ label: "Credentials" });
+      await log.getByText("Nothing recorded yet.").waitFor();
+    });
+  } finally {
+    await browser.close();
+  }
+});
+
+async function openAudit(page: Page) {
+  const nav = page.getByRole("navigation");
+  // On a phone the menu may be folded away.
+  const menu = page.getByRole("button", { name: /menu/i });
+  if (await menu.count() && !(await nav.getByRole("link", { name: "Audit log" }).isVisible())) {
+    await menu.first().click();
+  }
+  await nav.getByRole("link", { name: "Audit log" }).click();
+  await page.getByRole("heading", { name: "Audit log", exact: true }).waitFor();
+}
