@@ -1,6 +1,7 @@
 import { credentialKindLabel } from "../../credentials/credentials.ts";
 import { formatDays } from "../../format.ts";
 import { languageLabel } from "../../organisations/choices.ts";
+import { formatPhone } from "../../phone.ts";
 
 /** One audit row, as the page reads it. */
 export type AuditEntry = {
@@ -122,6 +123,7 @@ function valueText(key: string, value: unknown): string {
   if ((key === "opens" || key === "closes") && typeof value === "string") return hhmm(value);
   if (key === "languages" && Array.isArray(value)) return value.map(languageLabel).join(", ");
   if (key === "default_language" && typeof value === "string") return languageLabel(value);
+  if (PHONES.includes(key) && typeof value === "string") return formatPhone(value);
   if (Array.isArray(value)) return value.map((v) => valueText("", v)).join(", ") || "none";
   if (typeof value === "object") {
     const entries = Object.entries(value as Record<string, unknown>);
@@ -129,6 +131,9 @@ function valueText(key: string, value: unknown): string {
   }
   return String(value);
 }
+
+/** Fields holding an E.164 number, shown grouped as people read them. */
+const PHONES = ["e164", "display_phone_number", "escalation_phone"];
 
 type Change = { from: unknown; to: unknown };
 const changesOf = (details: Record<string, unknown>) =>
@@ -167,9 +172,10 @@ export function nameFromDetails(details: Record<string, unknown>): string | null
   for (const key of ["e164", "twilio_sender", "display_phone_number", "meta_phone_number_id"]) {
     const value = details[key];
     if (typeof value === "string" && value) {
+      const shown = PHONES.includes(key) ? formatPhone(value) : value;
       return typeof details.label === "string" && details.label
-        ? `${value} (${details.label})`
-        : value;
+        ? `${shown} (${details.label})`
+        : shown;
     }
   }
   for (const key of ["label", "account_sid", "account_email"]) {
@@ -232,7 +238,8 @@ export function describeEntry(entry: AuditEntry, names: Names): string {
     case "service":
       return `${actor} ${added} the service ${quoted(d.name)}${what}`;
     case "credential": {
-      const kind = credentialKindLabel(entry.target_type);
+      const channel = entry.target_id && names.channels.get(entry.target_id);
+      const kind = `${credentialKindLabel(entry.target_type)}${channel ? ` of ${channel}` : ""}`;
       if (verb === "decrypted") return `${actor} used the ${kind}`;
       const did = verb === "cleared" ? "removed" : verb;
       return `${actor} ${did} the ${kind}`;

@@ -9,9 +9,10 @@ import {
 
 const MARCUS = "00000000-0000-4000-8000-0000000000aa";
 const PRIYA = "00000000-0000-4000-8000-0000000000bb";
+const WHATSAPP = "00000000-0000-4000-8000-0000000000dd";
 const names: Names = {
   people: new Map([[MARCUS, "Marcus Reid"], [PRIYA, "Priya Shah"]]),
-  channels: new Map(),
+  channels: new Map([[WHATSAPP, "+44 7700 900123 (Front desk)"]]),
 };
 
 function entry(action: string, details: Record<string, unknown>, more: Partial<AuditEntry> = {}) {
@@ -70,8 +71,8 @@ Deno.test("audit entries read as sentences, not event names", () => {
       "Time zone: Europe/London → Europe/Paris",
     ],
     [
-      entry("credential.set", {}, { target_type: "meta_access_token" }),
-      "Marcus Reid set the WhatsApp access token",
+      entry("credential.set", {}, { target_type: "meta_access_token", target_id: WHATSAPP }),
+      "Marcus Reid set the WhatsApp access token of +44 7700 900123 (Front desk)",
       "",
     ],
     [
