@@ -23,9 +23,9 @@ async function signedIn(user: { email: string; password: string }): Promise<Supa
   return client;
 }
 
-function must<T>(result: { data: T; error: { message: string } | null }, what: string): T {
+function must<T>(result: { data: T | null; error: { message: string } | null }, what: string): T {
   if (result.error) throw new Error(`${what} failed: ${result.error.message}`);
-  return result.data;
+  return result.data as T;
 }
 
 Deno.test("audit log: team and configuration changes in words, filtered by area", async (t) => {
