@@ -23,7 +23,10 @@ async function signedIn(user: { email: string; password: string }): Promise<Supa
   return client;
 }
 
-function must<T>(result: { data: T | null; error: { message: string } | null }, what: string): T {
+function must<T = unknown>(
+  result: { data: unknown; error: { message: string } | null },
+  what: string,
+): T {
   if (result.error) throw new Error(`${what} failed: ${result.error.message}`);
   return result.data as T;
 }
@@ -53,7 +56,7 @@ Deno.test("audit log: team and configuration changes in words, filtered by area"
 
   const asOwner = await signedIn(owner);
   const asAdmin = await signedIn(admin);
-  const memberId = must(
+  const memberId = must<{ id: string }>(
     await asOwner.from("profiles").select("id").eq("display_name", member.name).single(),
     "reading the member",
   ).id;
@@ -65,7 +68,7 @@ Deno.test("audit log: team and configuration changes in words, filtered by area"
     }),
     "changing a role",
   );
-  const hours = must(
+  const hours = must<{ id: string }>(
     await asAdmin.from("working_hours").insert({
       organisation_id: organisationId,
       weekday: 2,
