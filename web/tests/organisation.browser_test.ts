@@ -88,6 +88,7 @@ Deno.test("organisations: switcher, settings, profile, deletion", async (t) => {
     await t.step("the only owner cannot step down: the refusal shows, the role stays", async () => {
       const me = page.getByRole("listitem").filter({ hasText: "(you)" });
       await me.getByLabel("Role").selectOption("admin");
+      await me.getByRole("button", { name: "Change role" }).click();
       const alert = me.getByRole("alert");
       await alert.waitFor();
       assert.match(await alert.innerText(), /must keep at least one owner/);

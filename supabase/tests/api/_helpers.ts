@@ -171,7 +171,10 @@ export class TestUsers {
 
 /** Unwraps a supabase-js result or throws with what was being attempted. */
 export function must<T>(
-  result: { data: T | null; error: { message: string; code?: string } | null },
+  // The second shape is supabase-js's failure variant, whose data is not T (e.g. generateLink).
+  result:
+    | { data: T | null; error: { message: string; code?: string } | null }
+    | { data: unknown; error: { message: string; code?: string } },
   what: string,
 ): T {
   if (result.error) {
