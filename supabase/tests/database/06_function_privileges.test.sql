@@ -39,7 +39,8 @@ select is(
     order by 1
   ),
   array[
-    'accept_invitation', 'clear_credential', 'create_organisation', 'delete_organisation',
+    'accept_invitation', 'clear_credential', 'country_for_timezone', 'create_organisation',
+    'delete_organisation',
     'disconnect_calendar',
     'invite_member', 'organisation_member_emails', 'remove_member', 'revoke_invitation', 'set_credential',
     'update_member_role', 'whatsapp_webhook_verify_token'
