@@ -37,8 +37,9 @@ export function MemberRow(
   function changeRole(role: Role) {
     action.run(async () => {
       const { error } = await supabase().rpc("update_member_role", { ...target, role });
-      if (error) return { error };
+      // Refused or not, the select shows the role the member really has.
       picked.value = null;
+      if (error) return { error };
       await onChanged();
       if (isMe) await loadMemberships();
       return { error: null, notice: `${name} is now ${roleLabel(role).toLowerCase()}.` };
