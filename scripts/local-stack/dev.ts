@@ -2,7 +2,7 @@
 // `deno task reset`: the same, after rebuilding the database from migrations and seed.
 import { dbUrl, stackConfig } from "./config.ts";
 import { SetupError } from "./prereqs.ts";
-import { startStack } from "./stack.ts";
+import { functionsEnvFile, startStack } from "./stack.ts";
 
 /** Logins created by supabase/seed.sql (password for all: frontdesk-demo). */
 const demoLogins: string[] = [
@@ -41,6 +41,7 @@ frontdesk local stack is up (${((performance.now() - started) / 1000).toFixed(1)
   Demo logins       ${
   demoLogins.length ? demoLogins.join(", ") + " (password frontdesk-demo)" : "none yet: sign up"
 }
+  Functions env     ${functionsEnvFile(cfg)}   (generated local values: sandbox URLs, keys)
   Logs              ${cfg.logDir}
 
 Press Ctrl-C to stop.`);
