@@ -125,14 +125,15 @@ export function pgMessage(e: unknown): string {
 }
 
 /**
- * A database refusal of the new row (a trigger or constraint on auth.users rejecting the
- * metadata: SQLSTATE classes 22 data exception and 23 integrity) is the caller's input: 422.
+ * A database refusal of a user write (a trigger or constraint on auth.users or a table that
+ * references it: SQLSTATE classes 22 data exception and 23 integrity — e.g. the metadata, or
+ * deleting a clinic's only owner) is the caller's to resolve: 422 with the database's message.
  */
-export function databaseError(e: unknown): AuthHttpError {
+export function databaseError(e: unknown, doing = "saving new user"): AuthHttpError {
   const code = e && typeof e === "object" && "code" in e ? String(e.code) : "";
   if (/^2[23]/.test(code)) {
     const message = e instanceof Error ? e.message : "invalid value";
     return unprocessable("validation_failed", `Database refused the user: ${message}`);
   }
-  return internalError("Database error saving new user", pgMessage(e));
+  return internalError(`Database error ${doing}`, pgMessage(e));
 }

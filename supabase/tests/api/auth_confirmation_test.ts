@@ -402,6 +402,24 @@ Deno.test("item 8: NUL in the password is a 400, an over-long display_name is cu
   assert.equal(named.display_name, `blank-${tag}`, "no name: the address's local part");
 });
 
+Deno.test("item 8: deleting the account of a clinic's only owner is refused with a 422 that says why", async () => {
+  const owner = await users.signUp(address("sole-owner"), "Sole Owner");
+  must(
+    await owner.client.rpc("create_organisation", {
+      name: `Sole ${tag}`,
+      timezone: "Europe/London",
+      languages: ["en"],
+    }),
+    "creating the clinic",
+  );
+  const refused = await admin.auth.admin.deleteUser(owner.id);
+  assert.equal(refused.error?.status, 422);
+  assert.equal(refused.error?.code, "validation_failed");
+  assert.match(refused.error!.message, /only owner of/);
+  const still = await admin.auth.admin.getUserById(owner.id);
+  assert.equal(still.data.user?.id, owner.id, "the account is still there");
+});
+
 Deno.test("profile names: blank or over-long names are refused with a message", async () => {
   try {
     const user = await users.signUp(address("named"), "Nora Name");

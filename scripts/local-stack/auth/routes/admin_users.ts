@@ -10,9 +10,7 @@ import {
   AuthHttpError,
   badRequest,
   databaseError,
-  internalError,
   jsonResponse,
-  pgMessage,
   unprocessable,
 } from "../errors.ts";
 import { byteLength, goValuesEncode, parseGoDuration } from "../go_compat.ts";
@@ -285,7 +283,7 @@ export async function adminDeleteUser(
     });
   } catch (e) {
     if (e instanceof AuthHttpError) throw e;
-    throw internalError("Database error deleting user", pgMessage(e));
+    throw databaseError(e, "deleting user");
   }
   return jsonResponse(200, {});
 }
