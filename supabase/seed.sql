@@ -117,19 +117,14 @@ values
     extensions.digest('demo-invite-riverside', 'sha256'), '20000000-0000-4000-8000-000000000004');
 
 -- ---------------------------------------------------------------------------
--- Channels and credentials (issue 4)
+-- Channels and credentials
 -- ---------------------------------------------------------------------------
--- Written as the product writes them: each clinic's owner signed in (the JWT claims PostgREST
--- would set), so channel rows and credentials are audited with the owner as actor, and every
--- secret goes through public.set_credential into Vault. One DO block per clinic keeps the
--- claims inside it, however the seed's statements are batched.
+-- Written as service code writes them: channel rows and credentials are audited as "system",
+-- and every secret goes through private.store_credential into Vault (the seed names itself as
+-- the service), as a provider's refreshed token will.
 
 do $$
 begin
-  perform set_config('request.jwt.claims', json_build_object(
-    'sub', '20000000-0000-4000-8000-000000000001', 'role', 'authenticated',
-    'email', 'owner@northside.test')::text, true);
-
   insert into public.twilio_accounts (id, organisation_id, account_sid, label)
   values ('50000000-0000-4000-8000-000000000001', '10000000-0000-4000-8000-000000000001',
     'ACdb526de9a50c358f82d03e0713174f62', 'Northside subaccount');
@@ -147,39 +142,28 @@ begin
   values ('70000000-0000-4000-8000-000000000001', '10000000-0000-4000-8000-000000000001',
     'meta', 'Northside WhatsApp', '106540352242922', '102290129340398', '+44 7700 900123');
 
-  -- What the Google OAuth callback leaves behind (a later issue writes it for real).
+  -- What the Google OAuth callback leaves behind once calendar sync exists.
   insert into public.calendar_connections (id, organisation_id, account_email, calendar_id, status)
   values ('80000000-0000-4000-8000-000000000001', '10000000-0000-4000-8000-000000000001',
     'bookings@northside.test', 'primary', 'active');
 
-  perform public.set_credential(json_build_object(
-    'subject_id', '50000000-0000-4000-8000-000000000001',
-    'kind', 'twilio_auth_token',
-    'secret', 'demo-secret-twilio-northside-7a1c'));
-  perform public.set_credential(json_build_object(
-    'subject_id', '70000000-0000-4000-8000-000000000001',
-    'kind', 'meta_access_token',
-    'secret', 'demo-secret-meta-northside-e4f2',
-    'expires_at', now() + interval '9 days'));
-  perform public.set_credential(json_build_object(
-    'subject_id', '70000000-0000-4000-8000-000000000001',
-    'kind', 'meta_app_secret',
-    'secret', 'demo-secret-meta-app-northside-55d0'));
-  perform public.set_credential(json_build_object(
-    'subject_id', '80000000-0000-4000-8000-000000000001',
-    'kind', 'google_refresh_token',
-    'secret', 'demo-secret-google-northside-0b9e'));
-
-  perform set_config('request.jwt.claims', '', true);
+  perform private.store_credential(
+    '50000000-0000-4000-8000-000000000001', 'twilio_auth_token',
+    'demo-secret-twilio-northside-7a1c', 'seed');
+  perform private.store_credential(
+    '70000000-0000-4000-8000-000000000001', 'meta_access_token',
+    'demo-secret-meta-northside-e4f2', 'seed', now() + interval '9 days');
+  perform private.store_credential(
+    '70000000-0000-4000-8000-000000000001', 'meta_app_secret',
+    'demo-secret-meta-app-northside-55d0', 'seed');
+  perform private.store_credential(
+    '80000000-0000-4000-8000-000000000001', 'google_refresh_token',
+    'demo-secret-google-northside-0b9e', 'seed');
 end
 $$;
 
 do $$
 begin
-  perform set_config('request.jwt.claims', json_build_object(
-    'sub', '20000000-0000-4000-8000-000000000004', 'role', 'authenticated',
-    'email', 'owner@riverside.test')::text, true);
-
   insert into public.twilio_accounts (id, organisation_id, account_sid, label)
   values ('50000000-0000-4000-8000-000000000002', '10000000-0000-4000-8000-000000000002',
     'AC7ce37dc3cbaed18c8f4d14f559ef2ead', 'Riverside subaccount');
@@ -208,22 +192,18 @@ begin
   values ('80000000-0000-4000-8000-000000000002', '10000000-0000-4000-8000-000000000002',
     'bookings@riverside.test', 'primary', 'active');
 
-  perform public.set_credential(json_build_object(
-    'subject_id', '50000000-0000-4000-8000-000000000002',
-    'kind', 'twilio_auth_token',
-    'secret', 'demo-secret-twilio-riverside-3d8b'));
-  perform public.set_credential(json_build_object(
-    'subject_id', '70000000-0000-4000-8000-000000000002',
-    'kind', 'meta_access_token',
-    'secret', 'demo-secret-meta-riverside-91c4'));
-  perform public.set_credential(json_build_object(
-    'subject_id', '80000000-0000-4000-8000-000000000002',
-    'kind', 'google_refresh_token',
-    'secret', 'demo-secret-google-riverside-c2a7'));
+  perform private.store_credential(
+    '50000000-0000-4000-8000-000000000002', 'twilio_auth_token',
+    'demo-secret-twilio-riverside-3d8b', 'seed');
+  perform private.store_credential(
+    '70000000-0000-4000-8000-000000000002', 'meta_access_token',
+    'demo-secret-meta-riverside-91c4', 'seed');
+  perform private.store_credential(
+    '80000000-0000-4000-8000-000000000002', 'google_refresh_token',
+    'demo-secret-google-riverside-c2a7', 'seed');
 
-  -- Later Google refused the refresh token (invalid_grant): service code, audited as "system",
-  -- marks the connection for the owner to reconnect.
-  perform set_config('request.jwt.claims', '', true);
+  -- Later Google refused the refresh token (invalid_grant): service code marks the connection
+  -- for the owner to reconnect.
   update public.calendar_connections set status = 'needs_reauth'
   where id = '80000000-0000-4000-8000-000000000002';
 end
@@ -235,7 +215,7 @@ update public.credentials set set_at = now() - interval '100 days'
 where subject_id = '50000000-0000-4000-8000-000000000001' and kind = 'twilio_auth_token';
 
 -- ---------------------------------------------------------------------------
--- Receptionist configuration (issue 5): exactly the content of
+-- Receptionist configuration: exactly the content of
 -- supabase/functions/_shared/testdata/demo_clinics.ts, from which the prompt snapshots are
 -- built. Change both together (demo_data_test.ts compares them).
 -- ---------------------------------------------------------------------------
