@@ -140,6 +140,13 @@ try {
   await check("deno fmt --check", deno, ["fmt", "--check"]);
   await check("deno lint", deno, ["lint"]);
   await check("deno check", deno, ["check", "."]);
+  await check("database types are current", deno, [
+    "run",
+    "-A",
+    "scripts/local-stack/gen_types.ts",
+    "--check",
+    `--db-url=${dbUrl(cfg)}`,
+  ]);
   await pgTap(stack);
   await denoTests("unit tests", ["supabase/functions", "scripts", "web/src"], env);
   await denoTests("integration tests (supabase-js)", ["supabase/tests/api"], env);
