@@ -4,8 +4,8 @@
 //   npx -y deno@2.9.6 run -A scripts/bench/prompt.ts [--db-url URL] [--builds 2000]
 import postgres from "postgres";
 import { devDatabaseUrl, option, percentile } from "./_cli.ts";
-import { buildPrompt } from "../../supabase/functions/_shared/prompt.ts";
-import { loadReceptionistConfig } from "../../supabase/functions/_shared/receptionist_config_store.ts";
+import { buildPrompt } from "../../supabase/functions/_shared/domain/prompt.ts";
+import { loadReceptionistConfig } from "../../supabase/functions/_shared/io/receptionist_config_store.ts";
 
 const dbUrl = option("db-url", devDatabaseUrl);
 const builds = Number(option("builds", "2000"));

@@ -12,7 +12,7 @@ import {
   routeMetaWhatsApp,
   routeTwilioMessage,
   routeVoiceCall,
-} from "../../supabase/functions/_shared/routing.ts";
+} from "../../supabase/functions/_shared/io/routing.ts";
 
 const dbUrl = option("db-url", devDatabaseUrl);
 const lookups = Number(option("lookups", "10000"));

@@ -1,7 +1,7 @@
 // Liveness and readiness of the platform from an edge function's point of view: the
 // function runtime answers, and the Data API behind it is reachable with the service role.
-import { jsonResponse, preflight } from "../_shared/cors.ts";
-import { checkDataApi } from "../_shared/health.ts";
+import { jsonResponse, preflight } from "../_shared/http/cors.ts";
+import { checkDataApi } from "../_shared/io/health.ts";
 
 Deno.serve(async (req) => {
   const early = preflight(req);

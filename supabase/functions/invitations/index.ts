@@ -9,9 +9,9 @@
 import { createClient, type SupabaseClient } from "@supabase/supabase-js";
 import { decodeJwt } from "jose";
 import { z } from "zod";
-import { jsonResponse, preflight } from "../_shared/cors.ts";
-import { invitationMail, type InvitationRole } from "../_shared/invitation_mail.ts";
-import { mailConfig, sendMail } from "../_shared/mail.ts";
+import { jsonResponse, preflight } from "../_shared/http/cors.ts";
+import { invitationMail, type InvitationRole } from "../_shared/domain/invitation_mail.ts";
+import { mailConfig, sendMail } from "../_shared/io/mail.ts";
 
 const role = z.enum(["owner", "admin", "member"], {
   error: "role must be owner, admin or member",

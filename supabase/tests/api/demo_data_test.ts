@@ -5,15 +5,18 @@
 import assert from "node:assert/strict";
 import { createClient } from "@supabase/supabase-js";
 import postgres from "postgres";
-import { decryptCredential } from "../../functions/_shared/credentials.ts";
-import type { ReceptionistConfig } from "../../functions/_shared/receptionist_config.ts";
-import { loadReceptionistConfig } from "../../functions/_shared/receptionist_config_store.ts";
+import { decryptCredential } from "../../functions/_shared/io/credentials.ts";
+import type { ReceptionistConfig } from "../../functions/_shared/domain/receptionist_config.ts";
+import { loadReceptionistConfig } from "../../functions/_shared/io/receptionist_config_store.ts";
 import {
   routeMetaWhatsApp,
   routeTwilioMessage,
   routeVoiceCall,
-} from "../../functions/_shared/routing.ts";
-import { northsideDental, riversidePhysio } from "../../functions/_shared/testdata/demo_clinics.ts";
+} from "../../functions/_shared/io/routing.ts";
+import {
+  northsideDental,
+  riversidePhysio,
+} from "../../functions/_shared/domain/testdata/demo_clinics.ts";
 
 function env(name: string): string {
   const value = Deno.env.get(name);

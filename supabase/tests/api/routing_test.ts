@@ -2,12 +2,12 @@
 // kind, inactive and unknown senders, and decryption of the routed channel's secret.
 import assert from "node:assert/strict";
 import postgres from "postgres";
-import { decryptCredential } from "../../functions/_shared/credentials.ts";
+import { decryptCredential } from "../../functions/_shared/io/credentials.ts";
 import {
   routeMetaWhatsApp,
   routeTwilioMessage,
   routeVoiceCall,
-} from "../../functions/_shared/routing.ts";
+} from "../../functions/_shared/io/routing.ts";
 
 const sql = postgres(Deno.env.get("SUPABASE_DB_URL")!, {
   max: 2,

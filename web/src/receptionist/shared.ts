@@ -1,11 +1,7 @@
 // The receptionist's pure logic, shared with the edge functions rather than copied: the prompt the
 // dashboard previews is built by the very code the voice and WhatsApp assistants run. These
 // modules do no I/O and import nothing but each other, so they bundle into the app as they are.
-export {
-  buildPrompt,
-  type BuiltPrompt,
-  type Channel,
-} from "../../../supabase/functions/_shared/prompt.ts";
+export { buildPrompt, type BuiltPrompt, type Channel } from "@frontdesk/domain/prompt.ts";
 export {
   addDays,
   closureOn,
@@ -15,7 +11,7 @@ export {
   type OpeningStatus,
   openingStatus,
   parseTimeOfDay,
-} from "../../../supabase/functions/_shared/opening_hours.ts";
+} from "@frontdesk/domain/opening_hours.ts";
 export type {
   AfterHoursBehaviour,
   FaqKind,
@@ -24,4 +20,4 @@ export type {
   Tone,
   Translations,
   Weekday,
-} from "../../../supabase/functions/_shared/receptionist_config.ts";
+} from "@frontdesk/domain/receptionist_config.ts";

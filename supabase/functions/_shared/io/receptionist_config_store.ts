@@ -1,7 +1,7 @@
 // Loads one organisation's receptionist configuration in a single round trip (the voice and
 // WhatsApp webhooks call this on their hot path). Only rows of that organisation can enter.
 import type { Sql } from "./db.ts";
-import type { ReceptionistConfig } from "./receptionist_config.ts";
+import type { ReceptionistConfig } from "../domain/receptionist_config.ts";
 
 export async function loadReceptionistConfig(
   sql: Sql,

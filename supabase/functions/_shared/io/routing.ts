@@ -1,7 +1,7 @@
 // Which organisation (and channel) an inbound webhook belongs to. Each lookup is one
 // indexed query; unknown and inactive senders come back as a typed result, never thrown.
 import type { Sql } from "./db.ts";
-import { toE164 } from "./phone.ts";
+import { toE164 } from "../domain/phone.ts";
 
 export type NotRoutable = { routable: false; reason: "unknown" | "inactive" | "invalid" };
 

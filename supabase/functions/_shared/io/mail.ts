@@ -1,13 +1,7 @@
 // Sending mail from edge functions through an HTTP mail API in Resend's format (the way Supabase
 // documents for Edge Functions): POST {MAIL_API_URL}/emails with a bearer key, answered {id}.
 // Locally MAIL_API_URL points at the stack's mail sandbox, which writes to the outbox.
-
-export interface Mail {
-  to: string;
-  subject: string;
-  text: string;
-  html: string;
-}
+import type { Mail } from "../domain/mail.ts";
 
 export interface MailConfig {
   apiUrl: string;
