@@ -9,6 +9,7 @@
 // forge sections) and the free-form extra instructions sit between markers.
 
 import { compareClosures, describeWeek } from "./opening_hours.ts";
+import { compareIntents, compareText, oneLine } from "./ordering.ts";
 import type {
   FaqEntry,
   Intent,
@@ -255,10 +256,7 @@ function intentsSection(
   language: string,
   person: string,
 ): string[] {
-  const active = intents.filter((i) => i.active).sort((a, b) =>
-    a.position - b.position || compareText(oneLine(a.name), oneLine(b.name)) ||
-    compareText(a.id, b.id)
-  );
+  const active = intents.filter((i) => i.active).sort(compareIntents);
   if (active.length === 0) return [];
   const lines = [
     "# What people ask for",
@@ -441,15 +439,6 @@ export function languageName(code: string): string {
   return name ? `${name} (${code})` : code;
 }
 
-/** Clinic-written text on one line: no forged headings or list items. */
-function oneLine(text: string): string {
-  return text.replace(/\s+/g, " ").trim();
-}
-
 function sortedUnique(values: readonly string[]): string[] {
   return [...new Set(values)].sort(compareText);
-}
-
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

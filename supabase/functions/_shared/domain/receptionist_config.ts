@@ -1,6 +1,7 @@
-// One organisation's receptionist configuration (C3), as the edge functions read it from the
-// tables of 20261122170000_receptionist_configuration.sql (camelCase, one object per row).
-// Row order from the database is unspecified: consumers sort explicitly.
+// One organisation's receptionist configuration, as the prompt builder and opening-hours logic
+// take it (camelCase, one object per row), assembled from the tables by config_rows.ts. Row order
+// is unspecified: consumers sort explicitly.
+import type { Enums } from "../database.types.ts";
 
 /** A language code as stored in `organisations.languages` ("en", "ru", "en-GB"). */
 export type LanguageCode = string;
@@ -8,10 +9,10 @@ export type LanguageCode = string;
 /** Text per language: `{ en: "…", ru: "…" }`; a missing key means "not translated". */
 export type Translations = Readonly<Record<LanguageCode, string>>;
 
-export type Tone = "professional" | "friendly" | "warm" | "concise";
-export type AfterHoursBehaviour = "take_message" | "transfer" | "book_only";
-export type IntentAction = "answer" | "book" | "cancel" | "transfer" | "take_message";
-export type FaqKind = "faq" | "canned_reply";
+export type Tone = Enums<"assistant_tone">;
+export type AfterHoursBehaviour = Enums<"after_hours_behaviour">;
+export type IntentAction = Enums<"intent_action">;
+export type FaqKind = Enums<"faq_kind">;
 /** ISO weekday: Monday = 1 … Sunday = 7. */
 export type Weekday = 1 | 2 | 3 | 4 | 5 | 6 | 7;
 

@@ -9,7 +9,7 @@ import {
   type AssistantSettingsRow,
   type ConfigRows,
   SETTINGS_COLUMNS,
-  toConfig,
+  toReceptionistConfig,
   type VoiceAgentRow,
 } from "../../receptionist/rows.ts";
 import { type AfterHoursBehaviour, localDateOf, type Tone } from "../../receptionist/shared.ts";
@@ -140,7 +140,7 @@ export function AssistantForm({ organisation, rows, onSaved }: AssistantFormProp
   }
 
   const today = localDateOf(organisation.timezone, new Date());
-  const preview = toConfig(organisation, { ...rows, settings: draft() }, today);
+  const preview = toReceptionistConfig(organisation, { ...rows, settings: draft() }, today);
   useUnsavedChanges(differs(typed(), savedForm.current));
   const transferWithoutPhone = afterHours.value === "transfer" && !escalationPhone.value.trim();
 

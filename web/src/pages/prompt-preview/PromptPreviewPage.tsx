@@ -1,6 +1,6 @@
 import { currentMembership } from "../../organisations/memberships.ts";
 import { PromptPreview } from "../../receptionist/PromptPreview.tsx";
-import { readConfigRows, toConfig } from "../../receptionist/rows.ts";
+import { readConfigRows, toReceptionistConfig } from "../../receptionist/rows.ts";
 import { localDateOf } from "../../receptionist/shared.ts";
 import { useLoad } from "../../receptionist/use_load.ts";
 import { supabase } from "../../supabase.ts";
@@ -34,7 +34,7 @@ export function PromptPreviewPage() {
       {error.value && <Alert tone="error">{error.value}</Alert>}
       <PromptPreview
         level={1}
-        config={toConfig(organisation, rows, today)}
+        config={toReceptionistConfig(organisation, rows, today)}
         note="What the assistant receives at the start of every call and WhatsApp conversation, from the saved settings, active intents, FAQ entries and services, opening hours and upcoming closures. The current date and time are added per conversation."
       />
     </>
