@@ -5,14 +5,19 @@ export type ParsedPhone = { e164: string; error?: never } | { e164?: never; erro
 
 let countryNames: Intl.DisplayNames | undefined;
 
-/** "the United Kingdom"-style name of an ISO 3166 alpha-2 code, for messages. */
-function countryName(country: string): string {
-  countryNames ??= new Intl.DisplayNames(["en"], { type: "region" });
+/** A country's name in the browser's language ("United Kingdom" for GB in English). */
+export function countryName(country: string): string {
+  countryNames ??= new Intl.DisplayNames(navigator.languages, { type: "region" });
   try {
     return countryNames.of(country) ?? country;
   } catch {
     return country;
   }
+}
+
+/** The help under a number field: how what is typed there is read. */
+export function phoneHelp(country: string): string {
+  return `As you would dial it in ${countryName(country)}, or with + and the country code.`;
 }
 
 /**

@@ -1,7 +1,7 @@
 // Shared by the browser tests: headless Debian Chromium through playwright-core, pointed at a
 // running stack. APP_URL is where the stack serves the app, with Supabase Auth at the same origin.
 import { createClient, type SupabaseClient } from "@supabase/supabase-js";
-import { type Browser, chromium, type Page } from "playwright-core";
+import { type Browser, type BrowserContextOptions, chromium, type Page } from "playwright-core";
 
 export function appUrl(): string {
   const url = Deno.env.get("APP_URL");
@@ -25,9 +25,15 @@ export async function launchBrowser(): Promise<Browser> {
   });
 }
 
-/** A phone-sized page of its own (own storage, so its own signed-in user): the dashboard has to work there. */
-export async function newPhonePage(browser: Browser): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+/**
+ * A phone-sized page of its own (own storage, so its own signed-in user): the dashboard has to work
+ * there. `options` sets more of the browser's context, e.g. its time zone.
+ */
+export async function newPhonePage(
+  browser: Browser,
+  options: BrowserContextOptions = {},
+): Promise<Page> {
+  const context = await browser.newContext({ ...options, viewport: { width: 390, height: 844 } });
   return await context.newPage();
 }
 

@@ -1,6 +1,9 @@
 import { signal } from "@preact/signals";
+import { getCountries } from "libphonenumber-js";
 import { useEffect } from "preact/hooks";
+import { countryName } from "../phone.ts";
 import { supabase } from "../supabase.ts";
+import type { Choice } from "../ui/mod.ts";
 
 /**
  * Languages a clinic's assistant can speak (ISO 639-1): public.languages, the one list the
@@ -58,4 +61,42 @@ export function timezoneChoices(...include: string[]): string[] {
 /** Where the user is, as a default for a new clinic. */
 export function browserTimezone(): string {
   return Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
+}
+
+let countries: Choice[] | undefined;
+
+/**
+ * The countries whose phone numbers the dashboard reads (libphonenumber-js's regions), named in
+ * the browser's language and sorted by name, always including any code passed in.
+ */
+export function countryChoices(...include: string[]): Choice[] {
+  if (!countries) {
+    const collator = new Intl.Collator(navigator.languages);
+    countries = getCountries()
+      .map((code) => ({ value: code, label: countryName(code) }))
+      .sort((a, b) => collator.compare(a.label, b.label));
+  }
+  const extra = include.filter((code) => code && !countries!.some((c) => c.value === code));
+  return extra.length
+    ? [...countries, ...extra.map((code) => ({ value: code, label: countryName(code) }))]
+    : countries;
+}
+
+/** The region of the browser's language ("en-GB": GB) when it is one offered, else "". */
+export function browserCountry(): string {
+  const offered = new Set<string>(getCountries());
+  for (const tag of navigator.languages) {
+    try {
+      const region = new Intl.Locale(tag).region;
+      if (region && offered.has(region)) return region;
+    } catch { /* not a language tag: try the next */ }
+  }
+  return "";
+}
+
+/** The country of an IANA time zone (from the database's copy of tzdata), or null: UTC has none. */
+export async function timezoneCountry(zone: string): Promise<string | null> {
+  const { data, error } = await supabase().rpc("country_for_timezone", { timezone: zone });
+  if (error) throw new Error(`Could not look up the country of ${zone}: ${error.message}`);
+  return data as string | null;
 }

@@ -9,10 +9,12 @@ type SelectProps = {
   choices: (string | Choice)[];
   onChange: (value: string) => void;
   disabled?: boolean;
+  /** A short explanation under the field, read out with it. */
+  help?: string;
 };
 
 /** A labelled native <select>: the phone's own picker, keyboard and screen-reader support for free. */
-export function Select({ label, value, choices, onChange, disabled }: SelectProps) {
+export function Select({ label, value, choices, onChange, disabled, help }: SelectProps) {
   const id = useId();
   return (
     <div class="field">
@@ -21,6 +23,7 @@ export function Select({ label, value, choices, onChange, disabled }: SelectProp
         id={id}
         value={value}
         disabled={disabled}
+        aria-describedby={help ? `${id}-help` : undefined}
         onChange={(event) => onChange(event.currentTarget.value)}
       >
         {choices.map((choice) => {
@@ -30,6 +33,7 @@ export function Select({ label, value, choices, onChange, disabled }: SelectProp
           return <option key={value} value={value}>{label}</option>;
         })}
       </select>
+      {help && <p id={`${id}-help`} class="muted small help">{help}</p>}
     </div>
   );
 }

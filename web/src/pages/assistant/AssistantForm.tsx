@@ -18,7 +18,7 @@ import {
   translationsOf,
   useTranslations,
 } from "../../receptionist/TranslationFields.tsx";
-import { formatPhone, parsePhone } from "../../phone.ts";
+import { countryName, formatPhone, parsePhone } from "../../phone.ts";
 import { differs, useUnsavedChanges } from "../../router.ts";
 import { supabase } from "../../supabase.ts";
 import {
@@ -209,7 +209,9 @@ export function AssistantForm({ organisation, rows, onSaved }: AssistantFormProp
             value={escalationPhone}
             autoComplete="off"
             maxLength={32}
-            help="Where calls are transferred to a person: a number in the clinic's country as you would dial it there, or another with + and its country code."
+            help={`Where calls are transferred to a person: a number in ${
+              countryName(organisation.country)
+            } as you would dial it there, or another with + and its country code.`}
           />
           <RadioGroup
             legend="Outside opening hours"

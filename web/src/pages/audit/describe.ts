@@ -1,7 +1,7 @@
 import { credentialKindLabel } from "../../credentials/credentials.ts";
 import { formatDays } from "../../format.ts";
 import { languageLabel } from "../../organisations/choices.ts";
-import { formatPhone } from "../../phone.ts";
+import { countryName, formatPhone } from "../../phone.ts";
 
 /** One audit row, as the page reads it. */
 export type AuditEntry = {
@@ -123,6 +123,7 @@ function valueText(key: string, value: unknown): string {
   if ((key === "opens" || key === "closes") && typeof value === "string") return hhmm(value);
   if (key === "languages" && Array.isArray(value)) return value.map(languageLabel).join(", ");
   if (key === "default_language" && typeof value === "string") return languageLabel(value);
+  if (key === "country" && typeof value === "string") return countryName(value);
   if (PHONES.includes(key) && typeof value === "string") return formatPhone(value);
   if (Array.isArray(value)) return value.map((v) => valueText("", v)).join(", ") || "none";
   if (typeof value === "object") {

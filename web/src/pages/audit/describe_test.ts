@@ -71,6 +71,11 @@ Deno.test("audit entries read as sentences, not event names", () => {
       "Time zone: Europe/London → Europe/Paris",
     ],
     [
+      entry("organisation.updated", { changes: { country: { from: "GB", to: "LV" } } }),
+      "Marcus Reid changed the clinic's country",
+      "Country: United Kingdom → Latvia",
+    ],
+    [
       entry("credential.set", {}, { target_type: "meta_access_token", target_id: WHATSAPP }),
       "Marcus Reid set the WhatsApp access token of +44 7700 900123 (Front desk)",
       "",

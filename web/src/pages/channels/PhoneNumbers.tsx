@@ -2,7 +2,7 @@ import { useSignal } from "@preact/signals";
 import { functionUrl, supabase } from "../../supabase.ts";
 import { Alert, Button, Card, CheckboxGroup, CopyValue, Field, Select } from "../../ui/mod.ts";
 import { useAction } from "../../use_action.ts";
-import { formatPhone, parsePhone } from "../../phone.ts";
+import { formatPhone, parsePhone, phoneHelp } from "../../phone.ts";
 import { useUnsavedChanges } from "../../router.ts";
 import { RowActions, StatusBadge } from "./RowActions.tsx";
 import { phoneNumberStatus } from "./status.ts";
@@ -136,7 +136,7 @@ function AddPhoneNumber({ organisationId, country, channels, reload }: SectionPr
               value={e164}
               autoComplete="off"
               maxLength={32}
-              help="As you would dial it in the clinic's country, or with + and the country code."
+              help={phoneHelp(country)}
             />
             <Field label="Label (optional)" value={label} autoComplete="off" maxLength={80} />
             <CheckboxGroup

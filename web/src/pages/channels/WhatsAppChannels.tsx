@@ -6,7 +6,7 @@ import { describeError } from "../../errors.ts";
 import { functionUrl, supabase } from "../../supabase.ts";
 import { Alert, Button, Card, CopyValue, Field, Select } from "../../ui/mod.ts";
 import { useAction } from "../../use_action.ts";
-import { formatPhone, parsePhone } from "../../phone.ts";
+import { formatPhone, parsePhone, phoneHelp } from "../../phone.ts";
 import { useUnsavedChanges } from "../../router.ts";
 import { RowActions, StatusBadge } from "./RowActions.tsx";
 import { whatsappStatus } from "./status.ts";
@@ -264,6 +264,7 @@ function AddWhatsAppChannel({ organisationId, country, channels, reload }: Secti
               value={displayNumber}
               autoComplete="off"
               maxLength={32}
+              help={phoneHelp(country)}
             />
             <p class="muted small">
               All three are in Meta's WhatsApp Manager (API setup) for the number.
@@ -286,7 +287,7 @@ function AddWhatsAppChannel({ organisationId, country, channels, reload }: Secti
               value={sender}
               autoComplete="off"
               maxLength={32}
-              help="As you would dial it in the clinic's country, or with + and the country code."
+              help={phoneHelp(country)}
             />
           </>
         )}

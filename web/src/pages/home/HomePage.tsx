@@ -1,5 +1,6 @@
 import { canManage, currentMembership } from "../../organisations/memberships.ts";
 import { roleLabel } from "../../organisations/roles.ts";
+import { countryName } from "../../phone.ts";
 import { type Read, readRows, type ServiceRow } from "../../receptionist/rows.ts";
 import { useLoad } from "../../receptionist/use_load.ts";
 import { supabase } from "../../supabase.ts";
@@ -36,7 +37,7 @@ export function HomePage() {
           Your role: <strong>{roleLabel(role)}</strong>
         </p>
         <p class="muted">
-          Time zone {organisation.timezone}.
+          Time zone {organisation.timezone} · {countryName(organisation.country)}.
         </p>
         <p>
           <a href="#/team">See the team</a> · <a href="#/organisations/new">Add another clinic</a>

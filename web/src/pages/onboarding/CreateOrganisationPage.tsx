@@ -8,7 +8,7 @@ import {
   memberships,
   selectOrganisation,
 } from "../../organisations/memberships.ts";
-import { differs, navigate, useUnsavedChanges } from "../../router.ts";
+import { navigate, useUnsavedChanges } from "../../router.ts";
 import { supabase } from "../../supabase.ts";
 import { Alert, Button, Card } from "../../ui/mod.ts";
 import { useAction } from "../../use_action.ts";
@@ -19,7 +19,7 @@ export function CreateOrganisationPage() {
   const action = useAction();
   const first = !memberships.value?.length;
   const initial = useRef(form.values());
-  useUnsavedChanges(differs(form.values(), initial.current));
+  useUnsavedChanges(form.changedFrom(initial.current));
 
   function submit(event: SubmitEvent) {
     event.preventDefault();

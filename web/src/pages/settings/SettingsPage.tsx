@@ -10,13 +10,14 @@ import {
   type Organisation,
 } from "../../organisations/memberships.ts";
 import { languageLabel } from "../../organisations/choices.ts";
-import { differs, useUnsavedChanges } from "../../router.ts";
+import { useUnsavedChanges } from "../../router.ts";
+import { countryName } from "../../phone.ts";
 import { supabase } from "../../supabase.ts";
 import { Alert, Button, Card } from "../../ui/mod.ts";
 import { useAction } from "../../use_action.ts";
 import { DeleteOrganisation } from "./DeleteOrganisation.tsx";
 
-/** The clinic's name, time zone and languages (owners and admins); deletion (owners). */
+/** The clinic's name, time zone, country and languages (owners and admins); deletion (owners). */
 export function SettingsPage() {
   const membership = currentMembership.value;
   if (!membership) return null;
@@ -41,7 +42,7 @@ function SettingsForm({ organisation }: { organisation: Organisation }) {
   const form = useOrganisationForm(organisation);
   const action = useAction();
   const initial = useRef(form.values());
-  useUnsavedChanges(differs(form.values(), initial.current));
+  useUnsavedChanges(form.changedFrom(initial.current));
 
   function submit(event: SubmitEvent) {
     event.preventDefault();
@@ -85,6 +86,8 @@ function ReadOnlySettings({ organisation }: { organisation: Organisation }) {
         <dd>{organisation.name}</dd>
         <dt>Time zone</dt>
         <dd>{organisation.timezone}</dd>
+        <dt>Country</dt>
+        <dd>{countryName(organisation.country)}</dd>
         <dt>Languages</dt>
         <dd>{organisation.languages.map(languageLabel).join(", ")}</dd>
         <dt>Default language</dt>
