@@ -1,5 +1,7 @@
 // Where each local stack lives and listens, and the per-checkout secrets it uses.
 import { SignJWT } from "jose";
+import type { AuthSettings } from "./auth/settings.ts";
+import { loadSupabaseConfig } from "./supabase_config.ts";
 
 export const repoRoot = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
 export const stateRoot = `${repoRoot}/.local-stack`;
@@ -16,34 +18,47 @@ export interface StackConfig {
   logDir: string;
   outboxDir: string;
   apiUrl: string;
+  /** supabase/config.toml's [auth] settings, its URLs moved to this stack's port. */
+  auth: AuthSettings;
 }
 
-const defaultApiPorts: Record<Profile, number> = {
-  dev: 54321,
-  // Other ports so the test suite runs beside a running dev stack.
-  test: 55321,
-};
+/** The test suite runs this far above the configured ports, beside a running dev stack. */
+const TEST_PORT_OFFSET = 1000;
 
 /**
- * FRONTDESK_PORT_BASE moves a stack to other ports (API on the base, database on base + 1,
- * PostgREST on base + 6) with its own state folder, so several can run side by side.
+ * The ports of supabase/config.toml ([api] port, [db] port), like `supabase start`. The test
+ * profile and FRONTDESK_PORT_BASE move a stack to other ports (API on the base, database as far
+ * above it as in config.toml, PostgREST on base + 6) with its own state folder, so several can
+ * run side by side.
  */
-export function stackConfig(profile: Profile): StackConfig {
+export function stackConfig(profile: Profile, supabase = loadSupabaseConfig()): StackConfig {
   const override = Deno.env.get("FRONTDESK_PORT_BASE");
-  const api = override ? Number(override) : defaultApiPorts[profile];
+  const configured = supabase.api.port;
+  const api = override
+    ? Number(override)
+    : configured + (profile === "test" ? TEST_PORT_OFFSET : 0);
   if (!Number.isInteger(api) || api < 1024 || api > 65000) {
     throw new Error(`FRONTDESK_PORT_BASE must be a port number, got "${override}"`);
   }
   const dataDir = `${stateRoot}/${override ? `${profile}-${api}` : profile}`;
+  const apiUrl = `http://127.0.0.1:${api}`;
+  // Links in config.toml that point at the configured API port point at this stack's.
+  const moved = (url: string) =>
+    url.replace(new RegExp(`^(https?://[^/]+):${configured}(?=/|$)`), `$1:${api}`);
   return {
     profile,
     apiPort: api,
-    dbPort: api + 1,
+    dbPort: api + (supabase.db.port - configured),
     postgrestPort: api + 6,
     dataDir,
     logDir: `${dataDir}/logs`,
     outboxDir: `${dataDir}/outbox`,
-    apiUrl: `http://127.0.0.1:${api}`,
+    apiUrl,
+    auth: {
+      ...supabase.auth,
+      siteUrl: moved(supabase.auth.siteUrl),
+      additionalRedirectUrls: supabase.auth.additionalRedirectUrls.map(moved),
+    },
   };
 }
 

@@ -1,6 +1,5 @@
-// Which functions exist and whether the gateway must verify a JWT before calling them,
-// read from supabase/config.toml as the hosted platform reads it at deploy time.
-import { parse } from "smol-toml";
+// Which functions exist, and the variables supabase/functions/.env gives them. (Whether a
+// function needs a JWT is config.toml's verify_jwt, read by supabase_config.ts.)
 
 export function functionNames(functionsDir: string): string[] {
   const names: string[] = [];
@@ -12,12 +11,6 @@ export function functionNames(functionsDir: string): string[] {
     } catch { /* a folder without an entry point is not a function */ }
   }
   return names.sort();
-}
-
-/** verify_jwt per function; a function not named in config.toml defaults to true. */
-export function verifyJwtSettings(configToml: string): (name: string) => boolean {
-  const functions = (parse(configToml).functions ?? {}) as Record<string, { verify_jwt?: boolean }>;
-  return (name) => functions[name]?.verify_jwt ?? true;
 }
 
 /** KEY=VALUE lines of supabase/functions/.env (as `supabase secrets set --env-file` reads). */

@@ -1,18 +1,5 @@
 import assert from "node:assert/strict";
-import { parseEnvFile, verifyJwtSettings } from "./functions_config.ts";
-
-Deno.test("verify_jwt follows config.toml and defaults to true like the hosted platform", () => {
-  const verify = verifyJwtSettings(`
-project_id = "x"
-[functions.whatsapp-webhook]
-verify_jwt = false
-[functions.staff-reply]
-verify_jwt = true
-`);
-  assert.equal(verify("whatsapp-webhook"), false);
-  assert.equal(verify("staff-reply"), true);
-  assert.equal(verify("not-configured"), true);
-});
+import { parseEnvFile } from "./functions_config.ts";
 
 Deno.test("functions .env: comments, export, quotes and inline comments", () => {
   assert.deepEqual(

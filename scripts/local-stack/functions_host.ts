@@ -2,7 +2,8 @@
 // Worker. Editing any file under supabase/ replaces the workers, so code changes apply on
 // the next request without restarting anything else.
 import { jwtVerify } from "jose";
-import { functionNames, verifyJwtSettings } from "./functions_config.ts";
+import { functionNames } from "./functions_config.ts";
+import { loadSupabaseConfig } from "./supabase_config.ts";
 
 interface RunningFunction {
   worker: Worker;
@@ -25,7 +26,7 @@ export function createFunctionsHost(opts: FunctionsHostOptions) {
   const functionsDir = `${opts.supabaseDir}/functions`;
   const secret = new TextEncoder().encode(opts.jwtSecret);
   const running = new Map<string, RunningFunction>();
-  let verifyJwt = verifyJwtSettings(Deno.readTextFileSync(`${opts.supabaseDir}/config.toml`));
+  let verifyJwt = loadSupabaseConfig(`${opts.supabaseDir}/config.toml`).verifyJwt;
   let names = functionNames(functionsDir);
 
   function boot(name: string): RunningFunction {
@@ -54,7 +55,7 @@ export function createFunctionsHost(opts: FunctionsHostOptions) {
   function reload() {
     for (const fn of running.values()) fn.worker.terminate();
     running.clear();
-    verifyJwt = verifyJwtSettings(Deno.readTextFileSync(`${opts.supabaseDir}/config.toml`));
+    verifyJwt = loadSupabaseConfig(`${opts.supabaseDir}/config.toml`).verifyJwt;
     names = functionNames(functionsDir);
   }
 

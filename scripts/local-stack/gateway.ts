@@ -262,10 +262,6 @@ export function createGateway(
 
   // Everything under /_local/ answers loopback hosts only (see route()).
   const localRoutes: LocalRoute[] = [
-    {
-      path: "/config.json",
-      handle: () => json(200, { supabaseUrl: cfg.apiUrl, anonKey: secrets.anonKey }),
-    },
     { path: "/_local/outbox", handle: outbox },
     // Functions reach it as MAIL_API_URL; it checks its own API key, like the real one.
     {
@@ -282,7 +278,10 @@ export function createGateway(
       try {
         const body = await Deno.readFile(`${webDir}/${file}`);
         const type = contentTypes[file.split(".").pop() ?? ""] ?? "application/octet-stream";
-        const cache = file === "index.html" ? "no-cache" : "public, max-age=31536000, immutable";
+        // Only content-hashed names may be cached for good; index.html and config.json change.
+        const cache = /-[0-9a-f]{12}\.\w+$/.test(file)
+          ? "public, max-age=31536000, immutable"
+          : "no-cache";
         return new Response(body, { headers: { "content-type": type, "cache-control": cache } });
       } catch { /* fall through to 404 */ }
     }

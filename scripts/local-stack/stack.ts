@@ -9,9 +9,10 @@ import { createGateway } from "./gateway.ts";
 import { createMailSandbox } from "./sandboxes/mail.ts";
 import { pushMigrations } from "./migrate.ts";
 import { hasMigrationHistory, pgPaths, startPostgres } from "./postgres.ts";
-import { apiSettings, functionVolatility, startPostgrest } from "./postgrest.ts";
+import { functionVolatility, startPostgrest } from "./postgrest.ts";
 import { ensureDebianPackages, ensureNpmTools, stackPackages } from "./prereqs.ts";
 import { requireFreePort, stopAll } from "./processes.ts";
+import { loadSupabaseConfig } from "./supabase_config.ts";
 import { buildWeb, watchWeb } from "./web_build.ts";
 
 export interface RunningStack {
@@ -108,16 +109,16 @@ export async function startStack(cfg: StackConfig, opts: StartOptions = {}): Pro
     );
     await step("PostgREST", () => startPostgrest(cfg, secrets));
     const webDir = `${cfg.dataDir}/web`;
-    await step("web client", () => buildWeb({ outDir: webDir }));
-    const webWatcher = opts.watchWeb ? watchWeb(webDir, log) : null;
+    // The dashboard finds the API through config.json, as when it is hosted apart from it.
+    const webConfig = { supabaseUrl: cfg.apiUrl, anonKey: secrets.anonKey };
+    await step("web client", () => buildWeb({ outDir: webDir, config: webConfig }));
+    const webWatcher = opts.watchWeb ? watchWeb(webDir, webConfig, log) : null;
     const auth = createAuthServer({
       databaseUrl: dbUrl(cfg, "supabase_auth_admin", secrets.authAdminPassword),
       jwtSecret: secrets.jwtSecret,
-      jwtExpirySeconds: 3600,
-      siteUrl: cfg.apiUrl,
       externalUrl: cfg.apiUrl,
       outboxDir: cfg.outboxDir,
-      signInRateLimit: { max: 30, windowSeconds: 300 },
+      settings: cfg.auth,
     });
     const mailEnv = localMailEnv(cfg);
     const mail = createMailSandbox({ outboxDir: cfg.outboxDir, apiKey: mailEnv.MAIL_API_KEY });
@@ -133,7 +134,7 @@ export async function startStack(cfg: StackConfig, opts: StartOptions = {}): Pro
       secrets,
       { auth, functions, mail, rpcIsVolatile: volatility.rpcIsVolatile },
       webDir,
-      (await apiSettings()).schemas,
+      loadSupabaseConfig().api.schemas,
     );
     return {
       cfg,

@@ -1,5 +1,6 @@
 // Builds the dashboard (web/) into static files: index.html plus content-hashed JS and CSS, so
-// the server can cache the assets forever and only index.html has to be revalidated.
+// the server can cache the assets forever and only index.html has to be revalidated, and
+// config.json, which tells the app where the project's API is (it may be hosted elsewhere).
 import { createHash } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
@@ -10,10 +11,21 @@ const WEB_DIR = `${ROOT_DIR}web/`;
 /** The whole app's JavaScript, gzipped, must stay under this so the dashboard loads fast on a phone. */
 const JS_GZIP_BUDGET_BYTES = 150 * 1024;
 
-export type WebBuild = { outDir: string; jsBytes: number; jsGzipBytes: number };
+export type WebBuild = {
+  outDir: string;
+  jsBytes: number;
+  jsGzipBytes: number;
+  /** Whether config.json was written (else the host must put one beside index.html). */
+  configured: boolean;
+};
+
+/** What the app reads from config.json at boot (web/src/supabase.ts). */
+export type RuntimeConfig = { supabaseUrl: string; anonKey: string };
 
 /** Builds web/ into outDir (default web/dist/), which is emptied first. */
-export async function buildWeb(opts: { outDir?: string } = {}): Promise<WebBuild> {
+export async function buildWeb(
+  opts: { outDir?: string; config?: RuntimeConfig } = {},
+): Promise<WebBuild> {
   const outDir = opts.outDir ?? `${WEB_DIR}dist`;
 
   const js = await bundleApp();
@@ -38,8 +50,11 @@ export async function buildWeb(opts: { outDir?: string } = {}): Promise<WebBuild
     `${outDir}/index.html`,
     replaceOnce(replaceOnce(html, `"/main.js"`, `"/${jsName}"`), `"/ui.css"`, `"/${cssName}"`),
   );
+  if (opts.config) {
+    await Deno.writeTextFile(`${outDir}/config.json`, JSON.stringify(opts.config) + "\n");
+  }
 
-  return { outDir, jsBytes: js.byteLength, jsGzipBytes };
+  return { outDir, jsBytes: js.byteLength, jsGzipBytes, configured: !!opts.config };
 }
 
 /** One minified ES module for the browser, resolved through deno.json's import map. */
@@ -90,22 +105,38 @@ function kb(bytes: number): string {
 
 export function describeBuild(build: WebBuild): string {
   return `web build: ${build.outDir} — JavaScript ${kb(build.jsBytes)}, ` +
-    `${kb(build.jsGzipBytes)} gzipped (budget ${kb(JS_GZIP_BUDGET_BYTES)})`;
+    `${kb(build.jsGzipBytes)} gzipped (budget ${kb(JS_GZIP_BUDGET_BYTES)})` +
+    (build.configured ? "" : NOT_CONFIGURED);
+}
+
+const NOT_CONFIGURED = "\nNo config.json written: set SUPABASE_URL and SUPABASE_ANON_KEY to " +
+  "the project's API URL and anon key, or host a config.json " +
+  '{"supabaseUrl": "…", "anonKey": "…"} beside index.html.';
+
+/** The project's URL and anon key from the environment, as for `deno task build:web`. */
+function configFromEnv(): RuntimeConfig | undefined {
+  const supabaseUrl = Deno.env.get("SUPABASE_URL");
+  const anonKey = Deno.env.get("SUPABASE_ANON_KEY");
+  return supabaseUrl && anonKey ? { supabaseUrl, anonKey } : undefined;
 }
 
 /** Rebuilds into outDir whenever a source file under web/ changes (for `deno task dev`). */
-export function watchWeb(outDir: string, log: (line: string) => void): Deno.FsWatcher {
+export function watchWeb(
+  outDir: string,
+  config: RuntimeConfig,
+  log: (line: string) => void,
+): Deno.FsWatcher {
   const watcher = Deno.watchFs(`${WEB_DIR}src`, { recursive: true });
   (async () => {
     let timer: ReturnType<typeof setTimeout> | undefined;
     for await (const _event of watcher) {
       clearTimeout(timer);
       timer = setTimeout(() => {
-        buildWeb({ outDir }).then((b) => log(describeBuild(b)), (e) => log(e.message));
+        buildWeb({ outDir, config }).then((b) => log(describeBuild(b)), (e) => log(e.message));
       }, 100);
     }
   })();
   return watcher;
 }
 
-if (import.meta.main) console.log(describeBuild(await buildWeb()));
+if (import.meta.main) console.log(describeBuild(await buildWeb({ config: configFromEnv() })));

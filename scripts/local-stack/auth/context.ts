@@ -16,7 +16,10 @@ export interface App {
   links: Links;
   /** where mails are written (see mailer.ts) */
   outboxDir: string;
-  /** password sign-in attempts per (remote address, email) */
+  /**
+   * password sign-ins per (remote address, email), [auth.rate_limit] sign_in_sign_ups of them
+   * per 5 minutes. GoTrue counts per address alone; every test signs in from 127.0.0.1.
+   */
   signInLimiter: SlidingWindowLimiter;
   /** [auth] settings of supabase/config.toml */
   settings: AuthSettings;

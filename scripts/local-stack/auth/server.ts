@@ -3,11 +3,11 @@
 // JWT claims and `auth` schema rows (see scripts/local-stack/compat/20_auth.sql).
 // Production uses the real Supabase Auth; this runs on developer machines and CI.
 //
-// Behaviour follows github.com/supabase/auth (internal/api/*.go) with the
-// the [auth] settings of supabase/config.toml (settings.ts: confirmations, secure
-// email change, mail frequency, verification rate limit), email provider on, phone
-// provider off, legacy 12-character refresh tokens with rotation and a reuse
-// interval of 0, HS256 access tokens signed with the shared JWT secret.
+// Behaviour follows github.com/supabase/auth (internal/api/*.go) with the [auth]
+// settings of supabase/config.toml (settings.ts: site and redirect URLs, JWT expiry,
+// refresh-token rotation, sign-up, confirmations, secure email change, mail frequency,
+// rate limits), email provider on, phone provider off, legacy 12-character refresh
+// tokens, HS256 access tokens signed with the shared JWT secret.
 //
 // The gateway in front strips `/auth/v1`, checks the `apikey` header and adds
 // CORS headers; `handle()` gets everything after `/auth/v1`. This file holds the
@@ -39,7 +39,7 @@ import { token } from "./routes/token.ts";
 import { getUser, logout, updateUser } from "./routes/user.ts";
 import { verify } from "./routes/verify.ts";
 import { checkText } from "./params.ts";
-import { type AuthSettings, loadAuthSettings } from "./settings.ts";
+import { type AuthSettings, RATE_LIMIT_WINDOW_SECONDS, unsupportedSettings } from "./settings.ts";
 import { createSigner } from "./tokens.ts";
 
 export interface AuthConfig {
@@ -47,23 +47,12 @@ export interface AuthConfig {
   databaseUrl: string;
   /** HS256 secret shared with PostgREST */
   jwtSecret: string;
-  /** access token lifetime, 3600 like `supabase start` */
-  jwtExpirySeconds: number;
-  /** where links land by default, e.g. http://127.0.0.1:54321 */
-  siteUrl: string;
   /** public base of the API, e.g. http://127.0.0.1:54321 (auth lives at /auth/v1) */
   externalUrl: string;
   /** folder: each sent mail written as a JSON file {to, subject, text, html, link, sent_at} */
   outboxDir: string;
-  /** password sign-in attempts per (ip, email) */
-  signInRateLimit: { max: number; windowSeconds: number };
-  /**
-   * Optional: extra allowed redirect targets (GoTrue's URI allow list /
-   * `additional_redirect_urls`); exact URLs or globs with `*` and `**`.
-   */
-  additionalRedirectUrls?: string[];
-  /** [auth] settings; read from supabase/config.toml when not given */
-  settings?: AuthSettings;
+  /** supabase/config.toml's [auth] settings, with URLs at the stack's port */
+  settings: AuthSettings;
 }
 
 export interface AuthServer {
@@ -86,25 +75,30 @@ const routes: Record<string, Partial<Record<string, Handler>>> = {
 };
 
 export function createAuthServer(config: AuthConfig): AuthServer {
+  const settings = config.settings;
+  const unsupported = unsupportedSettings(settings);
+  if (unsupported) throw new Error(unsupported);
   const database = connect(config.databaseUrl);
   const externalUrl = config.externalUrl.replace(/\/+$/, "");
-  const settings = config.settings ?? loadAuthSettings();
   const app: App = {
     db: database.db,
     transaction: database.transaction,
-    signer: createSigner(config.jwtSecret, externalUrl, config.jwtExpirySeconds),
+    signer: createSigner(config.jwtSecret, externalUrl, settings.jwtExpirySeconds),
     links: createLinks({
-      siteUrl: config.siteUrl,
+      siteUrl: settings.siteUrl,
       externalUrl,
-      additionalRedirectUrls: config.additionalRedirectUrls,
+      additionalRedirectUrls: settings.additionalRedirectUrls,
     }),
     outboxDir: config.outboxDir,
     signInLimiter: new SlidingWindowLimiter(
-      config.signInRateLimit.max,
-      config.signInRateLimit.windowSeconds * 1000,
+      settings.signInSignUps,
+      RATE_LIMIT_WINDOW_SECONDS * 1000,
     ),
     settings,
-    verifyLimiter: new SlidingWindowLimiter(settings.tokenVerifications, 5 * 60 * 1000),
+    verifyLimiter: new SlidingWindowLimiter(
+      settings.tokenVerifications,
+      RATE_LIMIT_WINDOW_SECONDS * 1000,
+    ),
     mailLimiter: new SlidingWindowLimiter(1, Math.max(settings.maxFrequencySeconds, 1) * 1000),
     otpFailures: new Map(),
   };

@@ -1,5 +1,5 @@
 // GET /health, /settings and /.well-known/jwks.json: what clients ask before
-// signing in. Settings are those of `supabase start` with supabase/config.toml's [auth].
+// signing in, with supabase/config.toml's [auth] settings.
 
 import type { App } from "../context.ts";
 import { jsonResponse } from "../errors.ts";
@@ -44,7 +44,7 @@ export function settings(app: App): Response {
       phone: false,
       zoom: false,
     },
-    disable_signup: false,
+    disable_signup: !app.settings.enableSignup,
     mailer_autoconfirm: !app.settings.enableConfirmations,
     phone_autoconfirm: false,
     sms_provider: "twilio",

@@ -27,6 +27,9 @@ import {
 import { checkPasswordStrength, validateEmail, validatePKCEParams } from "../validation.ts";
 
 export async function signup(app: App, ctx: RequestCtx): Promise<Response> {
+  if (!app.settings.enableSignup) {
+    throw unprocessable("signup_disabled", "Signups not allowed for this instance");
+  }
   const p = await readParams(ctx.req, SignupParams);
   const email0 = p.email ?? "";
   const phone0 = p.phone ?? "";
