@@ -1,16 +1,17 @@
-import { signal } from "@preact/signals";
+import { computed, signal } from "@preact/signals";
 import { useEffect, useRef } from "preact/hooks";
+import { parseHash, type RouteLocation } from "./route_match.ts";
 
-/**
- * Hash routing ("#/calls") needs nothing from the server, which serves only index.html at "/".
- * Any other hash (e.g. Auth's "#access_token=…" redirect, which supabase-js consumes) means "/".
- */
-function pathFromHash(): string {
-  return location.hash.startsWith("#/") ? location.hash.slice(1) : "/";
-}
+export { addressOf, type RouteParams, type RouteQuery } from "./route_match.ts";
 
-/** The current page path, kept in step with the address bar. */
-export const currentPath = signal(pathFromHash());
+/** The address after "#", as last accepted (put back when leaving is refused). */
+let currentAddress = location.hash.slice(1);
+
+/** The current page's path and query, kept in step with the address bar. */
+export const currentLocation = signal<RouteLocation>(parseHash(location.hash));
+
+/** The current page's path ("/calls/42"), without its query. */
+export const currentPath = computed(() => currentLocation.value.path);
 
 /** The forms on screen with changes not yet saved (see useUnsavedChanges). */
 const unsavedForms = new Set<object>();
@@ -27,14 +28,15 @@ export function confirmLeaving(): boolean {
 }
 
 addEventListener("hashchange", () => {
-  const path = pathFromHash();
-  if (path === currentPath.value) return;
+  const address = location.hash.slice(1);
+  if (address === currentAddress) return;
   // A link, the back button or a typed address: stay, with the address put back, unless agreed.
   if (!confirmLeaving()) {
-    history.replaceState(history.state, "", `#${currentPath.value}`);
+    history.replaceState(history.state, "", `#${currentAddress}`);
     return;
   }
-  currentPath.value = path;
+  currentAddress = address;
+  currentLocation.value = parseHash(location.hash);
 });
 
 // Closing the tab or reloading: the browser's own "Leave site?" question.
@@ -62,28 +64,11 @@ export function differs(current: unknown, initial: unknown): boolean {
 }
 
 /**
- * Goes to a page ("/team"); the address bar and currentPath follow. The caller has decided to
- * leave (after a save, a deletion, a sign-out), so nothing is asked.
+ * Goes to an address ("/team", or addressOf(path, query)); the address bar and currentLocation
+ * follow. The caller has decided to leave (after a save, a deletion, a sign-out), so nothing is
+ * asked.
  */
-export function navigate(path: string) {
+export function navigate(address: string) {
   unsavedForms.clear();
-  location.hash = path;
-}
-
-/** What a pattern such as "/invitations/:token" captured from a path. */
-export type RouteParams = Record<string, string>;
-
-/** Matches a path against a pattern whose ":name" segments capture one segment each. */
-export function matchPath(pattern: string, path: string): RouteParams | null {
-  const want = pattern.split("/");
-  const have = path.split("/");
-  if (want.length !== have.length) return null;
-  const params: RouteParams = {};
-  for (let i = 0; i < want.length; i++) {
-    if (want[i].startsWith(":")) {
-      if (!have[i]) return null;
-      params[want[i].slice(1)] = decodeURIComponent(have[i]);
-    } else if (want[i] !== have[i]) return null;
-  }
-  return params;
+  location.hash = address;
 }

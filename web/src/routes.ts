@@ -6,32 +6,52 @@ import { FaqPage } from "./pages/faq/FaqPage.tsx";
 import { HomePage } from "./pages/home/HomePage.tsx";
 import { HoursPage } from "./pages/hours/HoursPage.tsx";
 import { IntentsPage } from "./pages/intents/IntentsPage.tsx";
+import { AcceptInvitationPage } from "./pages/invitation/AcceptInvitationPage.tsx";
+import { InvitedSignIn } from "./pages/invitation/InvitedSignIn.tsx";
 import { CreateOrganisationPage } from "./pages/onboarding/CreateOrganisationPage.tsx";
 import { ProfilePage } from "./pages/profile/ProfilePage.tsx";
 import { PromptPreviewPage } from "./pages/prompt-preview/PromptPreviewPage.tsx";
 import { ServicesPage } from "./pages/services/ServicesPage.tsx";
 import { SettingsPage } from "./pages/settings/SettingsPage.tsx";
 import { TeamPage } from "./pages/team/TeamPage.tsx";
+import type { RouteParams, RouteQuery } from "./route_match.ts";
 
-/**
- * The signed-in app's pages by path; each page lives in its own folder under pages/. The
- * invitation page (`/invitations/:token`) is routed by app.tsx, as it also works signed out.
- */
-export const routes: Record<string, ComponentType> = {
-  "/": HomePage,
-  "/assistant": AssistantPage,
-  "/assistant/intents": IntentsPage,
-  "/assistant/faq": FaqPage,
-  "/assistant/hours": HoursPage,
-  "/assistant/services": ServicesPage,
-  "/assistant/preview": PromptPreviewPage,
-  "/channels": ChannelsPage,
-  "/team": TeamPage,
-  "/settings": SettingsPage,
-  "/audit": AuditLogPage,
-  "/profile": ProfilePage,
-  "/organisations/new": CreateOrganisationPage,
+/** What a routed page is given: its pattern's parameters ("/calls/:id") and the query. */
+export type PageProps = { params: RouteParams; query: RouteQuery };
+
+export type Route = {
+  /** A pattern for matchPath: "/calls/:id", "/channels/:section?". The first match wins. */
+  path: string;
+  page: ComponentType<PageProps>;
+  /** What the address shows signed out; without it, the sign-in page. */
+  signedOut?: ComponentType<PageProps>;
+  /**
+   * Open to a user without an organisation, and shown before their clinics have loaded; the page
+   * is not replaced when the clinic changes. Every other page needs a clinic and is shown fresh
+   * for each one, never with the previous clinic's rows.
+   */
+  withoutOrganisation?: boolean;
 };
 
-/** Pages a user without an organisation can see (everything else shows onboarding). */
-export const pagesWithoutOrganisation = new Set(["/profile"]);
+/** The dashboard's pages by address; each page lives in its own folder under pages/. */
+export const routes: Route[] = [
+  { path: "/", page: HomePage },
+  { path: "/assistant", page: AssistantPage },
+  { path: "/assistant/intents", page: IntentsPage },
+  { path: "/assistant/faq", page: FaqPage },
+  { path: "/assistant/hours", page: HoursPage },
+  { path: "/assistant/services", page: ServicesPage },
+  { path: "/assistant/preview", page: PromptPreviewPage },
+  { path: "/channels", page: ChannelsPage },
+  { path: "/team", page: TeamPage },
+  { path: "/settings", page: SettingsPage },
+  { path: "/audit", page: AuditLogPage },
+  { path: "/profile", page: ProfilePage, withoutOrganisation: true },
+  { path: "/organisations/new", page: CreateOrganisationPage },
+  {
+    path: "/invitations/:token",
+    page: AcceptInvitationPage,
+    signedOut: InvitedSignIn,
+    withoutOrganisation: true,
+  },
+];

@@ -5,6 +5,7 @@ import {
   selectOrganisation,
 } from "../../organisations/memberships.ts";
 import { navigate } from "../../router.ts";
+import type { PageProps } from "../../routes.ts";
 import { session } from "../../session.ts";
 import { supabase } from "../../supabase.ts";
 import { Alert, Button, Card } from "../../ui/mod.ts";
@@ -15,7 +16,7 @@ import { forgetInvitation, pendingInvitation } from "./pending.ts";
  * `#/invitations/<token>` when signed in: accepts the invitation at once and opens its clinic.
  * The database refuses an expired, withdrawn or used invitation, or one for another address.
  */
-export function AcceptInvitationPage({ token }: { token: string }) {
+export function AcceptInvitationPage({ params: { token } }: PageProps) {
   const action = useAction();
   const started = useRef(false);
   const loaded = memberships.value !== undefined;

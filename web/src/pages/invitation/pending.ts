@@ -39,5 +39,10 @@ function read(): PendingInvitation | null {
 
 /** The link a person opens to accept an invitation (the token is shown to the inviter once). */
 export function invitationLink(token: string): string {
-  return `${location.origin}/#/invitations/${token}`;
+  return `${location.origin}/#${invitationAddress(token)}`;
+}
+
+/** The dashboard address of an invitation (routed to AcceptInvitationPage). */
+export function invitationAddress(token: string): string {
+  return `/invitations/${encodeURIComponent(token)}`;
 }
