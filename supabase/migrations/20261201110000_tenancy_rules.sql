@@ -1,4 +1,4 @@
--- Tenancy rules, closed where a security review and a first-time user found gaps (issue 9):
+-- Tenancy rules, closed where a security review and a first-time user found gaps:
 --
 -- * Languages come from one list, public.languages: the dashboard offers it, the operator
 --   script and the database validate against it.

@@ -1,4 +1,4 @@
--- Channels, closed where a security review and a first-time user found gaps (issue 9):
+-- Channels, closed where a security review and a first-time user found gaps:
 --
 -- * The validation triggers check the caller's right to write to the target organisation
 --   before anything else. They run before row-level security, so a signed-in user of any

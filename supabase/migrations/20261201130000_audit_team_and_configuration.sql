@@ -1,4 +1,4 @@
--- The audit log covers team and configuration changes too (issue 9): invitations, roles and
+-- The audit log covers team and configuration changes too: invitations, roles and
 -- removals; the clinic's settings, assistant, intents, FAQ, opening hours, closures and
 -- services. Each row names the actor (private.write_audit), the action, the target and a
 -- compact diff of what changed, never a secret (invitation token hashes are left out).

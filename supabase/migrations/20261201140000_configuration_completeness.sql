@@ -1,8 +1,9 @@
 -- A receptionist configuration that cannot work is refused with a message a person can act on
--- (issue 9, "what a first-time user hit"): intents need an example phrase and, to answer, a
--- response in the clinic's default language; texts have clear limits (a greeting is spoken, so
--- short); the escalation phone is E.164 as the dashboard writes it; closures neither overlap nor
--- lie wholly in the past. The limits here are the ones the dashboard's forms show.
+-- (first-time users could save such setups and were never told): intents need an example
+-- phrase and, to answer, a response in the clinic's default language; texts have clear limits
+-- (a greeting is spoken, so short); the escalation phone is E.164 as the dashboard writes it;
+-- closures neither overlap nor lie wholly in the past. The limits here are the ones the
+-- dashboard's forms show.
 
 -- Refuses a text longer than `max` characters, naming it and its limit.
 create function private.check_length(value text, max integer, what text)

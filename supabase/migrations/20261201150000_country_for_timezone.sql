@@ -1,4 +1,4 @@
--- The clinic's country in the dashboard (issue 9): onboarding proposes the chosen time zone's
+-- The clinic's country in the dashboard: onboarding proposes the chosen time zone's
 -- country, and every country the dashboard offers is one the database accepts.
 --
 -- * country_for_timezone answers the dashboard from private.timezone_countries, so the browser

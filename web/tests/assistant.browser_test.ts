@@ -1,4 +1,4 @@
-// The receptionist's configuration in the dashboard (issue 5): in a clinic that speaks English and
+// The receptionist's configuration in the dashboard: in a clinic that speaks English and
 // Russian, an admin adds an intent with a response in each language and a Tuesday split shift;
 // both survive a reload and reach the prompt preview in either language; an overlapping interval
 // is refused in words; a member sees everything read-only. Headless Chromium against a running

@@ -1,4 +1,4 @@
-// The audit log in words (issue 9): team and configuration changes made through the API by an
+// The audit log in words: team and configuration changes made through the API by an
 // owner and an admin read as sentences naming who did what, on desktop and on a phone, and the
 // filters narrow them by area.
 import assert from "node:assert/strict";

@@ -1,4 +1,4 @@
-// Channels and write-only credentials in the dashboard (issue 4): an admin adds a Meta WhatsApp
+// Channels and write-only credentials in the dashboard: an admin adds a Meta WhatsApp
 // number and sets its access token, which afterwards shows only as its last 4 characters; a member
 // sees the page read-only; the audit log records the change for owners and admins only. Driven in
 // headless Chromium against a running stack (see browser.ts).

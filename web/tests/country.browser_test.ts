@@ -1,4 +1,4 @@
-// The clinic's country (issue 9), in headless Chromium against a running stack (see browser.ts):
+// The clinic's country, in headless Chromium against a running stack (see browser.ts):
 // onboarding proposes the time zone's country and follows the zone until the owner picks one, the
 // pick is saved, settings change it, and phone numbers typed the national way are then read in
 // that country. On a desktop and a phone viewport.

@@ -1,4 +1,4 @@
-// What a first-time clinic owner hit (issue 9), in headless Chromium against a running stack (see
+// What a first-time clinic owner hit, in headless Chromium against a running stack (see
 // browser.ts): the setup checklist, honest channel statuses, national phone numbers, setups that
 // cannot work refused in words, closures that overlap or are over, unsaved changes asked about, and
 // long text that wraps on a phone.

@@ -1,4 +1,4 @@
-// Tenancy in the dashboard (issue 3): onboarding, invitations, roles and what each role may do,
+// Tenancy in the dashboard: onboarding, invitations, roles and what each role may do,
 // driven in headless Chromium against a running stack (see browser.ts).
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";

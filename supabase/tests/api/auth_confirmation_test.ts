@@ -1,4 +1,4 @@
-// Issue 9 against Auth with the real supabase-js: proof of the address before it counts
+// Auth with the real supabase-js: proof of the address before it counts
 // (confirmations, invitations), secure email change, limits on guessing codes, no 5xx for
 // bad input, and no way to tell whether an address has an account.
 import assert from "node:assert/strict";
@@ -50,7 +50,7 @@ async function unconfirmedUser(email: string) {
   return created.data.user!;
 }
 
-Deno.test("item 1: sign-up proves the address by mail before it counts", async (t) => {
+Deno.test("sign-up proves the address by mail before it counts", async (t) => {
   const email = address("signup");
   const client = anonClient();
   const since = new Date(Date.now() - 1000);
@@ -144,7 +144,7 @@ Deno.test("item 1: sign-up proves the address by mail before it counts", async (
   });
 });
 
-Deno.test("item 1: an invitation is not taken by signing up with its address, only by confirming it", async () => {
+Deno.test("an invitation is not taken by signing up with its address, only by confirming it", async () => {
   try {
     const owner = await users.signUp(address("owner"), "Owner Olga");
     const org = must(
@@ -188,7 +188,7 @@ Deno.test("item 1: an invitation is not taken by signing up with its address, on
   }
 });
 
-Deno.test("item 2: an email change needs the links sent to both addresses", async () => {
+Deno.test("an email change needs the links sent to both addresses", async () => {
   try {
     const user = await users.signUp(address("mover"));
     const newEmail = address("moved");
@@ -229,7 +229,7 @@ Deno.test("item 2: an email change needs the links sent to both addresses", asyn
   }
 });
 
-Deno.test("item 3: a one-time code is spent after 5 wrong tries", async () => {
+Deno.test("a one-time code is spent after 5 wrong tries", async () => {
   const email = address("guess");
   const user = await unconfirmedUser(email);
   must(await admin.auth.admin.updateUserById(user.id, { email_confirm: true }), "confirm");
@@ -248,7 +248,7 @@ Deno.test("item 3: a one-time code is spent after 5 wrong tries", async () => {
   assert.equal(late.data.session, null);
 });
 
-Deno.test("item 3: /verify is rate limited per address: 30 failures, then even the right code is refused", async () => {
+Deno.test("/verify is rate limited per address: 30 failures, then even the right code is refused", async () => {
   // From 127.0.0.2, so the limit this test reaches leaves other tests (127.0.0.1) alone.
   const email = address("ratelimited");
   const user = await unconfirmedUser(email);
@@ -302,7 +302,7 @@ Deno.test("item 3: /verify is rate limited per address: 30 failures, then even t
   assert.equal(fromHere.error, null);
 });
 
-Deno.test("item 8: bad input to any Auth route is a 4xx with a code, never a 5xx", async () => {
+Deno.test("bad input to any Auth route is a 4xx with a code, never a 5xx", async () => {
   const valid = address("valid");
   const signIn = await users.signUp(address("caller"));
   const userToken = signIn.accessToken;
@@ -366,7 +366,7 @@ Deno.test("item 8: bad input to any Auth route is a 4xx with a code, never a 5xx
   await users.deleteAll();
 });
 
-Deno.test("item 8: NUL in the password is a 400, an over-long display_name is cut, not a 500", async () => {
+Deno.test("NUL in the password is a 400, an over-long display_name is cut, not a 500", async () => {
   const nul = await anonClient().auth.signUp({
     email: address("nul"),
     password: "pass\u0000word-1",
@@ -402,7 +402,7 @@ Deno.test("item 8: NUL in the password is a 400, an over-long display_name is cu
   assert.equal(named.display_name, `blank-${tag}`, "no name: the address's local part");
 });
 
-Deno.test("item 8: deleting the account of a clinic's only owner is refused with a 422 that says why", async () => {
+Deno.test("deleting the account of a clinic's only owner is refused with a 422 that says why", async () => {
   const owner = await users.signUp(address("sole-owner"), "Sole Owner");
   must(
     await owner.client.rpc("create_organisation", {
@@ -443,7 +443,7 @@ Deno.test("profile names: blank or over-long names are refused with a message", 
   }
 });
 
-Deno.test("item 10: sign-up and recovery do not tell whether an address has an account", async (t) => {
+Deno.test("sign-up and recovery do not tell whether an address has an account", async (t) => {
   const taken = address("taken");
   const owner = await unconfirmedUser(taken);
   must(await admin.auth.admin.updateUserById(owner.id, { email_confirm: true }), "confirm");

@@ -1,4 +1,4 @@
-// The invitations edge function (issue 9): it invites with the caller's own rights and mails the
+// The invitations edge function: it invites with the caller's own rights and mails the
 // link through the mail API (locally the stack's mail sandbox, which writes to the outbox); a
 // mail that cannot be sent leaves the invitation standing and says so.
 import assert from "node:assert/strict";

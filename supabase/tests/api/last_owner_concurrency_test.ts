@@ -1,4 +1,4 @@
-// The last-owner rule under concurrency (issue 9, item 4): two owners of one clinic demote or
+// The last-owner rule under concurrency: two owners of one clinic demote or
 // remove each other, or themselves, at the same moment, each on its own database connection
 // acting as that owner exactly as PostgREST does (role authenticated plus the JWT claims).
 // Each transaction waits a moment after its change before committing, so without a lock

@@ -1,4 +1,4 @@
-// Every RPC error a user can cause is a 4xx with a message (issue 9, item 8): each function
+// Every RPC error a user can cause is a 4xx with a message, never a 5xx: each function
 // PostgREST exposes, called through supabase-js by anon, a signed-in outsider, a member and
 // an owner, with missing, malformed, unknown and hostile arguments. "Not found" used to be
 // SQLSTATE P0002, which PostgREST answers with 500.

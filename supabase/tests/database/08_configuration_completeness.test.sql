@@ -1,4 +1,4 @@
--- A configuration that cannot work is refused with a clear message (issue 9): intents need an
+-- A configuration that cannot work is refused with a clear message: intents need an
 -- example phrase and, to just answer, a response in the default language; texts have limits;
 -- closures neither overlap nor lie wholly in the past (in the clinic's time zone).
 begin;

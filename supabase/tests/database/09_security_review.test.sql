@@ -1,9 +1,9 @@
--- What the security review of issue 9 found, one block per finding: invitations only for
--- proven addresses (1), replacing an invitation needs the right to withdraw it (5), channel
--- uniqueness told only to those who may write there (6), a JWT without an email accepts
--- nothing (7), "not found" is a 4xx (8), and a credential's value is never parsed outside
--- set_credential (9). The last-owner rule under concurrency (4) needs parallel connections:
--- supabase/tests/api/last_owner_concurrency_test.ts.
+-- What a security review found, one block per finding (numbered as the review numbered them):
+-- invitations only for proven addresses (1), replacing an invitation needs the right to
+-- withdraw it (5), channel uniqueness told only to those who may write there (6), a JWT
+-- without an email accepts nothing (7), "not found" is a 4xx (8), and a credential's value is
+-- never parsed outside set_credential (9). The last-owner rule under concurrency (4) needs
+-- parallel connections: supabase/tests/api/last_owner_concurrency_test.ts.
 begin;
 create extension if not exists pgtap with schema extensions;
 \ir _helpers.psql

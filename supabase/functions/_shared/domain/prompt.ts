@@ -1,4 +1,4 @@
-// The one prompt builder (C3): an organisation's configuration → the instructions its voice AI
+// The one prompt builder: an organisation's configuration → the instructions its voice AI
 // and WhatsApp LLM receive, plus the first thing the assistant says.
 //
 // Pure and deterministic: everything is sorted explicitly and nothing reads the clock, so
