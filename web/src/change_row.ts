@@ -1,3 +1,4 @@
+import type { SupabaseClient } from "@supabase/supabase-js";
 import { supabase } from "./supabase.ts";
 
 /**
@@ -11,9 +12,11 @@ export async function changeRow(
   change: Record<string, unknown> | "delete",
   refused: string,
 ): Promise<{ error: unknown }> {
+  // Any table by name: the callers know their rows' types, this helper does not.
+  const db: SupabaseClient = supabase();
   const query = change === "delete"
-    ? supabase().from(table).delete().eq("id", id).select("id")
-    : supabase().from(table).update(change).eq("id", id).select("id");
+    ? db.from(table).delete().eq("id", id).select("id")
+    : db.from(table).update(change).eq("id", id).select("id");
   const { data, error } = await query;
   if (error) return { error };
   return { error: data.length ? null : new Error(refused) };

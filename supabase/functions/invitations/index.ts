@@ -9,6 +9,7 @@
 import { createClient, type SupabaseClient } from "@supabase/supabase-js";
 import { decodeJwt } from "jose";
 import { z } from "zod";
+import type { Database } from "../_shared/database.types.ts";
 import { jsonResponse, preflight } from "../_shared/http/cors.ts";
 import { invitationMail, type InvitationRole } from "../_shared/domain/invitation_mail.ts";
 import { mailConfig, sendMail } from "../_shared/io/mail.ts";
@@ -42,14 +43,7 @@ const body = z.unknown().transform((value, ctx) => {
   return parsed.data;
 });
 
-type Invited = {
-  invitation_id: string;
-  invited_email: string;
-  invited_role: InvitationRole;
-  expires_at: string;
-  token: string;
-  replaced_role?: InvitationRole | null;
-};
+type Db = SupabaseClient<Database>;
 
 type Failure = { error: string; status: number };
 
@@ -68,7 +62,7 @@ function refusal(
 }
 
 async function pendingInvitation(
-  db: SupabaseClient,
+  db: Db,
   invitationId: string,
 ): Promise<{ organisation_id: string; email: string; role: InvitationRole } | Failure> {
   const { data, error, status } = await db
@@ -112,10 +106,14 @@ Deno.serve(async (req) => {
     return jsonResponse({ error: issue.message }, 400);
   }
 
-  const db = createClient(Deno.env.get("SUPABASE_URL")!, Deno.env.get("SUPABASE_ANON_KEY")!, {
-    global: { headers: { authorization } },
-    auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
-  });
+  const db = createClient<Database>(
+    Deno.env.get("SUPABASE_URL")!,
+    Deno.env.get("SUPABASE_ANON_KEY")!,
+    {
+      global: { headers: { authorization } },
+      auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
+    },
+  );
 
   let target: { organisation_id: string; email: string; role: InvitationRole };
   if ("invitation_id" in parsed.data) {
@@ -131,7 +129,7 @@ Deno.serve(async (req) => {
     const failed = refusal(created.error, created.status);
     return jsonResponse({ error: failed.error }, failed.status);
   }
-  const row = (created.data as Invited[])[0];
+  const row = created.data[0];
   const invitation = {
     id: row.invitation_id,
     email: row.invited_email,
@@ -153,7 +151,7 @@ Deno.serve(async (req) => {
 
 /** true once the mail API accepted the mail; otherwise why not (logged, not shown). */
 async function mailInvitation(
-  db: SupabaseClient,
+  db: Db,
   inviterId: string,
   organisationId: string,
   invitation: {

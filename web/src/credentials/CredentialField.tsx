@@ -3,6 +3,7 @@ import { useId } from "preact/hooks";
 import { formatDate, timeFromNow } from "../format.ts";
 import { currentMembership } from "../organisations/memberships.ts";
 import { useUnsavedChanges } from "../router.ts";
+import type { Json } from "@frontdesk/database";
 import { supabase } from "../supabase.ts";
 import { Alert, Button, ConfirmButton, Field } from "../ui/mod.ts";
 import { useAction } from "../use_action.ts";
@@ -50,7 +51,9 @@ export function CredentialField(
         kind,
         secret: secret.value,
         expires_at: expiresOn.value ? new Date(`${expiresOn.value}T00:00:00`).toISOString() : null,
-      });
+        // set_credential(json) takes the whole body as its one argument, which the generated
+        // types can only name "".
+      } as unknown as { "": Json });
       if (error) return { error }; // what was typed stays, to correct or retry
       secret.value = "";
       expiresOn.value = "";

@@ -1,27 +1,21 @@
+import type { Enums, Tables } from "@frontdesk/database";
 import { supabase } from "../supabase.ts";
 
-export type CredentialKind =
-  | "twilio_auth_token"
-  | "meta_access_token"
-  | "meta_app_secret"
-  | "google_refresh_token"
-  | "google_access_token";
+export type CredentialKind = Enums<"credential_kind">;
 
 /** Why the rotation report lists a credential. */
 export type RotationReason = "expired" | "expires_soon" | "stale";
 
 /** What the dashboard may know about a secret: never the secret, only when and ending in what. */
-export type Credential = {
-  id: string;
-  kind: CredentialKind;
-  subject_id: string;
-  last4: string;
-  set_at: string;
-  rotated_at: string | null;
-  expires_at: string | null;
-  /** Set when the rotation report lists this credential. */
-  rotation: RotationReason | null;
-};
+export type Credential =
+  & Pick<
+    Tables<"credentials">,
+    "id" | "kind" | "subject_id" | "last4" | "set_at" | "rotated_at" | "expires_at"
+  >
+  & {
+    /** Set when the rotation report lists this credential. */
+    rotation: RotationReason | null;
+  };
 
 const KIND_LABELS: Record<CredentialKind, string> = {
   twilio_auth_token: "Twilio auth token",

@@ -1,20 +1,16 @@
+import type { Enums, Tables } from "@frontdesk/database";
 import { computed, effect, signal } from "@preact/signals";
 import { describeError } from "../errors.ts";
 import { userId } from "../session.ts";
 import { supabase } from "../supabase.ts";
 
-export type Role = "owner" | "admin" | "member";
+export type Role = Enums<"organisation_role">;
 
-export type Organisation = {
-  id: string;
-  name: string;
-  slug: string;
-  timezone: string;
-  languages: string[];
-  default_language: string;
-  /** ISO 3166-1 alpha-2: how phone numbers typed the national way are read. */
-  country: string;
-};
+/** `country` (ISO 3166-1 alpha-2) is how phone numbers typed the national way are read. */
+export type Organisation = Pick<
+  Tables<"organisations">,
+  "id" | "name" | "slug" | "timezone" | "languages" | "default_language" | "country"
+>;
 
 /** One organisation the signed-in user belongs to, with their role in it. */
 export type Membership = { role: Role; organisation: Organisation };

@@ -1,3 +1,4 @@
+import type { SupabaseClient } from "@supabase/supabase-js";
 import { changeRow as changeAnyRow } from "../change_row.ts";
 import { supabase } from "../supabase.ts";
 
@@ -21,7 +22,9 @@ export async function addRow(
   organisationId: string,
   row: Record<string, unknown>,
 ): Promise<{ error: unknown }> {
-  const { error } = await supabase().from(table).insert({
+  // Rows of any configuration table: typed by the callers.
+  const db: SupabaseClient = supabase();
+  const { error } = await db.from(table).insert({
     organisation_id: organisationId,
     ...row,
   });

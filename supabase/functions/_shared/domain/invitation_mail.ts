@@ -1,8 +1,9 @@
 // The invitation mail: who invites whom into which clinic with which role, the link, and until
 // when it works (in the clinic's time zone).
+import type { Enums } from "../database.types.ts";
 import type { Mail } from "./mail.ts";
 
-export type InvitationRole = "owner" | "admin" | "member";
+export type InvitationRole = Enums<"organisation_role">;
 
 export interface InvitationMailInput {
   to: string;

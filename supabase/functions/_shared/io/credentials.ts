@@ -1,13 +1,9 @@
 // Decrypting a channel's secret: only when the caller needs it, through the database
 // function that audits every read. The value never goes into a log or a response.
+import type { Enums } from "../database.types.ts";
 import type { Sql } from "./db.ts";
 
-export type CredentialKind =
-  | "twilio_auth_token"
-  | "meta_access_token"
-  | "meta_app_secret"
-  | "google_refresh_token"
-  | "google_access_token";
+export type CredentialKind = Enums<"credential_kind">;
 
 export async function decryptCredential(
   sql: Sql,

@@ -96,7 +96,7 @@ function AddPhoneNumber({ organisationId, country, channels, reload }: SectionPr
     event.preventDefault();
     if (!account) return action.fail("Add a Twilio account first.");
     const number = parsePhone(e164.value, country);
-    if (number.error) return action.fail(number.error);
+    if (number.e164 === undefined) return action.fail(number.error);
     if (uses.value.length === 0) {
       return action.fail("Choose what the number answers: calls, SMS or both.");
     }

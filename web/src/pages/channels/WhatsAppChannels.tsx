@@ -207,12 +207,12 @@ function AddWhatsAppChannel({ organisationId, country, channels, reload }: Secti
     if (number.error) return action.fail(number.error);
     const row = meta
       ? {
-        provider: "meta",
+        provider: "meta" as const,
         meta_phone_number_id: phoneNumberId.value.trim(),
         meta_waba_id: wabaId.value.trim() || null,
         display_phone_number: number.e164,
       }
-      : { provider: "twilio", twilio_account_id: account, twilio_sender: number.e164 };
+      : { provider: "twilio" as const, twilio_account_id: account, twilio_sender: number.e164 };
     action.run(async () => {
       const { error } = await supabase().from("whatsapp_channels").insert({
         organisation_id: organisationId,

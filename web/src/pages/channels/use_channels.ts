@@ -1,3 +1,4 @@
+import type { Tables } from "@frontdesk/database";
 import { useSignal } from "@preact/signals";
 import { useEffect, useRef } from "preact/hooks";
 import { changeRow as changeAnyRow } from "../../change_row.ts";
@@ -5,38 +6,30 @@ import { type Credentials, readCredentials } from "../../credentials/credentials
 import { describeError } from "../../errors.ts";
 import { supabase } from "../../supabase.ts";
 
-export type TwilioAccount = { id: string; account_sid: string; label: string };
+export type TwilioAccount = Pick<Tables<"twilio_accounts">, "id" | "account_sid" | "label">;
 
-export type PhoneNumber = {
-  id: string;
-  twilio_account_id: string;
-  e164: string;
-  label: string;
-  voice_enabled: boolean;
-  messaging_enabled: boolean;
-  active: boolean;
-};
+export type PhoneNumber = Pick<
+  Tables<"phone_numbers">,
+  "id" | "twilio_account_id" | "e164" | "label" | "voice_enabled" | "messaging_enabled" | "active"
+>;
 
-export type WhatsAppChannel = {
-  id: string;
-  provider: "meta" | "twilio";
-  label: string;
-  meta_phone_number_id: string | null;
-  meta_waba_id: string | null;
-  display_phone_number: string | null;
-  twilio_account_id: string | null;
-  twilio_sender: string | null;
-  active: boolean;
-};
+export type WhatsAppChannel = Pick<
+  Tables<"whatsapp_channels">,
+  | "id"
+  | "provider"
+  | "label"
+  | "meta_phone_number_id"
+  | "meta_waba_id"
+  | "display_phone_number"
+  | "twilio_account_id"
+  | "twilio_sender"
+  | "active"
+>;
 
-export type CalendarStatus = "active" | "needs_reauth" | "disconnected";
-
-export type CalendarConnection = {
-  id: string;
-  account_email: string | null;
-  calendar_id: string;
-  status: CalendarStatus;
-};
+export type CalendarConnection = Pick<
+  Tables<"calendar_connections">,
+  "id" | "account_email" | "calendar_id" | "status"
+>;
 
 export type Channels = {
   twilioAccounts: TwilioAccount[];
