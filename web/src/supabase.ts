@@ -1,18 +1,19 @@
+import type { Database } from "@frontdesk/database";
 import { createClient, type SupabaseClient } from "@supabase/supabase-js";
 
 /** What the server tells the app at boot: the anon key is per deployment, so it is not built in. */
 type RuntimeConfig = { anonKey: string };
 
-let client: SupabaseClient | undefined;
+let client: SupabaseClient<Database> | undefined;
 
 /** Creates the app's one Supabase client. The API gateway serves the app, so its origin is the API. */
-export async function connectSupabase(): Promise<SupabaseClient> {
+export async function connectSupabase(): Promise<SupabaseClient<Database>> {
   const config = await fetchRuntimeConfig();
-  client = createClient(location.origin, config.anonKey);
+  client = createClient<Database>(location.origin, config.anonKey);
   return client;
 }
 
-export function supabase(): SupabaseClient {
+export function supabase(): SupabaseClient<Database> {
   if (!client) throw new Error("connectSupabase() must finish before the app uses Supabase");
   return client;
 }
