@@ -218,9 +218,12 @@ Deno.test("an optimistic change shows at once and rolls back when refused", asyn
 
 Deno.test("an optimistic change stays when saved, and a rollback never undoes a newer state", async () => {
   const shown = signal<string[] | undefined>(["a", "b"]);
-  assert.deepEqual(await mutate(shown, (list) => [...list, "c"], async () => ({ error: null })), {
-    error: null,
-  });
+  assert.deepEqual(
+    await mutate(shown, (list) => [...list, "c"], () => Promise.resolve({ error: null })),
+    {
+      error: null,
+    },
+  );
   assert.deepEqual(shown.value, ["a", "b", "c"]);
   const request = deferred<{ error: unknown }>();
   const saving = mutate(shown, () => ["x"], () => request.promise);
