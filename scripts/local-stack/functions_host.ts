@@ -1,13 +1,34 @@
-// Serves every folder of supabase/functions at /functions/v1/<name>, each in its own Web
-// Worker. Editing any file under supabase/ replaces the workers, so code changes apply on
-// the next request without restarting anything else.
+// Serves every folder of supabase/functions at /functions/v1/<name>, each in its own Deno
+// process whose imports resolve with only the configuration `supabase functions deploy` ships it
+// with (function_deploy_config.ts), never the repository's deno.json. Editing any file under
+// supabase/ replaces the processes, so code changes apply on the next request.
 import { jwtVerify } from "jose";
+import { deployConfigFlags } from "./function_deploy_config.ts";
 import { functionNames } from "./functions_config.ts";
+import { READY } from "./function_worker.ts";
 import { loadSupabaseConfig } from "./supabase_config.ts";
 
 interface RunningFunction {
-  worker: Worker;
+  process: Deno.ChildProcess;
   port: Promise<number>;
+  /** Resolves once the process has exited and its output is read. */
+  done: Promise<unknown>;
+}
+
+const workerPath = new URL("./function_worker.ts", import.meta.url).pathname;
+
+/** Calls `fn` with each line of a process's output, until it ends. */
+async function eachLine(
+  stream: ReadableStream<Uint8Array<ArrayBuffer>>,
+  fn: (line: string) => void,
+) {
+  let rest = "";
+  for await (const chunk of stream.pipeThrough(new TextDecoderStream())) {
+    const lines = (rest + chunk).split("\n");
+    rest = lines.pop()!;
+    lines.forEach(fn);
+  }
+  if (rest) fn(rest);
 }
 
 export interface FunctionsHostOptions {
@@ -30,31 +51,53 @@ export function createFunctionsHost(opts: FunctionsHostOptions) {
   let names = functionNames(functionsDir);
 
   function boot(name: string): RunningFunction {
-    const worker = new Worker(new URL("./function_worker.ts", import.meta.url), { type: "module" });
-    const port = new Promise<number>((resolve, reject) => {
-      worker.onmessage = (e: MessageEvent<{ ready?: number; error?: string }>) => {
-        if (e.data.ready) resolve(e.data.ready);
-        else reject(new Error(e.data.error));
-      };
-      worker.onerror = (e) => {
-        e.preventDefault();
-        reject(new Error(e.message));
-      };
-    });
-    port.catch((err) => {
-      opts.log(`function ${name} failed to boot: ${err.message}`);
-      running.delete(name);
-      worker.terminate();
-    });
-    worker.postMessage({ entry: new URL(`file://${functionsDir}/${name}/index.ts`).href });
-    const fn = { worker, port };
+    const process = new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "-A",
+        ...deployConfigFlags(opts.supabaseDir, name),
+        workerPath,
+        new URL(`file://${functionsDir}/${name}/index.ts`).href,
+      ],
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    const { promise: port, resolve, reject } = Promise.withResolvers<number>();
+    const log = (line: string) => opts.log(`${name}: ${line}`);
+    const ready = new RegExp(`^${READY} (\\d+)$`);
+    const done = Promise.all([
+      eachLine(process.stdout, (line) => {
+        const match = line.match(ready);
+        if (match) resolve(Number(match[1]));
+        else log(line);
+      }),
+      eachLine(process.stderr, log),
+      process.status.then(({ code }) => {
+        reject(new Error(`it exited with code ${code}`));
+        if (running.get(name)?.process === process) running.delete(name);
+      }),
+    ]);
+    port.catch((err) => opts.log(`function ${name} failed to boot: ${err.message}`));
+    const fn = { process, port, done };
     running.set(name, fn);
     return fn;
   }
 
-  function reload() {
-    for (const fn of running.values()) fn.worker.terminate();
+  /** Ends every function's process; resolves once they are gone. */
+  async function stopAll() {
+    const stopping = [...running.values()];
     running.clear();
+    for (const fn of stopping) {
+      try {
+        fn.process.kill("SIGTERM");
+      } catch { /* already exited */ }
+    }
+    await Promise.all(stopping.map((fn) => fn.done));
+  }
+
+  function reload() {
+    stopAll();
     verifyJwt = loadSupabaseConfig(`${opts.supabaseDir}/config.toml`).verifyJwt;
     names = functionNames(functionsDir);
   }
@@ -115,15 +158,16 @@ export function createFunctionsHost(opts: FunctionsHostOptions) {
         });
       } catch (err) {
         opts.log(`function ${name} crashed: ${(err as Error).message}`);
-        running.get(name)?.worker.terminate();
+        try {
+          running.get(name)?.process.kill("SIGTERM");
+        } catch { /* already exited */ }
         running.delete(name);
         return json(500, { code: "WORKER_ERROR", message: "Function exited due to an error" });
       }
     },
-    close() {
+    async close() {
       watcher.close();
-      for (const fn of running.values()) fn.worker.terminate();
-      running.clear();
+      await stopAll();
     },
   };
 }

@@ -1,5 +1,6 @@
 // The local functions host behaves like the hosted Edge Runtime where our functions rely on
-// it: verify_jwt from config.toml, EdgeRuntime.waitUntil, the request path, and hot reload.
+// it: verify_jwt from config.toml, EdgeRuntime.waitUntil, the request path, hot reload, and
+// imports resolved with only each function's deploy configuration.
 import assert from "node:assert/strict";
 import { SignJWT } from "jose";
 import { createFunctionsHost } from "./functions_host.ts";
@@ -31,6 +32,23 @@ Deno.serve(async (req) => {
   );
   await Deno.mkdir(`${dir}/functions/broken`);
   await Deno.writeTextFile(`${dir}/functions/broken/index.ts`, `throw new Error("boom");`);
+  // Bare names resolve through the function's own deno.json, relative to it.
+  await Deno.mkdir(`${dir}/functions/mapped`);
+  await Deno.writeTextFile(
+    `${dir}/functions/mapped/deno.json`,
+    JSON.stringify({ imports: { "greeting": "../_shared/greeting.ts" } }),
+  );
+  await Deno.writeTextFile(
+    `${dir}/functions/mapped/index.ts`,
+    `import { word } from "greeting";\nDeno.serve(() => new Response(word));`,
+  );
+  // The repository's deno.json maps "jose", but a function without its own entry cannot use it.
+  await Deno.mkdir(`${dir}/functions/unmapped`);
+  await Deno.writeTextFile(`${dir}/functions/unmapped/deno.json`, `{ "imports": {} }`);
+  await Deno.writeTextFile(
+    `${dir}/functions/unmapped/index.ts`,
+    `import { SignJWT } from "jose";\nDeno.serve(() => new Response(typeof SignJWT));`,
+  );
   return dir;
 }
 
@@ -73,6 +91,12 @@ Deno.test("functions host: routing, verify_jwt, waitUntil, boot errors and hot r
     assert.match(broken.body, /BOOT_ERROR/);
     assert.ok(logs.some((l) => l.includes("boom")), "the boot error is logged");
 
+    const mapped = await call("mapped", { headers: { authorization: `Bearer ${jwt}` } });
+    assert.deepEqual(mapped, { status: 200, body: "one" }, "its deno.json maps its imports");
+    const unmapped = await call("unmapped", { headers: { authorization: `Bearer ${jwt}` } });
+    assert.equal(unmapped.status, 503, "the repository's deno.json is not the function's");
+    assert.ok(logs.some((l) => l.startsWith("unmapped:") && l.includes("jose")), logs.join("\n"));
+
     assert.equal((await call("missing")).status, 404);
     assert.equal((await call("_shared")).status, 404, "_shared is not a function");
 
@@ -84,7 +108,7 @@ Deno.test("functions host: routing, verify_jwt, waitUntil, boot errors and hot r
     }
     assert.equal(word, "two", "a saved change applies without a restart");
   } finally {
-    host.close();
+    await host.close();
     await Deno.remove(dir, { recursive: true });
   }
 });

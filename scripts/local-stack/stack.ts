@@ -143,7 +143,7 @@ export async function startStack(cfg: StackConfig, opts: StartOptions = {}): Pro
         webWatcher?.close();
         await gateway.shutdown();
         await volatility.close();
-        functions.close();
+        await functions.close();
         await auth.close();
         await stopAll();
       },
