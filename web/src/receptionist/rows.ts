@@ -24,7 +24,7 @@ export type {
   WorkingHoursRow,
 };
 export { hhmm, toReceptionistConfig } from "@frontdesk/domain/config_rows.ts";
-export { compareIntents, compareText } from "@frontdesk/domain/ordering.ts";
+export { compareIntents } from "@frontdesk/domain/ordering.ts";
 
 export const SETTINGS_COLUMNS =
   "assistant_name, greetings, tone, extra_instructions, voice_agent_id, bot_enabled, " +

@@ -9,6 +9,7 @@
 // 01:30 BST = 00:30 UTC). So an interval that spans the repeated hour covers both occurrences,
 // and one that spans the gap is an hour shorter.
 
+import { compareText } from "./ordering.ts";
 import type {
   Closure,
   OpeningHoursConfig,
@@ -186,10 +187,6 @@ export function closureOn(closures: readonly Closure[], date: string): Closure |
 export function compareClosures(a: Closure, b: Closure): number {
   return compareText(a.startsOn, b.startsOn) || compareText(a.endsOn, b.endsOn) ||
     compareText(a.reason, b.reason);
-}
-
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 type DayInterval = { opens: number; closes: number; nextDay: boolean };
