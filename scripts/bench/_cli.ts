@@ -1,7 +1,8 @@
 // Shared by the benchmark scripts: `--name value` options and percentiles.
+import { dbUrl, stackConfig } from "../local-stack/config.ts";
 
-export const devDatabaseUrl =
-  "postgresql://postgres:postgres@127.0.0.1:54322/postgres?sslmode=disable";
+/** The dev stack's database (config.toml's port, or FRONTDESK_PORT_BASE's). */
+export const devDatabaseUrl = dbUrl(stackConfig("dev"));
 
 export function option(name: string, fallback: string): string {
   const i = Deno.args.indexOf(`--${name}`);

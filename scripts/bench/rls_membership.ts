@@ -18,13 +18,13 @@
 // query as PostgREST runs it: in a transaction, `set local role authenticated` plus the user's
 // `request.jwt.claims`, against the same SQL as `service_role` (no RLS) with the explicit filter.
 import postgres from "postgres";
+import { devDatabaseUrl } from "./_cli.ts";
 
-const DEFAULT_DB = "postgresql://postgres:postgres@127.0.0.1:54322/postgres?sslmode=disable";
 const EMAIL_DOMAIN = "bench.frontdesk.invalid";
 
 function parseArgs(argv: string[]) {
   const opts = {
-    dbUrl: DEFAULT_DB,
+    dbUrl: devDatabaseUrl,
     orgs: 1000,
     members: 100_000,
     multi: 1000,

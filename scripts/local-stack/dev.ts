@@ -1,4 +1,4 @@
-// `deno task dev`: the whole stack on http://127.0.0.1:54321 until Ctrl-C.
+// `deno task dev`: the whole stack on supabase/config.toml's API port (54321) until Ctrl-C.
 // `deno task reset`: the same, after rebuilding the database from migrations and seed.
 import { dbUrl, stackConfig } from "./config.ts";
 import { SetupError } from "./prereqs.ts";
