@@ -42,7 +42,7 @@ export const routes: Route[] = [
   { path: "/assistant/hours", page: HoursPage },
   { path: "/assistant/services", page: ServicesPage },
   { path: "/assistant/preview", page: PromptPreviewPage },
-  { path: "/channels", page: ChannelsPage },
+  { path: "/channels/:section?", page: ChannelsPage },
   { path: "/team", page: TeamPage },
   { path: "/settings", page: SettingsPage },
   { path: "/audit", page: AuditLogPage },

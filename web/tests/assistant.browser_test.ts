@@ -8,6 +8,7 @@ import type { Page } from "playwright-core";
 import {
   appUrl,
   createClinicWithTeam,
+  goTo,
   launchBrowser,
   newPhonePage,
   randomEmail,
@@ -39,9 +40,7 @@ Deno.test("assistant: intents in two languages, split shifts, preview, read-only
     await page.goto(appUrl());
     await signIn(page, admin);
     await page.getByRole("heading", { name: clinic }).waitFor();
-    await page.getByRole("navigation", { name: "Sections" }).getByRole("link", {
-      name: "Assistant",
-    }).click();
+    await goTo(page, "Assistant");
 
     await t.step("an admin adds an intent with an English and a Russian response", async () => {
       await subnav(page, "Intents");
@@ -175,5 +174,5 @@ Deno.test("assistant: intents in two languages, split shifts, preview, read-only
 });
 
 async function subnav(page: Page, name: string) {
-  await page.getByRole("navigation", { name: "Assistant" }).getByRole("link", { name }).click();
+  await goTo(page, name);
 }

@@ -7,6 +7,7 @@ import type { Page } from "playwright-core";
 import {
   appUrl,
   createClinicWithTeam,
+  goTo,
   launchBrowser,
   newPhonePage,
   randomEmail,
@@ -170,12 +171,6 @@ Deno.test("audit log: team and configuration changes in words, filtered by area"
 });
 
 async function openAudit(page: Page) {
-  const nav = page.getByRole("navigation");
-  // On a phone the menu may be folded away.
-  const menu = page.getByRole("button", { name: /menu/i });
-  if (await menu.count() && !(await nav.getByRole("link", { name: "Audit log" }).isVisible())) {
-    await menu.first().click();
-  }
-  await nav.getByRole("link", { name: "Audit log" }).click();
+  await goTo(page, "Audit log");
   await page.getByRole("heading", { name: "Audit log", exact: true }).waitFor();
 }

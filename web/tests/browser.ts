@@ -83,10 +83,31 @@ export async function signUp(page: Page, user: { name: string; email: string; pa
   await page.getByRole("button", { name: "Create account", exact: true }).click();
   await page.getByRole("heading", { name: "Check your mail" }).waitFor();
   await page.goto(await mailedLink(user.email, /confirm your signup/i));
-  await page.getByRole("banner").getByText(user.email).waitFor();
+  await signedIn(page, user.email);
+}
+
+/** Waits until the shell shows who is signed in (on a phone that is inside the folded menu). */
+export async function signedIn(page: Page, email: string) {
+  await page.getByRole("banner").getByText(email).waitFor({ state: "attached" });
+}
+
+/** Opens the dashboard's menu where it is folded away (a phone); a desktop's sidebar is always open. */
+export async function openMenu(page: Page) {
+  const menu = page.getByRole("banner").getByRole("button", { name: "Menu", exact: true });
+  await page.getByRole("banner").waitFor();
+  if (await menu.isVisible() && (await menu.getAttribute("aria-expanded")) !== "true") {
+    await menu.click();
+  }
+}
+
+/** Follows one of the shell's links ("Team", "Profile"), through the menu on a phone. */
+export async function goTo(page: Page, name: string) {
+  await openMenu(page);
+  await page.getByRole("banner").getByRole("link", { name, exact: true }).click();
 }
 
 export async function signOut(page: Page) {
+  await openMenu(page);
   await page.getByRole("button", { name: "Sign out" }).click();
   await page.getByRole("heading", { name: "Sign in to Frontdesk" }).waitFor();
 }
@@ -96,7 +117,7 @@ export async function signIn(page: Page, user: { email: string; password: string
   await page.getByLabel("Email").fill(user.email);
   await page.getByLabel("Password").fill(user.password);
   await page.getByRole("button", { name: "Sign in", exact: true }).click();
-  await page.getByRole("banner").getByText(user.email).waitFor();
+  await signedIn(page, user.email);
 }
 
 /**

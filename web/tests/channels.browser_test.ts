@@ -7,8 +7,10 @@ import type { Page } from "playwright-core";
 import {
   appUrl,
   createClinicWithTeam,
+  goTo,
   launchBrowser,
   newPhonePage,
+  openMenu,
   randomEmail,
   signIn,
 } from "./browser.ts";
@@ -120,7 +122,10 @@ Deno.test("channels: write-only credentials, read-only members, audit log", asyn
     });
 
     await t.step("the audit log is refused to the member", async () => {
-      const links = await memberPage.getByRole("navigation").getByRole("link").allInnerTexts();
+      await openMenu(memberPage);
+      const sections = memberPage.getByRole("navigation", { name: "Sections" });
+      await sections.waitFor();
+      const links = await sections.getByRole("link").allInnerTexts();
       assert.ok(!links.includes("Audit log"), links.join(", "));
       await memberPage.goto(new URL("#/audit", appUrl()).href);
       await memberPage.getByText("Only owners and admins can see the audit log.").waitFor();
@@ -140,7 +145,7 @@ Deno.test("channels: write-only credentials, read-only members, audit log", asyn
 });
 
 async function nav(page: Page, section: string) {
-  await page.getByRole("navigation").getByRole("link", { name: section }).click();
+  await goTo(page, section);
 }
 
 /** What every form field on the page holds (the DOM's values, which the HTML does not show). */

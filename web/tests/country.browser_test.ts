@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { createClient, type SupabaseClient } from "@supabase/supabase-js";
 import type { Browser, Page } from "playwright-core";
-import { appUrl, launchBrowser, newPhonePage, randomEmail, signUp } from "./browser.ts";
+import { appUrl, goTo, launchBrowser, newPhonePage, randomEmail, signUp } from "./browser.ts";
 
 type User = { name: string; email: string; password: string };
 
@@ -21,7 +21,7 @@ async function signedInClient(user: User): Promise<SupabaseClient> {
 }
 
 async function nav(page: Page, name: string) {
-  await page.getByRole("navigation").getByRole("link", { name, exact: true }).click();
+  await goTo(page, name);
 }
 
 /** The value a select shows and the name of the option behind it. */

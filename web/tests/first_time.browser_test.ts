@@ -4,12 +4,20 @@
 // long text that wraps on a phone.
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
-import { appUrl, createUser, launchBrowser, newPhonePage, randomEmail, signIn } from "./browser.ts";
+import {
+  appUrl,
+  createUser,
+  goTo,
+  launchBrowser,
+  newPhonePage,
+  randomEmail,
+  signIn,
+} from "./browser.ts";
 
 const LONG = "x".repeat(300);
 
 async function nav(page: Page, name: string) {
-  await page.getByRole("navigation").getByRole("link", { name, exact: true }).click();
+  await goTo(page, name);
 }
 
 /** How far the page reaches past the viewport's right edge, in CSS pixels (0: nothing does). */

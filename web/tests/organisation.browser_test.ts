@@ -2,7 +2,7 @@
 // deletion, driven in headless Chromium against a running stack (see browser.ts).
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
-import { appUrl, launchBrowser, newPhonePage, randomEmail, signUp } from "./browser.ts";
+import { appUrl, goTo, launchBrowser, newPhonePage, randomEmail, signUp } from "./browser.ts";
 
 Deno.test("organisations: switcher, settings, profile, deletion", async (t) => {
   const browser = await launchBrowser();
@@ -111,5 +111,5 @@ Deno.test("organisations: switcher, settings, profile, deletion", async (t) => {
 });
 
 async function nav(page: Page, section: string) {
-  await page.getByRole("navigation").getByRole("link", { name: section }).click();
+  await goTo(page, section);
 }

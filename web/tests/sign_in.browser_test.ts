@@ -9,6 +9,7 @@ import {
   mailedLink,
   newPhonePage,
   randomEmail,
+  signedIn,
   signOut,
 } from "./browser.ts";
 
@@ -49,7 +50,7 @@ Deno.test("sign-in page: sign up, sign out, wrong password, forgotten password",
     await t.step("the right password signs in", async () => {
       await page.getByLabel("Password").fill(password);
       await page.getByRole("button", { name: "Sign in", exact: true }).click();
-      await page.getByRole("banner").getByText(email).waitFor();
+      await signedIn(page, email);
     });
 
     const newPassword = `new-${crypto.randomUUID()}`;
@@ -76,7 +77,7 @@ Deno.test("sign-in page: sign up, sign out, wrong password, forgotten password",
       await page.getByRole("alert").getByText(/invalid login credentials/i).waitFor();
       await page.getByLabel("Password").fill(newPassword);
       await page.getByRole("button", { name: "Sign in", exact: true }).click();
-      await page.getByRole("banner").getByText(email).waitFor();
+      await signedIn(page, email);
     });
   } finally {
     await browser.close();
@@ -111,7 +112,7 @@ async function signUpAndConfirm(
   await noHorizontalScroll(page);
 
   await page.goto(await mailedLink(user.email, /confirm your signup/i));
-  await page.getByRole("banner").getByText(user.email).waitFor();
+  await signedIn(page, user.email);
   await page.getByRole("heading", { name: "Create your clinic" }).waitFor();
 }
 

@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
 import {
   appUrl,
+  goTo,
   launchBrowser,
   mailedLink,
   newPhonePage,
@@ -131,7 +132,7 @@ Deno.test("team: create a clinic, invite, join with the right role, read-only me
       // Leaving is the one thing a member can do here.
       await me.getByRole("button", { name: "Leave clinic" }).waitFor();
 
-      await memberPage.getByRole("navigation").getByRole("link", { name: "Settings" }).click();
+      await goTo(memberPage, "Settings");
       await memberPage.getByText("Only owners and admins can change these.").waitFor();
       assert.equal(await main.getByRole("button", { name: "Save settings" }).count(), 0);
     });
@@ -277,7 +278,7 @@ Deno.test("team: create a clinic, invite, join with the right role, read-only me
 });
 
 async function openTeam(page: Page) {
-  await page.getByRole("navigation").getByRole("link", { name: "Team" }).click();
+  await goTo(page, "Team");
   await page.getByRole("heading", { name: "Team", exact: true }).waitFor();
 }
 

@@ -1,70 +1,67 @@
-import { canManage } from "../organisations/memberships.ts";
+import { canManage, currentOrganisation } from "../organisations/memberships.ts";
 import { currentPath } from "../router.ts";
 
 type Link = { path: string; label: string; managers?: boolean };
 
-/** `managers`: shown to owners and admins only (the page tells anyone else why not). */
-const LINKS: Link[] = [
-  { path: "/", label: "Overview" },
-  { path: "/assistant", label: "Assistant" },
-  { path: "/channels", label: "Channels" },
-  { path: "/team", label: "Team" },
-  { path: "/settings", label: "Settings" },
-  { path: "/audit", label: "Audit log", managers: true },
-  { path: "/profile", label: "Profile" },
+/**
+ * The dashboard's pages in groups: daily work, what the assistant knows and where it answers, and
+ * the clinic itself. `managers`: shown to owners and admins only (the page tells anyone else why).
+ */
+const GROUPS: { label: string; links: Link[] }[] = [
+  { label: "Work", links: [{ path: "/", label: "Overview" }] },
+  {
+    label: "Setup",
+    links: [
+      { path: "/assistant", label: "Assistant" },
+      { path: "/assistant/intents", label: "Intents" },
+      { path: "/assistant/faq", label: "FAQ" },
+      { path: "/assistant/hours", label: "Hours" },
+      { path: "/assistant/services", label: "Services" },
+      { path: "/assistant/preview", label: "Prompt preview" },
+      { path: "/channels", label: "Channels" },
+    ],
+  },
+  {
+    label: "Clinic",
+    links: [
+      { path: "/team", label: "Team" },
+      { path: "/settings", label: "Settings" },
+      { path: "/audit", label: "Audit log", managers: true },
+    ],
+  },
 ];
 
-/** The assistant's pages: what it says and knows, and what it can book. */
-const ASSISTANT_LINKS: Link[] = [
-  { path: "/assistant", label: "General" },
-  { path: "/assistant/intents", label: "Intents" },
-  { path: "/assistant/faq", label: "FAQ" },
-  { path: "/assistant/hours", label: "Hours" },
-  { path: "/assistant/services", label: "Services" },
-  { path: "/assistant/preview", label: "Prompt preview" },
-];
-
-function inAssistant(path: string): boolean {
-  return path === "/assistant" || path.startsWith("/assistant/");
+/** The link of the page shown, or of the page whose sections it is ("/channels/whatsapp"). */
+function isCurrent(linkPath: string, path: string): boolean {
+  return path === linkPath || (linkPath !== "/" && linkPath !== "/assistant" &&
+    path.startsWith(`${linkPath}/`));
 }
 
-/**
- * The dashboard's sections; the current one is marked for screen readers and styling. Inside the
- * assistant's section, its pages get a second row.
- */
+/** Every page of the clinic, grouped; nothing but the profile without a clinic. */
 export function Nav() {
   const path = currentPath.value;
   const manages = canManage.value;
+  if (!currentOrganisation.value) return null;
   return (
-    <>
-      <nav aria-label="Sections" class="nav">
-        {LINKS.filter((link) => manages || !link.managers).map((link) => (
-          <a
-            key={link.path}
-            href={`#${link.path}`}
-            aria-current={link.path === path
-              ? "page"
-              : link.path === "/assistant" && inAssistant(path)
-              ? "true"
-              : undefined}
-          >
-            {link.label}
-          </a>
-        ))}
-      </nav>
-      {inAssistant(path) && (
-        <nav aria-label="Assistant" class="nav subnav">
-          {ASSISTANT_LINKS.map((link) => (
-            <a
-              key={link.path}
-              href={`#${link.path}`}
-              aria-current={link.path === path ? "page" : undefined}
-            >
-              {link.label}
-            </a>
-          ))}
-        </nav>
-      )}
-    </>
+    <nav aria-label="Sections">
+      {GROUPS.map((group) => (
+        <div key={group.label}>
+          {/* A visual heading only: "Clinic" as a name would clash with the clinic switcher's. */}
+          <p class="nav-group">{group.label}</p>
+          <ul class="nav-list">
+            {group.links.filter((link) => manages || !link.managers).map((link) => (
+              <li key={link.path}>
+                <a
+                  href={`#${link.path}`}
+                  aria-current={isCurrent(link.path, path) ? "page" : undefined}
+                >
+                  {link.label}
+                </a>
+              </li>
+            ))}
+          </ul>
+        </div>
+      ))}
+    </nav>
   );
 }

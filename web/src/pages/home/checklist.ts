@@ -33,13 +33,13 @@ export function setupChecklist({ workingHours, activeServices, channels }: Setup
       label: "A phone number",
       done: number,
       todo: "Connect a phone number that answers calls or SMS",
-      href: "#/channels",
+      href: "#/channels/phone-numbers",
     },
     {
       label: "WhatsApp",
       done: whatsapp,
       todo: "Connect a WhatsApp number with its access token",
-      href: "#/channels",
+      href: "#/channels/whatsapp",
     },
     {
       label: "Calendar",
@@ -47,7 +47,7 @@ export function setupChecklist({ workingHours, activeServices, channels }: Setup
       todo: channels.calendar?.status === "needs_reauth"
         ? "Reconnect the calendar: its access has lapsed"
         : "Connect the calendar bookings go into",
-      href: "#/channels",
+      href: "#/channels/calendar",
     },
   ];
   return items;

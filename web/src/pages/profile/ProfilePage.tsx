@@ -2,7 +2,7 @@ import { useSignal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
 import { session } from "../../session.ts";
 import { supabase } from "../../supabase.ts";
-import { Alert, Button, Card, Field } from "../../ui/mod.ts";
+import { Alert, Button, Card, Field, toast } from "../../ui/mod.ts";
 import { useAction } from "../../use_action.ts";
 
 /** The signed-in user's name as teammates see it. */
@@ -39,7 +39,8 @@ export function ProfilePage() {
         .from("profiles")
         .update({ display_name: displayName.value.trim() })
         .eq("id", user.id);
-      return { error, notice: "Profile saved." };
+      if (!error) toast("Profile saved.");
+      return { error };
     });
   }
 
@@ -58,7 +59,6 @@ export function ProfilePage() {
             help="The name teammates see, up to 120 characters."
           />
           {save.error.value && <Alert tone="error">{save.error.value}</Alert>}
-          {save.notice.value && <Alert tone="success">{save.notice.value}</Alert>}
           <Button type="submit" busy={save.busy.value}>Save profile</Button>
         </form>
       )}

@@ -13,7 +13,7 @@ import { languageLabel } from "../../organisations/choices.ts";
 import { useUnsavedChanges } from "../../router.ts";
 import { countryName } from "../../phone.ts";
 import { supabase } from "../../supabase.ts";
-import { Alert, Button, Card } from "../../ui/mod.ts";
+import { Alert, Button, Card, toast } from "../../ui/mod.ts";
 import { useAction } from "../../use_action.ts";
 import { DeleteOrganisation } from "./DeleteOrganisation.tsx";
 
@@ -61,7 +61,8 @@ function SettingsForm({ organisation }: { organisation: Organisation }) {
       }
       initial.current = form.values();
       await loadMemberships();
-      return { error: null, notice: "Settings saved." };
+      toast("Settings saved.");
+      return { error: null };
     });
   }
 
@@ -70,7 +71,6 @@ function SettingsForm({ organisation }: { organisation: Organisation }) {
       <form class="stack" onSubmit={submit}>
         <OrganisationFields form={form} />
         {action.error.value && <Alert tone="error">{action.error.value}</Alert>}
-        {action.notice.value && <Alert tone="success">{action.notice.value}</Alert>}
         <Button type="submit" busy={action.busy.value}>Save settings</Button>
       </form>
     </Card>
