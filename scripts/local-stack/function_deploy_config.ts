@@ -3,7 +3,7 @@
 // `import_map` in config.toml, else its own deno.json, deno.jsonc or import_map.json, else
 // supabase/functions/import_map.json, else none. The repository's root deno.json is never read,
 // so the local functions host and the deploy check use exactly this file too.
-import { parse } from "smol-toml";
+import { loadSupabaseConfig } from "./supabase_config.ts";
 
 function exists(path: string): boolean {
   try {
@@ -16,10 +16,7 @@ function exists(path: string): boolean {
 
 /** The absolute path of the function's import map or deno.json, or null if it deploys without. */
 export function deployConfigFile(supabaseDir: string, name: string): string | null {
-  const config = parse(Deno.readTextFileSync(`${supabaseDir}/config.toml`)) as {
-    functions?: Record<string, { import_map?: string }>;
-  };
-  const configured = config.functions?.[name]?.import_map;
+  const configured = loadSupabaseConfig(`${supabaseDir}/config.toml`).importMap(name);
   // Paths in config.toml are relative to the supabase/ folder.
   if (configured) return configured.startsWith("/") ? configured : `${supabaseDir}/${configured}`;
   const functionsDir = `${supabaseDir}/functions`;

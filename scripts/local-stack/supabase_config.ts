@@ -1,6 +1,7 @@
 // supabase/config.toml, read in one place for everything the local stack shares with the
-// hosted project: ports, the Data API, the [auth] settings and verify_jwt per function. Where
-// the file says nothing, the Supabase CLI's defaults apply, as when the CLI pushes it.
+// hosted project: ports, the Data API, the [auth] settings and each function's verify_jwt and
+// import_map. Where the file says nothing, the Supabase CLI's defaults apply, as when the CLI
+// pushes it.
 import { parse } from "smol-toml";
 import { type AuthSettings, parseAuthSettings } from "./auth/settings.ts";
 
@@ -16,6 +17,8 @@ export interface SupabaseConfig {
   auth: AuthSettings;
   /** verify_jwt per function; a function not named in config.toml defaults to true. */
   verifyJwt(name: string): boolean;
+  /** A function's import_map, relative to the supabase/ folder, if config.toml names one. */
+  importMap(name: string): string | undefined;
 }
 
 export const configTomlPath = new URL("../../supabase/config.toml", import.meta.url).pathname;
@@ -26,7 +29,10 @@ export function parseSupabaseConfig(toml: string): SupabaseConfig {
   const doc = parse(toml) as Record<string, Table | undefined>;
   const api = doc.api ?? {};
   const db = doc.db ?? {};
-  const functions = (doc.functions ?? {}) as Record<string, { verify_jwt?: boolean }>;
+  const functions = (doc.functions ?? {}) as Record<
+    string,
+    { verify_jwt?: boolean; import_map?: string }
+  >;
   const port = (v: unknown, fallback: number) =>
     Number.isInteger(v) && (v as number) > 0 && (v as number) < 65536 ? v as number : fallback;
   return {
@@ -39,6 +45,7 @@ export function parseSupabaseConfig(toml: string): SupabaseConfig {
     db: { port: port(db.port, 54322) },
     auth: parseAuthSettings(doc.auth),
     verifyJwt: (name) => functions[name]?.verify_jwt ?? true,
+    importMap: (name) => functions[name]?.import_map,
   };
 }
 

@@ -34,6 +34,7 @@ token_verifications = 9
 verify_jwt = false
 [functions.staff-reply]
 verify_jwt = true
+import_map = "./functions/staff-reply/import_map.json"
 `;
 
 /** Runs fn with FRONTDESK_PORT_BASE set to value (or unset), then restores it. */
@@ -79,6 +80,8 @@ Deno.test("config.toml loader: every value the stack uses, as written", () => {
     true,
     "verify_jwt defaults to true like the platform",
   );
+  assert.equal(c.importMap("staff-reply"), "./functions/staff-reply/import_map.json");
+  assert.equal(c.importMap("whatsapp-webhook"), undefined);
 });
 
 Deno.test("config.toml loader: the Supabase CLI's defaults where the file is silent", () => {
