@@ -871,6 +871,10 @@ export type Database = {
         Args: { "organisation_id": string; "user_id": string };
         Returns: undefined;
       };
+      "reorder_intents": {
+        Args: { "intent_ids": (string)[]; "organisation_id": string };
+        Returns: undefined;
+      };
       "revoke_invitation": { Args: { "invitation_id": string }; Returns: undefined };
       "set_credential": {
         Args: { "": Json };

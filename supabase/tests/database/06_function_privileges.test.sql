@@ -42,7 +42,8 @@ select is(
     'accept_invitation', 'clear_credential', 'country_for_timezone', 'create_organisation',
     'delete_organisation',
     'disconnect_calendar',
-    'invite_member', 'organisation_member_emails', 'remove_member', 'revoke_invitation', 'set_credential',
+    'invite_member', 'organisation_member_emails', 'remove_member', 'reorder_intents',
+    'revoke_invitation', 'set_credential',
     'update_member_role', 'whatsapp_webhook_verify_token'
   ],
   'signed-in users may call exactly the RPCs meant for the dashboard'
