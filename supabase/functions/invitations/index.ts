@@ -1,4 +1,4 @@
-// Invites someone into a clinic and mails them the link (issue 9). The caller's own JWT calls
+// Invites someone into a clinic and mails them the link. The caller's own JWT calls
 // invite_member through the Data API, so the database's role checks apply exactly as when the
 // dashboard calls it. The mail is best effort: if it cannot be sent the invitation still stands
 // and the answer says so (`mailed: false`), for the inviter to copy the link instead.
