@@ -1,7 +1,7 @@
 import { useSignal } from "@preact/signals";
 import { canManage, currentMembership } from "../../organisations/memberships.ts";
 import { formatDateTime } from "../../format.ts";
-import { Alert, Button, Card, Select } from "../../ui/mod.ts";
+import { Alert, Button, Card, EmptyState, Select } from "../../ui/mod.ts";
 import {
   ACTION_FILTERS,
   type AuditEntry,
@@ -34,7 +34,7 @@ function AuditLog() {
   const entries = log.entries.value;
 
   return (
-    <Card title="Audit log">
+    <Card title="Audit log" wide>
       <p class="muted">
         Every change to{" "}
         {organisation.name}'s team, settings, assistant, hours, services, channels and credentials,
@@ -58,7 +58,7 @@ function AuditLog() {
       {entries === undefined
         ? !log.error.value && <p class="muted">Loading…</p>
         : entries.length === 0
-        ? <p class="muted">Nothing recorded yet.</p>
+        ? <EmptyState>Nothing recorded yet.</EmptyState>
         : (
           <ul class="list audit">
             {entries.map((entry) => (

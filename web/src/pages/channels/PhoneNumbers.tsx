@@ -1,6 +1,15 @@
 import { useSignal } from "@preact/signals";
 import { functionUrl, supabase } from "../../supabase.ts";
-import { Alert, Button, Card, CheckboxGroup, CopyValue, Field, Select } from "../../ui/mod.ts";
+import {
+  Alert,
+  Button,
+  Card,
+  CheckboxGroup,
+  CopyValue,
+  EmptyState,
+  Field,
+  Select,
+} from "../../ui/mod.ts";
 import { useAction } from "../../use_action.ts";
 import { formatPhone, parsePhone, phoneHelp } from "../../phone.ts";
 import { useUnsavedChanges } from "../../router.ts";
@@ -22,7 +31,7 @@ export function PhoneNumbers(props: SectionProps) {
       <p class="muted">
         Twilio numbers the receptionist answers. A number can be active in only one clinic.
       </p>
-      {numbers.length === 0 ? <p class="muted">No phone number yet.</p> : (
+      {numbers.length === 0 ? <EmptyState>No phone number yet.</EmptyState> : (
         <ul class="list">
           {numbers.map((number) => <PhoneNumberRow key={number.id} number={number} {...props} />)}
         </ul>

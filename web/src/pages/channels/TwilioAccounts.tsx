@@ -4,7 +4,7 @@ import { credentialKey } from "../../credentials/credentials.ts";
 import { plural } from "../../format.ts";
 import { useUnsavedChanges } from "../../router.ts";
 import { supabase } from "../../supabase.ts";
-import { Alert, Button, Card, Field } from "../../ui/mod.ts";
+import { Alert, Button, Card, EmptyState, Field } from "../../ui/mod.ts";
 import { useAction } from "../../use_action.ts";
 import { RowActions } from "./RowActions.tsx";
 import type { SectionProps, TwilioAccount } from "./use_channels.ts";
@@ -19,7 +19,7 @@ export function TwilioAccounts(props: SectionProps) {
         The Twilio account or subaccount the clinic's numbers belong to. Its auth token lets
         Frontdesk check that calls and messages really come from Twilio.
       </p>
-      {accounts.length === 0 ? <p class="muted">No Twilio account yet.</p> : (
+      {accounts.length === 0 ? <EmptyState>No Twilio account yet.</EmptyState> : (
         <ul class="list">
           {accounts.map((account) => (
             <TwilioAccountRow key={account.id} account={account} {...props} />

@@ -4,7 +4,7 @@ import { CredentialField } from "../../credentials/CredentialField.tsx";
 import { credentialKey } from "../../credentials/credentials.ts";
 import { describeError } from "../../errors.ts";
 import { functionUrl, supabase } from "../../supabase.ts";
-import { Alert, Button, Card, CopyValue, Field, Select } from "../../ui/mod.ts";
+import { Alert, Button, Card, CopyValue, EmptyState, Field, Select } from "../../ui/mod.ts";
 import { useAction } from "../../use_action.ts";
 import { formatPhone, parsePhone, phoneHelp } from "../../phone.ts";
 import { useUnsavedChanges } from "../../router.ts";
@@ -27,7 +27,7 @@ export function WhatsAppChannels(props: SectionProps) {
         WhatsApp numbers the assistant answers, through Meta's WhatsApp Cloud API or a Twilio
         WhatsApp sender.
       </p>
-      {list.length === 0 ? <p class="muted">No WhatsApp number yet.</p> : (
+      {list.length === 0 ? <EmptyState>No WhatsApp number yet.</EmptyState> : (
         <ul class="list">
           {list.map((channel) => (
             <WhatsAppChannelRow key={channel.id} channel={channel} {...props} />

@@ -5,7 +5,7 @@ import type { ClosureRow } from "../../receptionist/rows.ts";
 import { addRow, changeRow } from "../../receptionist/save.ts";
 import { localDateOf, type Weekday } from "../../receptionist/shared.ts";
 import { formatDays } from "../../format.ts";
-import { Alert, Button, Card, ConfirmButton, Field } from "../../ui/mod.ts";
+import { Alert, Button, Card, ConfirmButton, EmptyState, Field } from "../../ui/mod.ts";
 import { useUnsavedChanges } from "../../router.ts";
 import { useAction } from "../../use_action.ts";
 import { ClosureCalendar } from "./ClosureCalendar.tsx";
@@ -56,7 +56,7 @@ export function Closures(
         onPick={manages ? pick : undefined}
         picked={manages ? { startsOn: startsOn.value, endsOn: endsOn.value } : undefined}
       />
-      {upcoming.length === 0 ? <p class="muted">No upcoming closure.</p> : (
+      {upcoming.length === 0 ? <EmptyState>No upcoming closure.</EmptyState> : (
         <ul class="list">
           {upcoming.map((c) => (
             <ClosureItem key={c.id} closure={c} manages={manages} reload={reload} />

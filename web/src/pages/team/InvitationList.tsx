@@ -3,7 +3,7 @@ import { formatDate } from "../../format.ts";
 import { currentMembership } from "../../organisations/memberships.ts";
 import { roleLabel } from "../../organisations/roles.ts";
 import { supabase } from "../../supabase.ts";
-import { Alert, Button, Card } from "../../ui/mod.ts";
+import { Alert, Button, Card, EmptyState } from "../../ui/mod.ts";
 import { useAction } from "../../use_action.ts";
 import { sendInvitation, type Sent } from "./invitations.ts";
 import { SentInvitation } from "./InviteForm.tsx";
@@ -18,18 +18,20 @@ export function InvitationList(
   return (
     <Card title="Pending invitations" level={2}>
       {resent.value && <SentInvitation sent={resent.value} />}
-      {invitations.length === 0 ? <p class="muted">No pending invitations.</p> : (
-        <ul class="list">
-          {invitations.map((invitation) => (
-            <InvitationRow
-              key={invitation.id}
-              invitation={invitation}
-              onChanged={onChanged}
-              onResent={(sent) => resent.value = sent}
-            />
-          ))}
-        </ul>
-      )}
+      {invitations.length === 0
+        ? <EmptyState>No pending invitations.</EmptyState>
+        : (
+          <ul class="list">
+            {invitations.map((invitation) => (
+              <InvitationRow
+                key={invitation.id}
+                invitation={invitation}
+                onChanged={onChanged}
+                onResent={(sent) => resent.value = sent}
+              />
+            ))}
+          </ul>
+        )}
     </Card>
   );
 }
