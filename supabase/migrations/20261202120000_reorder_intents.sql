@@ -33,7 +33,7 @@ begin
      is distinct from current_ids then
     raise exception 'The new order must list each of the clinic''s intents exactly once'
       using errcode = '22023',
-        hint = 'Reload the page: intents were added or removed meanwhile.';
+        hint = 'Intents were added or removed meanwhile: check the order and try again.';
   end if;
   update public.intents i
   set position = wanted.place

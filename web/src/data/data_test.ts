@@ -4,7 +4,7 @@ import { signal } from "@preact/signals";
 import { describeError } from "../errors.ts";
 import { mutate } from "./mutate.ts";
 import { createPagedList, keysetAfter } from "./paged_list.ts";
-import { createQuery, type Read } from "./query.ts";
+import { createQuery, type Read, readAll } from "./query.ts";
 
 /** A request whose answer the test gives, when it chooses. */
 function deferred<T>() {
@@ -84,6 +84,21 @@ Deno.test("a failed reload keeps what was shown and says why; the next success c
   calls[3].answer(rowsOf([3]));
   await again;
   assert.deepEqual([query.data.value, query.error.value], [[3], null]);
+});
+
+Deno.test("reads made at once answer together, or with the first failure", async () => {
+  const both = await readAll({
+    hours: Promise.resolve(rowsOf([{ id: "h" }])),
+    count: Promise.resolve(rowsOf(3)),
+  });
+  assert.deepEqual(both, { data: { hours: [{ id: "h" }], count: 3 }, error: null });
+  const failed = await readAll({
+    hours: Promise.resolve(rowsOf([])),
+    closures: Promise.resolve(failure("permission denied for table closures")),
+    services: Promise.resolve(failure("second")),
+  });
+  assert.equal(failed.data, null);
+  assert.equal(describeError(failed.error), "permission denied for table closures");
 });
 
 Deno.test("after a reset, an answer still coming is dropped", async () => {

@@ -26,7 +26,7 @@ export async function mutate<T>(
   return { error };
 }
 
-/** The tables whose rows a page changes one at a time, and what an owner or admin changes. */
+/** The tables whose rows a page adds and changes one at a time, and what owners and admins change. */
 const CHANGED_BY_MANAGERS = {
   twilio_accounts: "channels",
   phone_numbers: "channels",
@@ -64,4 +64,15 @@ export async function changeRow(
         "and what you changed must still exist.",
     ),
   };
+}
+
+/** Adds one row to the organisation (the database's refusals come back as they are). */
+export async function addRow(
+  table: ChangedTable,
+  organisationId: string,
+  row: Record<string, unknown>,
+): Promise<{ error: unknown }> {
+  const db: SupabaseClient = supabase();
+  const { error } = await db.from(table).insert({ organisation_id: organisationId, ...row });
+  return { error };
 }

@@ -130,10 +130,10 @@ export function usePagedList<T>(options: PagedListOptions<T>, deps: unknown[] = 
  */
 export function keysetAfter(
   column: string,
-  last: { id: string } & Record<string, unknown>,
+  last: { id: string | number } & Record<string, unknown>,
 ): string {
   const value = quote(String(last[column]));
-  return `${column}.lt.${value},and(${column}.eq.${value},id.lt.${quote(last.id)})`;
+  return `${column}.lt.${value},and(${column}.eq.${value},id.lt.${quote(String(last.id))})`;
 }
 
 function quote(value: string): string {

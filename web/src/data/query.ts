@@ -70,6 +70,23 @@ export function useQuery<T>(fetcher: () => PromiseLike<Read<T>>, deps: unknown[]
   return query;
 }
 
+/**
+ * Several reads at once, as one: every answer by name, or the first failure (in the order given).
+ * A page's data read from several tables is then one query.
+ */
+export async function readAll<T extends Record<string, unknown>>(
+  reads: { [K in keyof T]: PromiseLike<Read<T[K]>> },
+): Promise<Read<T>> {
+  const names = Object.keys(reads);
+  const answers = await Promise.all(Object.values<PromiseLike<Read<unknown>>>(reads));
+  const failed = answers.find((answer) => answer.error);
+  if (failed) return { data: null, error: failed.error };
+  return {
+    data: Object.fromEntries(names.map((name, i) => [name, answers[i].data])) as T,
+    error: null,
+  };
+}
+
 /** A fetcher's answer, with a throw (a failed request, a bug) turned into its error. */
 export async function settle<T>(fetcher: () => PromiseLike<Read<T>>): Promise<Read<T>> {
   try {

@@ -1,13 +1,13 @@
 import { useSignal } from "@preact/signals";
 import { Button, ConfirmButton } from "../ui/mod.ts";
 import { useAction } from "../use_action.ts";
-import { changeRow, type ConfigTable } from "./save.ts";
+import { type ChangedTable, changeRow } from "../data/mutate.ts";
 
 /**
  * One configuration row in a list: whether its editor is open, and changes to it, each saved and
  * then shown by reloading the list.
  */
-export function useConfigItem(table: ConfigTable, id: string, reload: () => Promise<void>) {
+export function useConfigItem(table: ChangedTable, id: string, reload: () => Promise<void>) {
   const editing = useSignal(false);
   const action = useAction();
   return {

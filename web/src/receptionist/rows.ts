@@ -2,6 +2,7 @@
 // types and the mapper to the prompt builder's configuration are the functions' own
 // (@frontdesk/domain/config_rows.ts), so the preview is what the assistants receive.
 import type { SupabaseClient } from "@supabase/supabase-js";
+import type { Read } from "../data/query.ts";
 import {
   type AssistantSettingsRow,
   type ClosureRow,
@@ -37,9 +38,6 @@ export const WORKING_HOURS_COLUMNS = "id, weekday, opens, closes";
 export const CLOSURE_COLUMNS = "id, starts_on, ends_on, reason";
 export const SERVICE_COLUMNS =
   "id, name, duration_minutes, buffer_before_minutes, buffer_after_minutes, active";
-
-/** A read's result: the rows, or what went wrong (for describeError). */
-export type Read<T> = { data: T; error: null } | { data: null; error: unknown };
 
 type OrganisationTable = "intents" | "faq_entries" | "working_hours" | "closures" | "services";
 

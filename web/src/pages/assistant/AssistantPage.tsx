@@ -1,10 +1,11 @@
 import { Fragment } from "preact";
 import type { Organisation } from "../../organisations/memberships.ts";
+import { QueryStatus } from "../../data/QueryStatus.tsx";
+import { useQuery } from "../../data/query.ts";
 import { canManage, currentMembership } from "../../organisations/memberships.ts";
 import { languageLabel } from "../../organisations/choices.ts";
 import { AFTER_HOURS, labelOf, READ_ONLY_NOTE, TONES } from "../../receptionist/labels.ts";
 import { type ConfigRows, readConfigRows } from "../../receptionist/rows.ts";
-import { useLoad } from "../../receptionist/use_load.ts";
 import { formatPhone } from "../../phone.ts";
 import { supabase } from "../../supabase.ts";
 import { Alert, Card } from "../../ui/mod.ts";
@@ -17,7 +18,7 @@ import { AssistantForm } from "./AssistantForm.tsx";
 export function AssistantPage() {
   const { organisation } = currentMembership.value!;
   const manages = canManage.value;
-  const { data, error, reload } = useLoad(() => readConfigRows(supabase(), organisation.id));
+  const { data, error, reload } = useQuery(() => readConfigRows(supabase(), organisation.id));
   const rows = data.value;
 
   if (rows && manages) {
@@ -35,8 +36,7 @@ export function AssistantPage() {
         {organisation.name}'s receptionist introduces itself and behaves on the phone and on
         WhatsApp. {!manages && READ_ONLY_NOTE}
       </p>
-      {error.value && <Alert tone="error">{error.value}</Alert>}
-      {!rows && !error.value && <p class="muted">Loading…</p>}
+      <QueryStatus data={data} error={error} />
       {rows && <AssistantFacts organisation={organisation} rows={rows} />}
     </Card>
   );

@@ -30,8 +30,8 @@ export function AuditLogPage() {
 function AuditLog() {
   const { organisation } = currentMembership.value!;
   const actions = useSignal("");
-  const log = useAuditLog(organisation.id, actions.value);
-  const entries = log.entries.value;
+  const { entries: log, names } = useAuditLog(organisation.id, actions.value);
+  const entries = log.rows.value;
 
   return (
     <Card title="Audit log" wide>
@@ -50,7 +50,7 @@ function AuditLog() {
       {log.error.value && (
         <>
           <Alert tone="error">The audit log could not be loaded: {log.error.value}</Alert>
-          <Button variant="secondary" onClick={entries?.length ? log.older : log.reload}>
+          <Button variant="secondary" onClick={entries?.length ? log.loadMore : log.reload}>
             Try again
           </Button>
         </>
@@ -66,17 +66,19 @@ function AuditLog() {
                 key={entry.id}
                 entry={entry}
                 timezone={organisation.timezone}
-                names={log.names.value}
+                names={names.data.value ?? NO_NAMES}
               />
             ))}
           </ul>
         )}
-      {log.more.value && (
-        <Button variant="secondary" busy={log.loading.value} onClick={log.older}>Older</Button>
+      {log.hasMore.value && (
+        <Button variant="secondary" busy={log.loading.value} onClick={log.loadMore}>Older</Button>
       )}
     </Card>
   );
 }
+
+const NO_NAMES: Names = { people: new Map(), channels: new Map() };
 
 function AuditRow(
   { entry, timezone, names }: { entry: AuditEntry; timezone: string; names: Names },

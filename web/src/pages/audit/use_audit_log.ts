@@ -1,75 +1,42 @@
-import { useSignal } from "@preact/signals";
-import { useEffect, useRef } from "preact/hooks";
-import { describeError } from "../../errors.ts";
+import { keysetAfter, usePagedList } from "../../data/paged_list.ts";
+import { useQuery } from "../../data/query.ts";
 import { supabase } from "../../supabase.ts";
 import { type AuditEntry, nameFromDetails, type Names } from "./describe.ts";
 
 export const PAGE_SIZE = 50;
 
 /**
- * An organisation's audit log, newest first, PAGE_SIZE entries at a time (`older` appends the next
- * page), filtered to some actions (comma-separated; "" for all). Also the names of the
+ * An organisation's audit log, newest first, PAGE_SIZE entries at a time (`loadMore` appends the
+ * next page), filtered to some actions (comma-separated; "" for all). Also the names of the
  * organisation's people and current channels, to name an entry's actor and target.
  */
 export function useAuditLog(organisationId: string, actions: string) {
-  const entries = useSignal<AuditEntry[] | undefined>(undefined);
-  const more = useSignal(false);
-  const loading = useSignal(false);
-  const error = useSignal<string | null>(null);
-  const names = useSignal<Names>({ people: new Map(), channels: new Map() });
-  const latest = useRef(0);
-
-  async function load(after: AuditEntry | undefined) {
-    const load = ++latest.current;
-    loading.value = true;
-    let query = supabase()
-      .from("audit_log")
-      .select("id, actor_id, actor_label, action, target_type, target_id, details, created_at")
-      .eq("organisation_id", organisationId);
-    if (actions) query = query.in("action", actions.split(","));
-    // Keyset paging: strictly older than the last entry shown, whatever was written since.
-    if (after) {
-      query = query.or(
-        `created_at.lt."${after.created_at}",and(created_at.eq."${after.created_at}",id.lt.${after.id})`,
-      );
-    }
-    const { data, error: failed } = await query
-      .order("created_at", { ascending: false })
-      .order("id", { ascending: false })
-      .limit(PAGE_SIZE + 1);
-    if (load !== latest.current) return;
-    loading.value = false;
-    if (failed) {
-      error.value = describeError(failed);
-      return;
-    }
-    error.value = null;
-    const page = data as AuditEntry[];
-    more.value = page.length > PAGE_SIZE;
-    const shown = page.slice(0, PAGE_SIZE);
-    entries.value = after ? [...(entries.value ?? []), ...shown] : shown;
-  }
-
-  useEffect(() => {
-    entries.value = undefined;
-    more.value = false;
-    load(undefined);
+  const entries = usePagedList<AuditEntry>({
+    pageSize: PAGE_SIZE,
+    key: (entry) => String(entry.id),
+    fetchPage: async (after, limit) => {
+      let query = supabase()
+        .from("audit_log")
+        .select("id, actor_id, actor_label, action, target_type, target_id, details, created_at")
+        .eq("organisation_id", organisationId);
+      if (actions) query = query.in("action", actions.split(","));
+      if (after) query = query.or(keysetAfter("created_at", after));
+      const { data, error } = await query
+        .order("created_at", { ascending: false })
+        .order("id", { ascending: false })
+        .limit(limit);
+      return error ? { data: null, error } : { data: data as AuditEntry[], error: null };
+    },
   }, [organisationId, actions]);
-
-  useEffect(() => {
-    Promise.all([readPeople(organisationId), readChannelNames(organisationId)])
-      .then(([people, channels]) => names.value = { people, channels }, () => {});
+  // A failure only costs the names: addresses and ids show instead.
+  const names = useQuery(async () => {
+    const [people, channels] = await Promise.all([
+      readPeople(organisationId),
+      readChannelNames(organisationId),
+    ]);
+    return { data: { people, channels } as Names, error: null };
   }, [organisationId]);
-
-  return {
-    entries,
-    more,
-    loading,
-    error,
-    names,
-    older: () => load(entries.value?.at(-1)),
-    reload: () => load(undefined),
-  };
+  return { entries, names };
 }
 
 /** Teammates' ids to their names; a failure only costs the names (addresses show). */

@@ -1,7 +1,7 @@
+import { changeRow } from "../../data/mutate.ts";
 import { Alert, Button, ConfirmButton } from "../../ui/mod.ts";
 import { useAction } from "../../use_action.ts";
 import type { ChannelStatus } from "./status.ts";
-import { changeRow } from "./use_channels.ts";
 
 type RowActionsProps = {
   table: "twilio_accounts" | "phone_numbers" | "whatsapp_channels";

@@ -1,8 +1,7 @@
 import { useSignal } from "@preact/signals";
-import { useEffect } from "preact/hooks";
 import { CredentialField } from "../../credentials/CredentialField.tsx";
 import { credentialKey } from "../../credentials/credentials.ts";
-import { describeError } from "../../errors.ts";
+import { useQuery } from "../../data/query.ts";
 import { functionUrl, supabase } from "../../supabase.ts";
 import { Alert, Button, Card, CopyValue, EmptyState, Field, Select } from "../../ui/mod.ts";
 import { useAction } from "../../use_action.ts";
@@ -143,28 +142,15 @@ function WhatsAppChannelRow({ channel, channels, manages, reload }: SectionProps
 
 /** The token Meta's webhook handshake must echo; only owners and admins may read it. */
 function VerifyToken({ channelId }: { channelId: string }) {
-  const token = useSignal<string | null>(null);
-  const error = useSignal<string | null>(null);
-
-  useEffect(() => {
-    let current = true;
-    supabase().rpc("whatsapp_webhook_verify_token", { channel_id: channelId }).then(
-      ({ data, error: failed }) => {
-        if (!current) return;
-        if (failed) error.value = describeError(failed);
-        else token.value = data as string;
-      },
-      (thrown) => {
-        if (current) error.value = describeError(thrown);
-      },
-    );
-    return () => current = false;
-  }, [channelId]);
+  const { data: token, error } = useQuery(
+    () => supabase().rpc("whatsapp_webhook_verify_token", { channel_id: channelId }),
+    [channelId],
+  );
 
   if (error.value) {
     return <Alert tone="error">The verify token could not be loaded: {error.value}</Alert>;
   }
-  if (token.value === null) return <p class="muted small">Loading the verify token…</p>;
+  if (token.value === undefined) return <p class="muted small">Loading the verify token…</p>;
   return <CopyValue label="Verify token" value={token.value} />;
 }
 

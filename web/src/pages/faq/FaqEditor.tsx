@@ -6,7 +6,7 @@ import { FAQ_KINDS } from "../../receptionist/labels.ts";
 import { FAQ_ANSWER, FAQ_CATEGORY, FAQ_QUESTION } from "../../receptionist/limits.ts";
 import type { FaqRow } from "../../receptionist/rows.ts";
 import { differs, useUnsavedChanges } from "../../router.ts";
-import { addRow, changeRow } from "../../receptionist/save.ts";
+import { addRow, changeRow } from "../../data/mutate.ts";
 import type { FaqKind } from "../../receptionist/shared.ts";
 import { Alert, Button, Checkbox, Field, RadioGroup, Select, TextArea } from "../../ui/mod.ts";
 import { useAction } from "../../use_action.ts";

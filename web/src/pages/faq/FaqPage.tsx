@@ -1,9 +1,10 @@
 import { useSignal } from "@preact/signals";
+import { QueryStatus } from "../../data/QueryStatus.tsx";
+import { useQuery } from "../../data/query.ts";
 import { languageLabel } from "../../organisations/choices.ts";
 import { canManage, currentMembership } from "../../organisations/memberships.ts";
 import { FAQ_KINDS, READ_ONLY_NOTE } from "../../receptionist/labels.ts";
 import { FAQ_COLUMNS, type FaqRow, readRows } from "../../receptionist/rows.ts";
-import { useLoad } from "../../receptionist/use_load.ts";
 import { supabase } from "../../supabase.ts";
 import { Alert, Card, Field, Select } from "../../ui/mod.ts";
 import { ConfigItemActions, useConfigItem } from "../../receptionist/config_item.tsx";
@@ -17,7 +18,7 @@ import { categoriesOf, filterFaq, sortFaq } from "./filter.ts";
 export function FaqPage() {
   const { organisation } = currentMembership.value!;
   const manages = canManage.value;
-  const { data, error, reload } = useLoad(() =>
+  const { data, error, reload } = useQuery(() =>
     readRows<FaqRow>(supabase(), "faq_entries", FAQ_COLUMNS, organisation.id)
   );
   const search = useSignal("");
@@ -46,8 +47,7 @@ export function FaqPage() {
           answers the same way every time. The assistant uses FAQ answers in its own words; canned
           replies are sent word for word on WhatsApp. {!manages && READ_ONLY_NOTE}
         </p>
-        {error.value && <Alert tone="error">{error.value}</Alert>}
-        {!entries && !error.value && <p class="muted">Loading…</p>}
+        <QueryStatus data={data} error={error} />
         {entries?.length === 0 && <p class="muted">No entries yet.</p>}
         {entries && entries.length > 0 && (
           <>

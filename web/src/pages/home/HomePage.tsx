@@ -1,8 +1,8 @@
+import { type Read, readAll, useQuery } from "../../data/query.ts";
 import { canManage, currentMembership } from "../../organisations/memberships.ts";
 import { roleLabel } from "../../organisations/roles.ts";
 import { countryName } from "../../phone.ts";
-import { type Read, readRows, type ServiceRow } from "../../receptionist/rows.ts";
-import { useLoad } from "../../receptionist/use_load.ts";
+import { readRows, type ServiceRow } from "../../receptionist/rows.ts";
 import { supabase } from "../../supabase.ts";
 import { Alert, Card } from "../../ui/mod.ts";
 import { useChannels } from "../channels/use_channels.ts";
@@ -11,15 +11,20 @@ import { setupChecklist } from "./checklist.ts";
 type Counts = { workingHours: number; activeServices: number };
 
 async function readCounts(organisationId: string): Promise<Read<Counts>> {
-  const [hours, services] = await Promise.all([
-    readRows<{ id: string }>(supabase(), "working_hours", "id", organisationId),
-    readRows<Pick<ServiceRow, "active">>(supabase(), "services", "active", organisationId),
-  ]);
-  if (hours.error || services.error) return { data: null, error: hours.error ?? services.error };
+  const { data, error } = await readAll({
+    hours: readRows<{ id: string }>(supabase(), "working_hours", "id", organisationId),
+    services: readRows<Pick<ServiceRow, "active">>(
+      supabase(),
+      "services",
+      "active",
+      organisationId,
+    ),
+  });
+  if (error) return { data: null, error };
   return {
     data: {
-      workingHours: hours.data!.length,
-      activeServices: services.data!.filter((s) => s.active).length,
+      workingHours: data!.hours.length,
+      activeServices: data!.services.filter((s) => s.active).length,
     },
     error: null,
   };
@@ -49,7 +54,7 @@ export function HomePage() {
 }
 
 function SetupChecklist({ organisationId }: { organisationId: string }) {
-  const counts = useLoad(() => readCounts(organisationId));
+  const counts = useQuery(() => readCounts(organisationId));
   const { channels, error } = useChannels(organisationId);
   const failed = counts.error.value ?? error.value;
   const items = counts.data.value && channels.value &&

@@ -2,7 +2,7 @@ import { type Signal, useSignal } from "@preact/signals";
 import type { Organisation } from "../../organisations/memberships.ts";
 import { CLOSURE_REASON } from "../../receptionist/limits.ts";
 import type { ClosureRow } from "../../receptionist/rows.ts";
-import { addRow, changeRow } from "../../receptionist/save.ts";
+import { addRow, changeRow } from "../../data/mutate.ts";
 import { localDateOf, type Weekday } from "../../receptionist/shared.ts";
 import { formatDays } from "../../format.ts";
 import { Alert, Button, Card, ConfirmButton, EmptyState, Field } from "../../ui/mod.ts";

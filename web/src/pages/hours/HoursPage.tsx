@@ -1,19 +1,19 @@
 import { useSignal } from "@preact/signals";
 import { useEffect, useId } from "preact/hooks";
+import { QueryStatus } from "../../data/QueryStatus.tsx";
+import { readAll, useQuery } from "../../data/query.ts";
 import { canManage, currentMembership } from "../../organisations/memberships.ts";
 import { READ_ONLY_NOTE, WEEKDAYS } from "../../receptionist/labels.ts";
 import {
   CLOSURE_COLUMNS,
   type ClosureRow,
   hhmm,
-  type Read,
   readRows,
   WORKING_HOURS_COLUMNS,
   type WorkingHoursRow,
 } from "../../receptionist/rows.ts";
-import { addRow, changeRow } from "../../receptionist/save.ts";
+import { addRow, changeRow } from "../../data/mutate.ts";
 import { describeWeek, openingStatus, type Weekday } from "../../receptionist/shared.ts";
-import { useLoad } from "../../receptionist/use_load.ts";
 import { useUnsavedChanges } from "../../router.ts";
 import { supabase } from "../../supabase.ts";
 import { Alert, Button, Card, Field } from "../../ui/mod.ts";
@@ -23,15 +23,16 @@ import { describeStatus } from "./when.ts";
 
 type Hours = { workingHours: WorkingHoursRow[]; closures: ClosureRow[] };
 
-async function readHours(organisationId: string): Promise<Read<Hours>> {
-  const [workingHours, closures] = await Promise.all([
-    readRows<WorkingHoursRow>(supabase(), "working_hours", WORKING_HOURS_COLUMNS, organisationId),
-    readRows<ClosureRow>(supabase(), "closures", CLOSURE_COLUMNS, organisationId),
-  ]);
-  if (workingHours.error || closures.error) {
-    return { data: null, error: workingHours.error ?? closures.error };
-  }
-  return { data: { workingHours: workingHours.data!, closures: closures.data! }, error: null };
+function readHours(organisationId: string) {
+  return readAll({
+    workingHours: readRows<WorkingHoursRow>(
+      supabase(),
+      "working_hours",
+      WORKING_HOURS_COLUMNS,
+      organisationId,
+    ),
+    closures: readRows<ClosureRow>(supabase(), "closures", CLOSURE_COLUMNS, organisationId),
+  });
 }
 
 /**
@@ -41,7 +42,7 @@ async function readHours(organisationId: string): Promise<Read<Hours>> {
 export function HoursPage() {
   const { organisation } = currentMembership.value!;
   const manages = canManage.value;
-  const { data, error, reload } = useLoad(() => readHours(organisation.id));
+  const { data, error, reload } = useQuery(() => readHours(organisation.id));
   const hours = data.value;
 
   return (
@@ -52,8 +53,7 @@ export function HoursPage() {
           {organisation.name}'s local time ({organisation.timezone}). A closing time earlier than
           the opening time means the next day, e.g. 22:00–02:00. {!manages && READ_ONLY_NOTE}
         </p>
-        {error.value && <Alert tone="error">{error.value}</Alert>}
-        {!hours && !error.value && <p class="muted">Loading…</p>}
+        <QueryStatus data={data} error={error} />
         {hours && <OpenNow timezone={organisation.timezone} hours={hours} />}
         {hours && (
           <div class="week">

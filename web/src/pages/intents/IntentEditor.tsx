@@ -11,7 +11,7 @@ import {
 } from "../../receptionist/limits.ts";
 import type { IntentRow } from "../../receptionist/rows.ts";
 import { differs, useUnsavedChanges } from "../../router.ts";
-import { addRow, changeRow } from "../../receptionist/save.ts";
+import { addRow, changeRow } from "../../data/mutate.ts";
 import type { IntentAction } from "../../receptionist/shared.ts";
 import {
   TranslationFields,

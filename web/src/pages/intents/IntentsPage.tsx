@@ -1,4 +1,7 @@
+import type { Signal } from "@preact/signals";
 import { Fragment } from "preact";
+import { QueryStatus } from "../../data/QueryStatus.tsx";
+import { useQuery } from "../../data/query.ts";
 import { languageLabel } from "../../organisations/choices.ts";
 import { canManage, currentMembership } from "../../organisations/memberships.ts";
 import { ACTIONS, labelOf, READ_ONLY_NOTE } from "../../receptionist/labels.ts";
@@ -8,8 +11,7 @@ import {
   type IntentRow,
   readRows,
 } from "../../receptionist/rows.ts";
-import { changeRow } from "../../receptionist/save.ts";
-import { useLoad } from "../../receptionist/use_load.ts";
+import { mutate } from "../../data/mutate.ts";
 import { supabase } from "../../supabase.ts";
 import { Alert, Button, Card, ConfirmButton } from "../../ui/mod.ts";
 import { useConfigItem } from "../../receptionist/config_item.tsx";
@@ -22,7 +24,7 @@ import { IntentEditor } from "./IntentEditor.tsx";
 export function IntentsPage() {
   const { organisation } = currentMembership.value!;
   const manages = canManage.value;
-  const { data, error, reload } = useLoad(() =>
+  const { data, error, reload } = useQuery(() =>
     readRows<IntentRow>(supabase(), "intents", INTENT_COLUMNS, organisation.id)
   );
   const intents = data.value && [...data.value].sort(compareIntents);
@@ -35,8 +37,7 @@ export function IntentsPage() {
           for, how the assistant recognises it, what it answers and what it does next. The assistant
           considers them in this order. {!manages && READ_ONLY_NOTE}
         </p>
-        {error.value && <Alert tone="error">{error.value}</Alert>}
-        {!intents && !error.value && <p class="muted">Loading…</p>}
+        <QueryStatus data={data} error={error} />
         {intents?.length === 0 && <p class="muted">No intents yet.</p>}
         {intents && intents.length > 0 && (
           <ol class="list">
@@ -45,6 +46,7 @@ export function IntentsPage() {
                 key={intent.id}
                 intent={intent}
                 intents={intents}
+                shown={data}
                 index={index}
                 manages={manages}
                 reload={reload}
@@ -71,20 +73,22 @@ type IntentItemProps = {
   intent: IntentRow;
   /** All intents in their order, to move this one among them. */
   intents: IntentRow[];
+  /** The intents as the page holds them, changed at once when one moves. */
+  shown: Signal<IntentRow[] | undefined>;
   index: number;
   manages: boolean;
   reload: () => Promise<void>;
 };
 
-function IntentItem({ intent, intents, index, manages, reload }: IntentItemProps) {
+function IntentItem({ intent, intents, shown, index, manages, reload }: IntentItemProps) {
   const { organisation } = currentMembership.value!;
   const item = useConfigItem("intents", intent.id, reload);
   const { editing, action } = item;
 
-  function run(change: () => Promise<{ error: unknown }>) {
+  function moveBy(delta: -1 | 1) {
     action.run(async () => {
-      const { error } = await change();
-      await reload(); // also after a failure: a reorder may have got halfway
+      const { error } = await move(shown, intents, index, delta, organisation.id);
+      if (error) await reload(); // e.g. someone added an intent meanwhile: show the list as it is
       return { error };
     });
   }
@@ -140,7 +144,7 @@ function IntentItem({ intent, intents, index, manages, reload }: IntentItemProps
             variant="secondary"
             busy={action.busy.value}
             disabled={index === 0}
-            onClick={() => run(() => move(intents, index, -1))}
+            onClick={() => moveBy(-1)}
           >
             Move up
           </Button>
@@ -148,7 +152,7 @@ function IntentItem({ intent, intents, index, manages, reload }: IntentItemProps
             variant="secondary"
             busy={action.busy.value}
             disabled={index === intents.length - 1}
-            onClick={() => run(() => move(intents, index, 1))}
+            onClick={() => moveBy(1)}
           >
             Move down
           </Button>
@@ -176,21 +180,25 @@ function whatIsMissing(intent: IntentRow, defaultLanguage: string): string | nul
 }
 
 /**
- * Swaps an intent with its neighbour, then numbers the whole list 1, 2, 3… (positions may tie,
- * e.g. all 0, and a swap of equal numbers would change nothing). Only changed rows are written.
+ * Swaps an intent with its neighbour: shown at once, then saved as the whole order numbered 1, 2,
+ * 3… (positions may tie, e.g. all 0) in one call that applies all of it or nothing.
  */
-async function move(
+function move(
+  shown: Signal<IntentRow[] | undefined>,
   intents: IntentRow[],
   index: number,
   delta: -1 | 1,
+  organisationId: string,
 ): Promise<{ error: unknown }> {
   const order = [...intents];
   [order[index], order[index + delta]] = [order[index + delta], order[index]];
-  const changes = order
-    .map((intent, i) => ({ intent, position: i + 1 }))
-    .filter(({ intent, position }) => intent.position !== position);
-  const results = await Promise.all(
-    changes.map(({ intent, position }) => changeRow("intents", intent.id, { position })),
+  return mutate(
+    shown,
+    () => order.map((intent, i) => ({ ...intent, position: i + 1 })),
+    () =>
+      supabase().rpc("reorder_intents", {
+        organisation_id: organisationId,
+        intent_ids: order.map((intent) => intent.id),
+      }),
   );
-  return results.find((result) => result.error) ?? { error: null };
 }

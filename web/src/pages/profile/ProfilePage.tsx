@@ -1,5 +1,6 @@
 import { useSignal } from "@preact/signals";
-import { useEffect } from "preact/hooks";
+import { QueryStatus } from "../../data/QueryStatus.tsx";
+import { useQuery } from "../../data/query.ts";
 import { session } from "../../session.ts";
 import { supabase } from "../../supabase.ts";
 import { Alert, Button, Card, Field, toast } from "../../ui/mod.ts";
@@ -9,24 +10,13 @@ import { useAction } from "../../use_action.ts";
 export function ProfilePage() {
   const user = session.value!.user;
   const displayName = useSignal("");
-  const loaded = useSignal(false);
-  const load = useAction();
-  const save = useAction();
-
-  useEffect(() => {
-    load.run(async () => {
-      const { data, error } = await supabase()
-        .from("profiles")
-        .select("display_name")
-        .eq("id", user.id)
-        .single();
-      if (!error) {
-        displayName.value = data.display_name;
-        loaded.value = true;
-      }
-      return { error };
-    });
+  const profile = useQuery(async () => {
+    const read = await supabase().from("profiles").select("display_name").eq("id", user.id)
+      .single();
+    if (read.data) displayName.value = read.data.display_name;
+    return read;
   }, [user.id]);
+  const save = useAction();
 
   function submit(event: SubmitEvent) {
     event.preventDefault();
@@ -47,8 +37,8 @@ export function ProfilePage() {
   return (
     <Card title="Your profile">
       <p class="muted email">Signed in as {user.email}</p>
-      {load.error.value && <Alert tone="error">{load.error.value}</Alert>}
-      {loaded.value && (
+      <QueryStatus data={profile.data} error={profile.error} />
+      {profile.data.value && (
         <form class="stack" onSubmit={submit}>
           <Field
             label="Your name"

@@ -2,7 +2,7 @@ import { currentMembership } from "../../organisations/memberships.ts";
 import { PromptPreview } from "../../receptionist/PromptPreview.tsx";
 import { readConfigRows, toReceptionistConfig } from "../../receptionist/rows.ts";
 import { localDateOf } from "../../receptionist/shared.ts";
-import { useLoad } from "../../receptionist/use_load.ts";
+import { useQuery } from "../../data/query.ts";
 import { supabase } from "../../supabase.ts";
 import { Alert, Button, Card } from "../../ui/mod.ts";
 
@@ -12,7 +12,7 @@ import { Alert, Button, Card } from "../../ui/mod.ts";
  */
 export function PromptPreviewPage() {
   const { organisation } = currentMembership.value!;
-  const { data, error, reload } = useLoad(() => readConfigRows(supabase(), organisation.id));
+  const { data, error, reload } = useQuery(() => readConfigRows(supabase(), organisation.id));
   const rows = data.value;
   if (!rows) {
     return (

@@ -3,7 +3,7 @@ import { useRef } from "preact/hooks";
 import { SERVICE_NAME } from "../../receptionist/limits.ts";
 import type { ServiceRow } from "../../receptionist/rows.ts";
 import { differs, useUnsavedChanges } from "../../router.ts";
-import { addRow, changeRow } from "../../receptionist/save.ts";
+import { addRow, changeRow } from "../../data/mutate.ts";
 import { Alert, Button, Checkbox, Field } from "../../ui/mod.ts";
 import { useAction } from "../../use_action.ts";
 

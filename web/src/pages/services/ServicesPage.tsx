@@ -1,7 +1,8 @@
+import { QueryStatus } from "../../data/QueryStatus.tsx";
+import { useQuery } from "../../data/query.ts";
 import { canManage, currentMembership } from "../../organisations/memberships.ts";
 import { READ_ONLY_NOTE } from "../../receptionist/labels.ts";
 import { readRows, SERVICE_COLUMNS, type ServiceRow } from "../../receptionist/rows.ts";
-import { useLoad } from "../../receptionist/use_load.ts";
 import { supabase } from "../../supabase.ts";
 import { Alert, Card } from "../../ui/mod.ts";
 import { ConfigItemActions, useConfigItem } from "../../receptionist/config_item.tsx";
@@ -11,7 +12,7 @@ import { ServiceEditor } from "./ServiceEditor.tsx";
 export function ServicesPage() {
   const { organisation } = currentMembership.value!;
   const manages = canManage.value;
-  const { data, error, reload } = useLoad(() =>
+  const { data, error, reload } = useQuery(() =>
     readRows<ServiceRow>(supabase(), "services", SERVICE_COLUMNS, organisation.id)
   );
   const services = data.value &&
@@ -25,8 +26,7 @@ export function ServicesPage() {
           {organisation.name}. Buffers keep time free before and after an appointment (to prepare
           the room, or clean up). {!manages && READ_ONLY_NOTE}
         </p>
-        {error.value && <Alert tone="error">{error.value}</Alert>}
-        {!services && !error.value && <p class="muted">Loading…</p>}
+        <QueryStatus data={data} error={error} />
         {services?.length === 0 && (
           <p class="muted">No services yet: the assistant cannot book anything.</p>
         )}

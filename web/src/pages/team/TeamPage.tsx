@@ -1,5 +1,6 @@
+import { QueryStatus } from "../../data/QueryStatus.tsx";
 import { currentMembership } from "../../organisations/memberships.ts";
-import { Alert, Card } from "../../ui/mod.ts";
+import { Card } from "../../ui/mod.ts";
 import { InvitationList } from "./InvitationList.tsx";
 import { InviteForm } from "./InviteForm.tsx";
 import { MemberRow } from "./MemberRow.tsx";
@@ -10,8 +11,8 @@ export function TeamPage() {
   const { organisation, role } = currentMembership.value!;
   const manages = role !== "member";
   const team = useTeam(organisation.id, manages);
-  const members = team.members.value;
-  const invitations = team.invitations.value;
+  const members = team.data.value?.members;
+  const invitations = team.data.value?.invitations;
 
   return (
     <>
@@ -20,8 +21,8 @@ export function TeamPage() {
           Everyone in {organisation.name}.{" "}
           {!manages && "Only owners and admins can invite or remove people."}
         </p>
-        {team.error.value && <Alert tone="error">{team.error.value}</Alert>}
-        {members === undefined ? <p class="muted">Loading…</p> : (
+        <QueryStatus data={team.data} error={team.error} />
+        {members && (
           <ul class="list">
             {members.map((member) => (
               <MemberRow key={member.user_id} member={member} onChanged={team.reload} />

@@ -1,6 +1,4 @@
-import { useSignal } from "@preact/signals";
-import { useEffect, useRef } from "preact/hooks";
-import { describeError } from "../../errors.ts";
+import { type Query, type Read, readAll, useQuery } from "../../data/query.ts";
 import type { Role } from "../../organisations/memberships.ts";
 import { ROLES } from "../../organisations/roles.ts";
 import { supabase } from "../../supabase.ts";
@@ -17,46 +15,36 @@ export type Invitation = { id: string; email: string; role: Role; expires_at: st
  * not move a row away from the pointer), newcomers go last.
  */
 export function useTeam(organisationId: string, withInvitations: boolean) {
-  const members = useSignal<Member[] | undefined>(undefined);
-  const invitations = useSignal<Invitation[] | undefined>(undefined);
-  const error = useSignal<string | null>(null);
-  const latest = useRef(0);
-
-  async function reload() {
-    const load = ++latest.current;
-    const [team, pending] = await Promise.all([
-      readMembers(organisationId),
-      withInvitations ? readInvitations(organisationId) : { data: [], error: null },
-    ]);
-    if (load !== latest.current) return;
-    error.value = team.error ?? pending.error;
-    if (team.data) members.value = keepOrder(team.data, members.value);
-    if (pending.data) invitations.value = pending.data;
-  }
-
-  useEffect(() => {
-    reload();
+  const team: Query<Team> = useQuery(async () => {
+    const read = await readAll<Team>({
+      members: readMembers(organisationId),
+      invitations: withInvitations
+        ? readInvitations(organisationId)
+        : Promise.resolve({ data: [], error: null as null }),
+    });
+    if (read.data === null) return read;
+    const members = keepOrder(read.data.members, team.data.peek()?.members);
+    return { data: { ...read.data, members }, error: null };
   }, [organisationId, withInvitations]);
-
-  return { members, invitations, error, reload };
+  return team;
 }
 
-type Read<T> = { data: T; error: null } | { data: null; error: string };
+type Team = { members: Member[]; invitations: Invitation[] };
 
 async function readMembers(organisationId: string): Promise<Read<Member[]>> {
   const rows = await supabase()
     .from("organisation_members")
     .select("user_id, role")
     .eq("organisation_id", organisationId);
-  if (rows.error) return { data: null, error: describeError(rows.error) };
+  if (rows.error) return { data: null, error: rows.error };
   const found = rows.data as { user_id: string; role: Role }[];
   const [profiles, addresses] = await Promise.all([
     supabase().from("profiles").select("id, display_name").in("id", found.map((m) => m.user_id)),
     // Addresses live in auth.users: an RPC answers them for one's own teams only.
     supabase().rpc("organisation_member_emails", { organisation_id: organisationId }),
   ]);
-  if (profiles.error) return { data: null, error: describeError(profiles.error) };
-  if (addresses.error) return { data: null, error: describeError(addresses.error) };
+  if (profiles.error) return { data: null, error: profiles.error };
+  if (addresses.error) return { data: null, error: addresses.error };
   const names = new Map(
     (profiles.data as { id: string; display_name: string }[]).map((p) => [p.id, p.display_name]),
   );
@@ -83,7 +71,7 @@ async function readInvitations(organisationId: string): Promise<Read<Invitation[
     .is("revoked_at", null)
     .gt("expires_at", new Date().toISOString())
     .order("created_at", { ascending: false });
-  if (error) return { data: null, error: describeError(error) };
+  if (error) return { data: null, error };
   return { data: data as Invitation[], error: null };
 }
 
