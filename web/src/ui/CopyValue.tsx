@@ -1,12 +1,15 @@
 import { useSignal } from "@preact/signals";
+import { useId } from "preact/hooks";
 import { Alert } from "./Alert.tsx";
 import { Button } from "./Button.tsx";
 
 /**
- * A value someone pastes elsewhere (a webhook URL, a verify token) with a button that copies it.
+ * A value someone pastes elsewhere (a webhook URL, a verify token, an invitation link) with a
+ * button that copies it.
  * Plain text, not a form field: read-only pages stay free of inputs.
  */
 export function CopyValue({ label, value }: { label: string; value: string }) {
+  const id = useId();
   const copied = useSignal<boolean | null>(null);
 
   async function copy() {
@@ -20,9 +23,9 @@ export function CopyValue({ label, value }: { label: string; value: string }) {
 
   return (
     <div class="copy-value">
-      <span class="copy-label">{label}</span>
+      <span class="copy-label" id={id}>{label}</span>
       <div class="row">
-        <code>{value}</code>
+        <code aria-labelledby={id}>{value}</code>
         <Button variant="secondary" aria-label={`Copy ${label.toLowerCase()}`} onClick={copy}>
           {copied.value ? "Copied" : "Copy"}
         </Button>

@@ -1,10 +1,9 @@
 import { useSignal } from "@preact/signals";
 import { currentMembership, type Role } from "../../organisations/memberships.ts";
 import { assignableRoles, roleLabel } from "../../organisations/roles.ts";
-import { Alert, Button, Card, Field, Select } from "../../ui/mod.ts";
+import { Alert, Button, Card, CopyValue, Field, Select } from "../../ui/mod.ts";
 import { useAction } from "../../use_action.ts";
 import { invitationLink } from "../invitation/pending.ts";
-import { InvitationLink } from "./InvitationLink.tsx";
 import { replacementNote, sendInvitation, type Sent } from "./invitations.ts";
 
 /**
@@ -75,7 +74,11 @@ export function SentInvitation({ sent }: { sent: Sent }) {
             them yourself (it is shown only now).{replaced}
           </Alert>
         )}
-      <InvitationLink key={invitation.token} link={invitationLink(invitation.token)} />
+      <CopyValue
+        key={invitation.token}
+        label="Invitation link"
+        value={invitationLink(invitation.token)}
+      />
     </div>
   );
 }
