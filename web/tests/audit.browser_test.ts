@@ -154,6 +154,13 @@ Deno.test("audit log: team and configuration changes in words, filtered by area"
       await log.getByText(`Adam Admin invited ${invitee} as member`).waitFor();
       assert.equal(await log.getByRole("listitem").filter({ hasText: "opening hours" }).count(), 0);
 
+      // The filter is in the address: a reload keeps it.
+      assert.match(desktop.url(), /#\/audit\?show=team$/);
+      await desktop.reload();
+      await log.getByText(`Adam Admin invited ${invitee} as member`).waitFor();
+      assert.equal(await desktop.getByLabel("Show").inputValue(), "team");
+      assert.equal(await log.getByRole("listitem").filter({ hasText: "opening hours" }).count(), 0);
+
       await desktop.getByLabel("Show").selectOption({ label: "Opening hours and closures" });
       await log.getByText(sentences[0]).waitFor({ state: "detached" });
       await log.getByText("Adam Admin changed opening hours (Tuesday)").waitFor();
@@ -164,6 +171,35 @@ Deno.test("audit log: team and configuration changes in words, filtered by area"
 
       await desktop.getByLabel("Show").selectOption({ label: "Credentials" });
       await log.getByText("Nothing recorded yet.").waitFor();
+    });
+
+    await t.step("older entries come a page at a time, none twice, none left out", async () => {
+      // 55 more changes: more than a page (50), written in the same second or so.
+      for (let i = 1; i <= 55; i++) {
+        must(
+          await asAdmin.from("assistant_settings").update({ assistant_name: `Reception ${i}` })
+            .eq("organisation_id", organisationId),
+          "renaming the assistant",
+        );
+      }
+      const log = desktop.getByRole("region", { name: "Audit log" });
+      await desktop.getByLabel("Show").selectOption({ label: "All changes" });
+      await log.getByText(/Reception 55/).first().waitFor();
+      const entries = log.getByRole("listitem");
+      assert.equal(await entries.count(), 50);
+      const total = must<unknown[]>(
+        await asOwner.from("audit_log").select("id").eq("organisation_id", organisationId),
+        "counting the log",
+      ).length;
+      await log.getByRole("button", { name: "Older" }).click();
+      await log.getByRole("button", { name: "Older" }).waitFor({ state: "detached" });
+      const shown = await entries.allInnerTexts();
+      assert.equal(shown.length, total);
+      // Newest first, so the first renaming is the last of them on the page.
+      const renamings = shown.filter((text) => /Reception \d+/.test(text));
+      assert.equal(renamings.length, 55);
+      assert.match(renamings[0], /Reception 55\b/);
+      assert.match(renamings.at(-1)!, /Reception 1\b/);
     });
   } finally {
     await browser.close();

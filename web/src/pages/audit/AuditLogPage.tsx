@@ -1,6 +1,7 @@
-import { useSignal } from "@preact/signals";
 import { canManage, currentMembership } from "../../organisations/memberships.ts";
 import { formatDateTime } from "../../format.ts";
+import { addressOf, navigate } from "../../router.ts";
+import type { PageProps } from "../../routes.ts";
 import { Alert, Button, Card, EmptyState, Select } from "../../ui/mod.ts";
 import {
   ACTION_FILTERS,
@@ -15,7 +16,7 @@ import { useAuditLog } from "./use_audit_log.ts";
  * Who changed what and when, in words: the team, the clinic's configuration, channels and
  * credentials (and every time the system used a credential). For owners and admins only.
  */
-export function AuditLogPage() {
+export function AuditLogPage({ query }: PageProps) {
   if (!canManage.value) {
     return (
       <Card title="Audit log">
@@ -24,13 +25,14 @@ export function AuditLogPage() {
       </Card>
     );
   }
-  return <AuditLog />;
+  // An unknown filter in the address shows everything.
+  const filter = ACTION_FILTERS.find((f) => f.show === query.show) ?? ACTION_FILTERS[0];
+  return <AuditLog filter={filter} />;
 }
 
-function AuditLog() {
+function AuditLog({ filter }: { filter: typeof ACTION_FILTERS[number] }) {
   const { organisation } = currentMembership.value!;
-  const actions = useSignal("");
-  const { entries: log, names } = useAuditLog(organisation.id, actions.value);
+  const { entries: log, names } = useAuditLog(organisation.id, filter.value);
   const entries = log.rows.value;
 
   return (
@@ -43,9 +45,10 @@ function AuditLog() {
       </p>
       <Select
         label="Show"
-        value={actions.value}
-        choices={ACTION_FILTERS}
-        onChange={(value) => actions.value = value}
+        value={filter.show}
+        choices={ACTION_FILTERS.map(({ show, label }) => ({ value: show, label }))}
+        // In the address: a filtered log can be reloaded, bookmarked and gone back from.
+        onChange={(show) => navigate(addressOf("/audit", { show: show || undefined }))}
       />
       {log.error.value && (
         <>

@@ -42,18 +42,27 @@ const ACTIONS: Record<string, string[]> = {
 const actionsOf = (...subjects: string[]) =>
   subjects.flatMap((subject) => ACTIONS[subject].map((verb) => `${subject}.${verb}`));
 
-/** The filters offered: the actions each shows ("" for everything). */
+/**
+ * The filters offered: the actions each shows ("" for everything), and its name in the page's
+ * address ("#/audit?show=team").
+ */
 export const ACTION_FILTERS = [
-  { value: "", label: "All changes" },
-  { value: actionsOf("member", "invitation").join(","), label: "Team" },
+  { show: "", value: "", label: "All changes" },
+  { show: "team", value: actionsOf("member", "invitation").join(","), label: "Team" },
   {
+    show: "settings",
     value: actionsOf("organisation", "assistant_settings", "intent", "faq_entry").join(","),
     label: "Clinic and assistant settings",
   },
-  { value: actionsOf("working_hours", "closure").join(","), label: "Opening hours and closures" },
-  { value: actionsOf("service").join(","), label: "Services" },
-  { value: actionsOf("credential").join(","), label: "Credentials" },
   {
+    show: "hours",
+    value: actionsOf("working_hours", "closure").join(","),
+    label: "Opening hours and closures",
+  },
+  { show: "services", value: actionsOf("service").join(","), label: "Services" },
+  { show: "credentials", value: actionsOf("credential").join(","), label: "Credentials" },
+  {
+    show: "channels",
     value: actionsOf("twilio_account", "phone_number", "whatsapp_channel", "calendar_connection")
       .join(","),
     label: "Channels",
