@@ -65,7 +65,7 @@ Deno.test("a late failure of an earlier read neither shows nor stops loading", a
   assert.deepEqual([query.data.value, query.error.value], ["fresh", null]);
 });
 
-Deno.test("a failed reload keeps what was shown and says why; the next success clears it", async () => {
+Deno.test("a failed reload keeps what was shown and says why; a success clears it", async () => {
   const { fetcher, calls } = fakeFetcher<number[]>();
   const query = createQuery(fetcher);
   const load = query.reload();
@@ -231,7 +231,7 @@ Deno.test("an optimistic change shows at once and rolls back when refused", asyn
   assert.equal(describeError(error), "permission denied for function reorder_intents");
 });
 
-Deno.test("an optimistic change stays when saved, and a rollback never undoes a newer state", async () => {
+Deno.test("an optimistic change stays when saved; a rollback never undoes newer data", async () => {
   const shown = signal<string[] | undefined>(["a", "b"]);
   assert.deepEqual(
     await mutate(shown, (list) => [...list, "c"], () => Promise.resolve({ error: null })),

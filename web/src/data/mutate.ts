@@ -26,7 +26,7 @@ export async function mutate<T>(
   return { error };
 }
 
-/** The tables whose rows a page adds and changes one at a time, and what owners and admins change. */
+/** Tables whose rows pages add and change one at a time, and what owners and admins change. */
 const CHANGED_BY_MANAGERS = {
   twilio_accounts: "channels",
   phone_numbers: "channels",
