@@ -4,7 +4,6 @@
 // is refused in words; a member sees everything read-only. Headless Chromium against a running
 // stack (see browser.ts).
 import assert from "node:assert/strict";
-import type { Page } from "playwright-core";
 import {
   appUrl,
   createClinicWithTeam,
@@ -43,7 +42,7 @@ Deno.test("assistant: intents in two languages, split shifts, preview, read-only
     await goTo(page, "Assistant");
 
     await t.step("an admin adds an intent with an English and a Russian response", async () => {
-      await subnav(page, "Intents");
+      await goTo(page, "Intents");
       await page.getByText("No intents yet.").waitFor();
       const form = page.getByRole("region", { name: "Add an intent" });
       await form.getByLabel("Name").fill(intent.name);
@@ -60,7 +59,7 @@ Deno.test("assistant: intents in two languages, split shifts, preview, read-only
     });
 
     await t.step("a Tuesday split shift is added", async () => {
-      await subnav(page, "Hours");
+      await goTo(page, "Hours");
       const tuesday = page.getByRole("group", { name: "Tuesday" });
       await tuesday.getByText("Closed").waitFor();
       for (const [opens, closes] of [["08:00", "12:00"], ["15:00", "19:00"]]) {
@@ -111,7 +110,7 @@ Deno.test("assistant: intents in two languages, split shifts, preview, read-only
       // The week in one line, from the same opening-hours code the assistant runs.
       await page.getByText(/Tuesday: 08:00–12:00 and 15:00–19:00/).waitFor();
 
-      await subnav(page, "Intents");
+      await goTo(page, "Intents");
       const item = page.getByRole("listitem").filter({ hasText: intent.name });
       await item.waitFor();
       const text = await item.innerText();
@@ -121,7 +120,7 @@ Deno.test("assistant: intents in two languages, split shifts, preview, read-only
     });
 
     await t.step("the prompt preview shows them, in English and in Russian", async () => {
-      await subnav(page, "Prompt preview");
+      await goTo(page, "Prompt preview");
       const instructions = page.getByLabel("Instructions");
       await instructions.waitFor();
       let prompt = await instructions.innerText();
@@ -172,7 +171,3 @@ Deno.test("assistant: intents in two languages, split shifts, preview, read-only
     await browser.close();
   }
 });
-
-async function subnav(page: Page, name: string) {
-  await goTo(page, name);
-}

@@ -41,7 +41,7 @@ Deno.test("channels: write-only credentials, read-only members, audit log", asyn
     const channel = whatsapp.getByRole("listitem").filter({ hasText: displayNumber });
 
     await t.step("an admin adds a Meta WhatsApp number", async () => {
-      await nav(page, "Channels");
+      await goTo(page, "Channels");
       await whatsapp.getByText("No WhatsApp number yet.").waitFor();
       assert.equal(await whatsapp.getByLabel("Provider").inputValue(), "meta");
       await whatsapp.getByLabel("Phone number ID").fill(phoneNumberId);
@@ -87,7 +87,7 @@ Deno.test("channels: write-only credentials, read-only members, audit log", asyn
       await memberPage.goto(appUrl());
       await signIn(memberPage, member);
       await memberPage.getByRole("heading", { name: clinic }).waitFor();
-      await nav(memberPage, "Channels");
+      await goTo(memberPage, "Channels");
       const memberChannel = memberPage.getByRole("region", { name: "WhatsApp" })
         .getByRole("listitem").filter({ hasText: displayNumber });
       await memberChannel.waitFor();
@@ -104,7 +104,7 @@ Deno.test("channels: write-only credentials, read-only members, audit log", asyn
     });
 
     await t.step("the audit log records the token for the admin", async () => {
-      await nav(page, "Audit log");
+      await goTo(page, "Audit log");
       await page.getByRole("heading", { name: "Audit log" }).waitFor();
       await page.getByLabel("Show").selectOption({ label: "Credentials" });
       const entry = page.getByRole("listitem").filter({
@@ -143,10 +143,6 @@ Deno.test("channels: write-only credentials, read-only members, audit log", asyn
     assert.ok(!html.includes(token.slice(0, -4)), "the token's beginning is in the page");
   }
 });
-
-async function nav(page: Page, section: string) {
-  await goTo(page, section);
-}
 
 /** What every form field on the page holds (the DOM's values, which the HTML does not show). */
 async function fieldValues(page: Page): Promise<string[]> {

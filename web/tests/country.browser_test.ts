@@ -20,10 +20,6 @@ async function signedInClient(user: User): Promise<SupabaseClient> {
   return client;
 }
 
-async function nav(page: Page, name: string) {
-  await goTo(page, name);
-}
-
 /** The value a select shows and the name of the option behind it. */
 async function selected(page: Page, label: string): Promise<{ value: string; name: string }> {
   const select = page.getByLabel(label, { exact: true });
@@ -110,7 +106,7 @@ for (const [viewport, openPage] of VIEWPORTS) {
         await showsCountry(page, "LV");
         const unexpected = () => assert.fail("asked although nothing was typed");
         page.once("dialog", unexpected);
-        await nav(page, "Overview");
+        await goTo(page, "Overview");
         await page.getByRole("heading", { name: clinic }).waitFor();
         page.off("dialog", unexpected);
       });
@@ -118,24 +114,24 @@ for (const [viewport, openPage] of VIEWPORTS) {
       await t.step(
         "settings show the country, ask before losing a change, and save it",
         async () => {
-          await nav(page, "Settings");
+          await goTo(page, "Settings");
           await page.getByRole("heading", { name: "Clinic settings" }).waitFor();
           assert.deepEqual(await selected(page, "Country"), { value: "FI", name: "Finland" });
           // Unchanged: leaving asks nothing.
           const unexpected = () => assert.fail("asked although nothing changed");
           page.once("dialog", unexpected);
-          await nav(page, "Overview");
+          await goTo(page, "Overview");
           await page.getByRole("heading", { name: clinic }).waitFor();
           page.off("dialog", unexpected);
 
-          await nav(page, "Settings");
+          await goTo(page, "Settings");
           await page.getByLabel("Country", { exact: true }).selectOption({ label: "Estonia" });
           let asked = "";
           page.once("dialog", (dialog) => {
             asked = dialog.message();
             dialog.dismiss();
           });
-          await nav(page, "Overview");
+          await goTo(page, "Overview");
           await page.waitForTimeout(200);
           assert.match(asked, /not saved/);
           assert.equal((await selected(page, "Country")).value, "EE");
@@ -149,7 +145,7 @@ for (const [viewport, openPage] of VIEWPORTS) {
       );
 
       await t.step("a national number is then read in that country", async () => {
-        await nav(page, "Assistant");
+        await goTo(page, "Assistant");
         const phone = page.getByLabel("Escalation phone (optional)");
         await phone.waitFor();
         // The hint names the country the number is read in.

@@ -16,10 +16,6 @@ import {
 
 const LONG = "x".repeat(300);
 
-async function nav(page: Page, name: string) {
-  await goTo(page, name);
-}
-
 /** How far the page reaches past the viewport's right edge, in CSS pixels (0: nothing does). */
 async function overflow(page: Page): Promise<number> {
   return await page.evaluate(() =>
@@ -94,7 +90,7 @@ Deno.test("first-time owner: checklist, honest statuses, phone numbers, refusals
         asked = dialog.message();
         dialog.dismiss();
       });
-      await nav(page, "Services");
+      await goTo(page, "Services");
       await page.waitForTimeout(200);
       assert.match(asked, /not saved/);
       // Stayed, with what was typed.
@@ -114,7 +110,7 @@ Deno.test("first-time owner: checklist, honest statuses, phone numbers, refusals
       // Saved: nothing is asked any more.
       const unexpected = () => assert.fail("asked although everything was saved");
       page.once("dialog", unexpected);
-      await nav(page, "Overview");
+      await goTo(page, "Overview");
       await setup.getByText("Opening hours: done").waitFor();
       await setup.getByText("4 of 5 left").waitFor();
       page.off("dialog", unexpected);
@@ -123,13 +119,13 @@ Deno.test("first-time owner: checklist, honest statuses, phone numbers, refusals
     await t.step(
       "an intent with only a name, or a 3,000-character greeting, is refused",
       async () => {
-        await nav(page, "Assistant");
+        await goTo(page, "Assistant");
         const greeting = page.getByLabel("Greeting in English (en)");
         await greeting.fill("g".repeat(3000));
         assert.equal((await greeting.inputValue()).length, 500);
         await page.getByText("500 of at most 500 characters").waitFor();
         page.once("dialog", (dialog) => dialog.accept());
-        await nav(page, "Intents");
+        await goTo(page, "Intents");
         const form = page.getByRole("region", { name: "Add an intent" });
         await form.getByLabel("Name").fill("Parking");
         await form.getByRole("button", { name: "Add intent" }).click();
@@ -144,7 +140,7 @@ Deno.test("first-time owner: checklist, honest statuses, phone numbers, refusals
     );
 
     await t.step("numbers typed the national way are stored in E.164", async () => {
-      await nav(page, "Assistant");
+      await goTo(page, "Assistant");
       await page.getByLabel("Escalation phone (optional)").fill("07946 000000");
       await page.getByRole("button", { name: "Save assistant settings" }).click();
       await page.getByRole("status").getByText("Assistant settings saved.").waitFor();
@@ -165,7 +161,7 @@ Deno.test("first-time owner: checklist, honest statuses, phone numbers, refusals
     await t.step(
       "a WhatsApp number without its token is shown incomplete, not active",
       async () => {
-        await nav(page, "Channels");
+        await goTo(page, "Channels");
         const whatsapp = page.getByRole("region", { name: "WhatsApp" });
         await whatsapp.getByLabel("Phone number ID").fill(String(Date.now()));
         await whatsapp.getByLabel("Display phone number (optional)").fill("020 7946 0123");
@@ -180,10 +176,13 @@ Deno.test("first-time owner: checklist, honest statuses, phone numbers, refusals
     );
 
     await t.step("a phone number that answers nothing cannot be added", async () => {
+      const sections = page.getByRole("navigation", { name: "Channels" });
+      await sections.getByRole("link", { name: "Twilio accounts" }).click();
       const twilio = page.getByRole("region", { name: "Twilio accounts" });
       await twilio.getByLabel("Account SID").fill(`AC${crypto.randomUUID().replaceAll("-", "")}`);
       await twilio.getByRole("button", { name: "Add Twilio account" }).click();
       await twilio.getByRole("status").getByText(/Twilio account added/).waitFor();
+      await sections.getByRole("link", { name: "Phone numbers" }).click();
       const numbers = page.getByRole("region", { name: "Phone numbers" });
       const national = `020 7946 ${String(Math.floor(Math.random() * 10000)).padStart(4, "0")}`;
       await numbers.getByLabel("Number", { exact: true }).fill(national);
@@ -262,7 +261,7 @@ Deno.test("long text without spaces wraps on a phone, on every page with user te
       ["/assistant/hours", "Closures and holidays"],
       ["/assistant/services", "Services"],
       ["/assistant/preview", "Prompt preview"],
-      ["/channels", "Twilio accounts"],
+      ["/channels/twilio", "Twilio accounts"],
       ["/settings", "Clinic settings"],
     ];
     for (const [path, heading] of pages) {

@@ -1,7 +1,6 @@
 // A clinic's life in the dashboard: several clinics and the switcher, settings, profile, roles and
 // deletion, driven in headless Chromium against a running stack (see browser.ts).
 import assert from "node:assert/strict";
-import type { Page } from "playwright-core";
 import { appUrl, goTo, launchBrowser, newPhonePage, randomEmail, signUp } from "./browser.ts";
 
 Deno.test("organisations: switcher, settings, profile, deletion", async (t) => {
@@ -57,7 +56,7 @@ Deno.test("organisations: switcher, settings, profile, deletion", async (t) => {
     await t.step(
       "settings are saved and show everywhere",
       async () => {
-        await nav(page, "Settings");
+        await goTo(page, "Settings");
         await page.getByRole("heading", { name: "Clinic settings" }).waitFor();
         assert.equal(await page.getByLabel("Clinic name").inputValue(), second);
         await page.getByLabel("Clinic name").fill(`${second} renamed`);
@@ -74,14 +73,14 @@ Deno.test("organisations: switcher, settings, profile, deletion", async (t) => {
     );
 
     await t.step("the profile name is what teammates see", async () => {
-      await nav(page, "Profile");
+      await goTo(page, "Profile");
       const name = page.getByLabel("Your name");
       await name.waitFor();
       assert.equal(await name.inputValue(), owner.name);
       await name.fill("Otto O.");
       await page.getByRole("button", { name: "Save profile" }).click();
       await page.getByRole("status").getByText("Profile saved.").waitFor();
-      await nav(page, "Team");
+      await goTo(page, "Team");
       await page.getByRole("listitem").filter({ hasText: "Otto O." }).getByText("(you)").waitFor();
     });
 
@@ -96,7 +95,7 @@ Deno.test("organisations: switcher, settings, profile, deletion", async (t) => {
     });
 
     await t.step("deleting a clinic needs its name typed, then leaves the other", async () => {
-      await nav(page, "Settings");
+      await goTo(page, "Settings");
       const remove = page.getByRole("button", { name: "Delete organisation" });
       assert.equal(await remove.isDisabled(), true);
       await page.getByLabel(`Type “${second} renamed” to confirm`).fill(`${second} renamed`);
@@ -109,7 +108,3 @@ Deno.test("organisations: switcher, settings, profile, deletion", async (t) => {
     await browser.close();
   }
 });
-
-async function nav(page: Page, section: string) {
-  await goTo(page, section);
-}
