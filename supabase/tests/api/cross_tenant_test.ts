@@ -509,6 +509,8 @@ function candidates(p: RpcParam, attacker: Attacker, x: Bundle): unknown[] {
     }
     return x.bUuids;
   }
+  // A list of ids (e.g. a new order of rows): all of B's at once.
+  if (format === "uuid[]") return [x.bUuids];
   const enumValues = x.enums.get(format);
   if (enumValues) return enumValues;
   if (name.includes("token")) return x.b.tokens;
