@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { toE164 } from "./phone.ts";
+import { phoneInCountry, toE164 } from "./phone.ts";
 
 Deno.test("toE164 accepts what Twilio and people send", () => {
   assert.equal(toE164("+442079460001"), "+442079460001");
@@ -10,8 +10,25 @@ Deno.test("toE164 accepts what Twilio and people send", () => {
 
 Deno.test("toE164 rejects what is not an international number", () => {
   for (
-    const bad of ["", "02079460001", "+0123456789", "+12", "client:alice", "+4420794600011234567"]
+    const bad of [
+      "",
+      "02079460001",
+      "+0123456789",
+      "+12",
+      "client:alice",
+      "+4420794600011234567",
+    ]
   ) {
     assert.equal(toE164(bad), null, bad);
+  }
+});
+
+Deno.test("phoneInCountry reads national numbers in the clinic's country", () => {
+  assert.equal(phoneInCountry("07946 000000", "GB"), "+447946000000");
+  assert.equal(phoneInCountry("0044 7946 000000", "LV"), "+447946000000");
+  assert.equal(phoneInCountry("+371 2000 0000", "GB"), "+37120000000");
+  assert.equal(phoneInCountry("2000 0000", "lv"), "+37120000000");
+  for (const bad of ["", "hello", "07946", "07946 000000 ext. 12"]) {
+    assert.equal(phoneInCountry(bad, "GB"), null, bad);
   }
 });
