@@ -6,6 +6,96 @@ export type Json = string | number | boolean | null | { [key: string]: Json | un
 export type Database = {
   "public": {
     Tables: {
+      "appointments": {
+        Row: {
+          "blocked_from": string;
+          "blocked_until": string;
+          "cancellation_reason": string | null;
+          "cancelled_at": string | null;
+          "contact_id": string;
+          "created_at": string;
+          "created_by": string | null;
+          "ends_at": string;
+          "id": string;
+          "organisation_id": string;
+          "practitioner_id": string;
+          "service_id": string;
+          "source": Database["public"]["Enums"]["appointment_source"];
+          "starts_at": string;
+          "status": Database["public"]["Enums"]["appointment_status"];
+          "status_changed_at": string | null;
+          "updated_at": string;
+        };
+        ComputedFields: never;
+        Insert: {
+          "blocked_from": string;
+          "blocked_until": string;
+          "cancellation_reason"?: string | null;
+          "cancelled_at"?: string | null;
+          "contact_id": string;
+          "created_at"?: string;
+          "created_by"?: string | null;
+          "ends_at": string;
+          "id"?: string;
+          "organisation_id": string;
+          "practitioner_id": string;
+          "service_id": string;
+          "source"?: Database["public"]["Enums"]["appointment_source"];
+          "starts_at": string;
+          "status"?: Database["public"]["Enums"]["appointment_status"];
+          "status_changed_at"?: string | null;
+          "updated_at"?: string;
+        };
+        Update: {
+          "blocked_from"?: string;
+          "blocked_until"?: string;
+          "cancellation_reason"?: string | null;
+          "cancelled_at"?: string | null;
+          "contact_id"?: string;
+          "created_at"?: string;
+          "created_by"?: string | null;
+          "ends_at"?: string;
+          "id"?: string;
+          "organisation_id"?: string;
+          "practitioner_id"?: string;
+          "service_id"?: string;
+          "source"?: Database["public"]["Enums"]["appointment_source"];
+          "starts_at"?: string;
+          "status"?: Database["public"]["Enums"]["appointment_status"];
+          "status_changed_at"?: string | null;
+          "updated_at"?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "appointments_organisation_id_contact_id_fkey";
+            columns: ["organisation_id", "contact_id"];
+            isOneToOne: false;
+            referencedRelation: "contacts";
+            referencedColumns: ["organisation_id", "id"];
+          },
+          {
+            foreignKeyName: "appointments_organisation_id_fkey";
+            columns: ["organisation_id"];
+            isOneToOne: false;
+            referencedRelation: "organisations";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "appointments_organisation_id_practitioner_id_fkey";
+            columns: ["organisation_id", "practitioner_id"];
+            isOneToOne: false;
+            referencedRelation: "practitioners";
+            referencedColumns: ["organisation_id", "id"];
+          },
+          {
+            foreignKeyName: "appointments_organisation_id_service_id_fkey";
+            columns: ["organisation_id", "service_id"];
+            isOneToOne: false;
+            referencedRelation: "services";
+            referencedColumns: ["organisation_id", "id"];
+          },
+        ];
+      };
       "assistant_settings": {
         Row: {
           "after_hours": Database["public"]["Enums"]["after_hours_behaviour"];
@@ -112,6 +202,42 @@ export type Database = {
           },
         ];
       };
+      "booking_rules": {
+        Row: {
+          "horizon_days": number;
+          "min_notice_minutes": number;
+          "organisation_id": string;
+          "patient_change_cutoff_hours": number;
+          "slot_interval_minutes": number;
+          "updated_at": string;
+        };
+        ComputedFields: never;
+        Insert: {
+          "horizon_days"?: number;
+          "min_notice_minutes"?: number;
+          "organisation_id": string;
+          "patient_change_cutoff_hours"?: number;
+          "slot_interval_minutes"?: number;
+          "updated_at"?: string;
+        };
+        Update: {
+          "horizon_days"?: number;
+          "min_notice_minutes"?: number;
+          "organisation_id"?: string;
+          "patient_change_cutoff_hours"?: number;
+          "slot_interval_minutes"?: number;
+          "updated_at"?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "booking_rules_organisation_id_fkey";
+            columns: ["organisation_id"];
+            isOneToOne: true;
+            referencedRelation: "organisations";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
       "calendar_connections": {
         Row: {
           "account_email": string | null;
@@ -160,6 +286,7 @@ export type Database = {
           "ends_on": string;
           "id": string;
           "organisation_id": string;
+          "practitioner_id": string | null;
           "reason": string;
           "starts_on": string;
         };
@@ -169,6 +296,7 @@ export type Database = {
           "ends_on": string;
           "id"?: string;
           "organisation_id": string;
+          "practitioner_id"?: string | null;
           "reason"?: string;
           "starts_on": string;
         };
@@ -177,6 +305,7 @@ export type Database = {
           "ends_on"?: string;
           "id"?: string;
           "organisation_id"?: string;
+          "practitioner_id"?: string | null;
           "reason"?: string;
           "starts_on"?: string;
         };
@@ -187,6 +316,65 @@ export type Database = {
             isOneToOne: false;
             referencedRelation: "organisations";
             referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "closures_organisation_id_practitioner_id_fkey";
+            columns: ["organisation_id", "practitioner_id"];
+            isOneToOne: false;
+            referencedRelation: "practitioners";
+            referencedColumns: ["organisation_id", "id"];
+          },
+        ];
+      };
+      "contacts": {
+        Row: {
+          "created_at": string;
+          "email": string | null;
+          "id": string;
+          "name": string | null;
+          "notes": string;
+          "organisation_id": string;
+          "phone": string;
+          "preferred_language": string | null;
+          "updated_at": string;
+        };
+        ComputedFields: never;
+        Insert: {
+          "created_at"?: string;
+          "email"?: string | null;
+          "id"?: string;
+          "name"?: string | null;
+          "notes"?: string;
+          "organisation_id": string;
+          "phone": string;
+          "preferred_language"?: string | null;
+          "updated_at"?: string;
+        };
+        Update: {
+          "created_at"?: string;
+          "email"?: string | null;
+          "id"?: string;
+          "name"?: string | null;
+          "notes"?: string;
+          "organisation_id"?: string;
+          "phone"?: string;
+          "preferred_language"?: string | null;
+          "updated_at"?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "contacts_organisation_id_fkey";
+            columns: ["organisation_id"];
+            isOneToOne: false;
+            referencedRelation: "organisations";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "contacts_preferred_language_fkey";
+            columns: ["preferred_language"];
+            isOneToOne: false;
+            referencedRelation: "languages";
+            referencedColumns: ["code"];
           },
         ];
       };
@@ -527,6 +715,139 @@ export type Database = {
             isOneToOne: false;
             referencedRelation: "twilio_accounts";
             referencedColumns: ["id", "organisation_id"];
+          },
+        ];
+      };
+      "practitioner_hours": {
+        Row: {
+          "closes": string;
+          "id": string;
+          "opens": string;
+          "organisation_id": string;
+          "practitioner_id": string;
+          "weekday": number;
+        };
+        ComputedFields: never;
+        Insert: {
+          "closes": string;
+          "id"?: string;
+          "opens": string;
+          "organisation_id": string;
+          "practitioner_id": string;
+          "weekday": number;
+        };
+        Update: {
+          "closes"?: string;
+          "id"?: string;
+          "opens"?: string;
+          "organisation_id"?: string;
+          "practitioner_id"?: string;
+          "weekday"?: number;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "practitioner_hours_organisation_id_fkey";
+            columns: ["organisation_id"];
+            isOneToOne: false;
+            referencedRelation: "organisations";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "practitioner_hours_organisation_id_practitioner_id_fkey";
+            columns: ["organisation_id", "practitioner_id"];
+            isOneToOne: false;
+            referencedRelation: "practitioners";
+            referencedColumns: ["organisation_id", "id"];
+          },
+        ];
+      };
+      "practitioner_services": {
+        Row: {
+          "organisation_id": string;
+          "practitioner_id": string;
+          "service_id": string;
+        };
+        ComputedFields: never;
+        Insert: {
+          "organisation_id": string;
+          "practitioner_id": string;
+          "service_id": string;
+        };
+        Update: {
+          "organisation_id"?: string;
+          "practitioner_id"?: string;
+          "service_id"?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "practitioner_services_organisation_id_fkey";
+            columns: ["organisation_id"];
+            isOneToOne: false;
+            referencedRelation: "organisations";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "practitioner_services_organisation_id_practitioner_id_fkey";
+            columns: ["organisation_id", "practitioner_id"];
+            isOneToOne: false;
+            referencedRelation: "practitioners";
+            referencedColumns: ["organisation_id", "id"];
+          },
+          {
+            foreignKeyName: "practitioner_services_organisation_id_service_id_fkey";
+            columns: ["organisation_id", "service_id"];
+            isOneToOne: false;
+            referencedRelation: "services";
+            referencedColumns: ["organisation_id", "id"];
+          },
+        ];
+      };
+      "practitioners": {
+        Row: {
+          "active": boolean;
+          "created_at": string;
+          "display_name": string;
+          "id": string;
+          "member_user_id": string | null;
+          "organisation_id": string;
+          "position": number;
+          "updated_at": string;
+        };
+        ComputedFields: never;
+        Insert: {
+          "active"?: boolean;
+          "created_at"?: string;
+          "display_name": string;
+          "id"?: string;
+          "member_user_id"?: string | null;
+          "organisation_id": string;
+          "position"?: number;
+          "updated_at"?: string;
+        };
+        Update: {
+          "active"?: boolean;
+          "created_at"?: string;
+          "display_name"?: string;
+          "id"?: string;
+          "member_user_id"?: string | null;
+          "organisation_id"?: string;
+          "position"?: number;
+          "updated_at"?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "practitioners_organisation_id_fkey";
+            columns: ["organisation_id"];
+            isOneToOne: false;
+            referencedRelation: "organisations";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "practitioners_organisation_id_member_user_id_fkey";
+            columns: ["organisation_id", "member_user_id"];
+            isOneToOne: false;
+            referencedRelation: "organisation_members";
+            referencedColumns: ["organisation_id", "user_id"];
           },
         ];
       };
@@ -908,6 +1229,8 @@ export type Database = {
     };
     Enums: {
       "after_hours_behaviour": "take_message" | "transfer" | "book_only";
+      "appointment_source": "dashboard" | "voice" | "whatsapp";
+      "appointment_status": "booked" | "cancelled" | "completed" | "no_show";
       "assistant_tone": "professional" | "friendly" | "warm" | "concise";
       "calendar_status": "active" | "needs_reauth" | "disconnected";
       "credential_kind":
@@ -1032,6 +1355,8 @@ export const Constants = {
   "public": {
     Enums: {
       "after_hours_behaviour": ["take_message", "transfer", "book_only"],
+      "appointment_source": ["dashboard", "voice", "whatsapp"],
+      "appointment_status": ["booked", "cancelled", "completed", "no_show"],
       "assistant_tone": ["professional", "friendly", "warm", "concise"],
       "calendar_status": ["active", "needs_reauth", "disconnected"],
       "credential_kind": [
