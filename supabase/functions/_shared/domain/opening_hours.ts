@@ -122,18 +122,83 @@ export function localDateTimeOf(timeZone: string, instant: Date): { date: string
   return { date: iso.slice(0, 10), time: iso.slice(11, 16) };
 }
 
+function offsetAt(timeZone: string, epochMs: number): number {
+  return wallClockMs(timeZone, epochMs) - epochMs;
+}
+
+/**
+ * The instants whose wall-clock reading is `wall`, earlier first, given the UTC offsets before and
+ * after the one transition that may lie near it: none in a gap, two in a repeated hour.
+ */
+function instantsReading(
+  timeZone: string,
+  wall: number,
+  offsetBefore: number,
+  offsetAfter: number,
+): number[] {
+  if (offsetBefore === offsetAfter) return [wall - offsetBefore];
+  return [wall - offsetBefore, wall - offsetAfter]
+    .filter((epochMs) => wallClockMs(timeZone, epochMs) === wall)
+    .sort((a, b) => a - b);
+}
+
 function localToEpochMs(timeZone: string, date: string, minutes: number): number {
   const { year, month, day } = parseDate(date);
   const wall = Date.UTC(year, month - 1, day) + minutes * MINUTE;
   // Offsets a day either side bracket any real-world transition on this date.
-  const offsetBefore = wallClockMs(timeZone, wall - DAY) - (wall - DAY);
-  const offsetAfter = wallClockMs(timeZone, wall + DAY) - (wall + DAY);
-  const candidates = [wall - offsetBefore, wall - offsetAfter]
-    .filter((epochMs) => wallClockMs(timeZone, epochMs) === wall)
-    .sort((a, b) => a - b);
+  const offsetBefore = offsetAt(timeZone, wall - DAY);
+  const [first] = instantsReading(timeZone, wall, offsetBefore, offsetAt(timeZone, wall + DAY));
   // Repeated hour: the earlier occurrence. Gap: the offset from before the transition,
   // which lands the same distance past the gap.
-  return candidates.length > 0 ? candidates[0] : wall - offsetBefore;
+  return first ?? wall - offsetBefore;
+}
+
+/** Local wall-clock times of one zone to instants; see `localClock`. */
+export type LocalClock = {
+  /** Resolved like `zonedDateTimeToInstant`: a time in a gap moves forward past it. */
+  instant(date: string, minutes: number): number;
+  /** Null when the local time does not exist (a DST gap). */
+  existing(date: string, minutes: number): number | null;
+};
+
+/**
+ * Local wall-clock times in `timeZone` to instants (epoch ms), for many times on few dates: each
+ * date's offsets are looked up once. `minutes` count from the date's local midnight; 1440 and more
+ * run into the following days. A repeated time is its earlier occurrence.
+ */
+export function localClock(timeZone: string): LocalClock {
+  const days = new Map<string, { midnight: number; before: number; after: number }>();
+  const resolve = (date: string, minutes: number) => {
+    const carry = Math.floor(minutes / 1440);
+    if (carry !== 0) [date, minutes] = [addDays(date, carry), minutes - carry * 1440];
+    let day = days.get(date);
+    if (!day) {
+      const { year, month, day: dayOfMonth } = parseDate(date);
+      const midnight = Date.UTC(year, month - 1, dayOfMonth);
+      // As in localToEpochMs: offsets a day before and after the date bracket its transition.
+      day = {
+        midnight,
+        before: offsetAt(timeZone, midnight - DAY),
+        after: offsetAt(timeZone, midnight + 2 * DAY),
+      };
+      days.set(date, day);
+    }
+    const wall = day.midnight + minutes * MINUTE;
+    return {
+      wall,
+      before: day.before,
+      found: instantsReading(timeZone, wall, day.before, day.after),
+    };
+  };
+  return {
+    instant(date, minutes) {
+      const { wall, before, found } = resolve(date, minutes);
+      return found[0] ?? wall - before;
+    },
+    existing(date, minutes) {
+      return resolve(date, minutes).found[0] ?? null;
+    },
+  };
 }
 
 /**
@@ -189,9 +254,13 @@ export function compareClosures(a: Closure, b: Closure): number {
     compareText(a.reason, b.reason);
 }
 
-type DayInterval = { opens: number; closes: number; nextDay: boolean };
+/** A weekly interval in minutes after local midnight; `nextDay`: it closes the following day. */
+export type DayInterval = { opens: number; closes: number; nextDay: boolean };
 
-function intervalsByWeekday(workingHours: readonly WorkingHoursInterval[]): DayInterval[][] {
+/** Weekly intervals indexed by ISO weekday (index 0 unused); invalid ones throw a RangeError. */
+export function intervalsByWeekday(
+  workingHours: readonly { weekday: number; opens: string; closes: string }[],
+): DayInterval[][] {
   const byWeekday: DayInterval[][] = [[], [], [], [], [], [], [], []];
   for (const interval of workingHours) {
     if (!Number.isInteger(interval.weekday) || interval.weekday < 1 || interval.weekday > 7) {
