@@ -548,8 +548,14 @@ create trigger appointments_touch_updated_at
 -- Audit: who can be booked and the rules are configuration
 -- ---------------------------------------------------------------------------
 
+-- The practitioner a new organisation gets comes with it (inserted by its trigger, depth 1),
+-- like its booking rules: only practitioners someone adds later are worth a row.
+create trigger practitioners_audit_added
+  after insert on public.practitioners
+  for each row when (pg_trigger_depth() = 0)
+  execute function private.audit_configuration_change('practitioner', 'id', 'display_name');
 create trigger practitioners_audit
-  after insert or update or delete on public.practitioners
+  after update or delete on public.practitioners
   for each row execute function private.audit_configuration_change('practitioner', 'id', 'display_name');
 -- Inserted with defaults together with the organisation: only changes are worth a row.
 create trigger booking_rules_audit

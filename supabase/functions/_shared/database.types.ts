@@ -1132,6 +1132,78 @@ export type Database = {
     };
     Functions: {
       "accept_invitation": { Args: { "token": string }; Returns: string };
+      "availability_inputs": {
+        Args: {
+          "from_date": string;
+          "organisation_id": string;
+          "service_id": string;
+          "to_date": string;
+        };
+        Returns: Json;
+      };
+      "book_appointment": {
+        Args: {
+          "contact_id": string;
+          "organisation_id": string;
+          "practitioner_id": string;
+          "service_id": string;
+          "source"?: Database["public"]["Enums"]["appointment_source"];
+          "starts_at": string;
+        };
+        Returns: {
+          "blocked_from": string;
+          "blocked_until": string;
+          "cancellation_reason": string | null;
+          "cancelled_at": string | null;
+          "contact_id": string;
+          "created_at": string;
+          "created_by": string | null;
+          "ends_at": string;
+          "id": string;
+          "organisation_id": string;
+          "practitioner_id": string;
+          "service_id": string;
+          "source": Database["public"]["Enums"]["appointment_source"];
+          "starts_at": string;
+          "status": Database["public"]["Enums"]["appointment_status"];
+          "status_changed_at": string | null;
+          "updated_at": string;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "appointments";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
+      "cancel_appointment": {
+        Args: { "appointment_id": string; "reason"?: string };
+        Returns: {
+          "blocked_from": string;
+          "blocked_until": string;
+          "cancellation_reason": string | null;
+          "cancelled_at": string | null;
+          "contact_id": string;
+          "created_at": string;
+          "created_by": string | null;
+          "ends_at": string;
+          "id": string;
+          "organisation_id": string;
+          "practitioner_id": string;
+          "service_id": string;
+          "source": Database["public"]["Enums"]["appointment_source"];
+          "starts_at": string;
+          "status": Database["public"]["Enums"]["appointment_status"];
+          "status_changed_at": string | null;
+          "updated_at": string;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "appointments";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
       "clear_credential": {
         Args: { "kind": Database["public"]["Enums"]["credential_kind"]; "subject_id": string };
         Returns: undefined;
@@ -1166,6 +1238,32 @@ export type Database = {
       };
       "delete_organisation": { Args: { "organisation_id": string }; Returns: undefined };
       "disconnect_calendar": { Args: { "organisation_id": string }; Returns: undefined };
+      "find_or_create_contact": {
+        Args: {
+          "email"?: string;
+          "name"?: string;
+          "organisation_id": string;
+          "phone": string;
+          "preferred_language"?: string;
+        };
+        Returns: {
+          "created_at": string;
+          "email": string | null;
+          "id": string;
+          "name": string | null;
+          "notes": string;
+          "organisation_id": string;
+          "phone": string;
+          "preferred_language": string | null;
+          "updated_at": string;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "contacts";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
       "invite_member": {
         Args: {
           "email": string;
@@ -1196,7 +1294,66 @@ export type Database = {
         Args: { "intent_ids": (string)[]; "organisation_id": string };
         Returns: undefined;
       };
+      "reschedule_appointment": {
+        Args: { "appointment_id": string; "practitioner_id"?: string; "starts_at": string };
+        Returns: {
+          "blocked_from": string;
+          "blocked_until": string;
+          "cancellation_reason": string | null;
+          "cancelled_at": string | null;
+          "contact_id": string;
+          "created_at": string;
+          "created_by": string | null;
+          "ends_at": string;
+          "id": string;
+          "organisation_id": string;
+          "practitioner_id": string;
+          "service_id": string;
+          "source": Database["public"]["Enums"]["appointment_source"];
+          "starts_at": string;
+          "status": Database["public"]["Enums"]["appointment_status"];
+          "status_changed_at": string | null;
+          "updated_at": string;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "appointments";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
       "revoke_invitation": { Args: { "invitation_id": string }; Returns: undefined };
+      "set_appointment_status": {
+        Args: {
+          "appointment_id": string;
+          "status": Database["public"]["Enums"]["appointment_status"];
+        };
+        Returns: {
+          "blocked_from": string;
+          "blocked_until": string;
+          "cancellation_reason": string | null;
+          "cancelled_at": string | null;
+          "contact_id": string;
+          "created_at": string;
+          "created_by": string | null;
+          "ends_at": string;
+          "id": string;
+          "organisation_id": string;
+          "practitioner_id": string;
+          "service_id": string;
+          "source": Database["public"]["Enums"]["appointment_source"];
+          "starts_at": string;
+          "status": Database["public"]["Enums"]["appointment_status"];
+          "status_changed_at": string | null;
+          "updated_at": string;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "appointments";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
       "set_credential": {
         Args: { "": Json };
         Returns: {

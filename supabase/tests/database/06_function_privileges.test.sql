@@ -23,9 +23,10 @@ select is(
     order by 1
   ),
   array[
-    'check_language_map', 'check_language_map_lengths', 'check_length', 'describe_days',
-    'lock_organisation_rows', 'normalise_e164', 'organisation_ids_for_current_user',
-    'role_in_organisation', 'teammate_ids_for_current_user', 'week_minutes'
+    'appointment_for_change', 'check_language_map', 'check_language_map_lengths', 'check_length',
+    'describe_clash', 'describe_days', 'lock_organisation_rows', 'normalise_e164',
+    'organisation_ids_for_current_user', 'raise_taken', 'require_bookable', 'require_future',
+    'require_member', 'role_in_organisation', 'teammate_ids_for_current_user', 'week_minutes'
   ],
   'signed-in users may call only the private helpers that policies and triggers need'
 );
@@ -39,11 +40,11 @@ select is(
     order by 1
   ),
   array[
-    'accept_invitation', 'clear_credential', 'country_for_timezone', 'create_organisation',
-    'delete_organisation',
-    'disconnect_calendar',
+    'accept_invitation', 'availability_inputs', 'book_appointment', 'cancel_appointment',
+    'clear_credential', 'country_for_timezone', 'create_organisation', 'delete_organisation',
+    'disconnect_calendar', 'find_or_create_contact',
     'invite_member', 'organisation_member_emails', 'remove_member', 'reorder_intents',
-    'revoke_invitation', 'set_credential',
+    'reschedule_appointment', 'revoke_invitation', 'set_appointment_status', 'set_credential',
     'update_member_role', 'whatsapp_webhook_verify_token'
   ],
   'signed-in users may call exactly the RPCs meant for the dashboard'
