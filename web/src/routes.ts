@@ -1,7 +1,10 @@
 import type { ComponentType } from "preact";
+import { AppointmentsPage } from "./pages/appointments/AppointmentsPage.tsx";
 import { AssistantPage } from "./pages/assistant/AssistantPage.tsx";
 import { AuditLogPage } from "./pages/audit/AuditLogPage.tsx";
 import { ChannelsPage } from "./pages/channels/ChannelsPage.tsx";
+import { ContactPage } from "./pages/contacts/ContactPage.tsx";
+import { ContactsPage } from "./pages/contacts/ContactsPage.tsx";
 import { FaqPage } from "./pages/faq/FaqPage.tsx";
 import { HomePage } from "./pages/home/HomePage.tsx";
 import { HoursPage } from "./pages/hours/HoursPage.tsx";
@@ -9,6 +12,7 @@ import { IntentsPage } from "./pages/intents/IntentsPage.tsx";
 import { AcceptInvitationPage } from "./pages/invitation/AcceptInvitationPage.tsx";
 import { InvitedSignIn } from "./pages/invitation/InvitedSignIn.tsx";
 import { CreateOrganisationPage } from "./pages/onboarding/CreateOrganisationPage.tsx";
+import { PractitionersPage } from "./pages/practitioners/PractitionersPage.tsx";
 import { ProfilePage } from "./pages/profile/ProfilePage.tsx";
 import { PromptPreviewPage } from "./pages/prompt-preview/PromptPreviewPage.tsx";
 import { ServicesPage } from "./pages/services/ServicesPage.tsx";
@@ -36,6 +40,10 @@ export type Route = {
 /** The dashboard's pages by address; each page lives in its own folder under pages/. */
 export const routes: Route[] = [
   { path: "/", page: HomePage },
+  { path: "/appointments", page: AppointmentsPage },
+  { path: "/contacts", page: ContactsPage },
+  { path: "/contacts/:id", page: ContactPage },
+  { path: "/practitioners", page: PractitionersPage },
   { path: "/assistant", page: AssistantPage },
   { path: "/assistant/intents", page: IntentsPage },
   { path: "/assistant/faq", page: FaqPage },

@@ -36,6 +36,8 @@ const CHANGED_BY_MANAGERS = {
   working_hours: "the assistant's configuration",
   closures: "the assistant's configuration",
   services: "the assistant's configuration",
+  practitioners: "practitioners",
+  practitioner_hours: "practitioners",
 } as const;
 
 export type ChangedTable = keyof typeof CHANGED_BY_MANAGERS;

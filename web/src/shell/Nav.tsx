@@ -8,7 +8,14 @@ type Link = { path: string; label: string; managers?: boolean };
  * the clinic itself. `managers`: shown to owners and admins only (the page tells anyone else why).
  */
 const GROUPS: { label: string; links: Link[] }[] = [
-  { label: "Work", links: [{ path: "/", label: "Overview" }] },
+  {
+    label: "Work",
+    links: [
+      { path: "/", label: "Overview" },
+      { path: "/appointments", label: "Appointments" },
+      { path: "/contacts", label: "Contacts" },
+    ],
+  },
   {
     label: "Setup",
     links: [
@@ -17,6 +24,7 @@ const GROUPS: { label: string; links: Link[] }[] = [
       { path: "/assistant/faq", label: "FAQ" },
       { path: "/assistant/hours", label: "Hours" },
       { path: "/assistant/services", label: "Services" },
+      { path: "/practitioners", label: "Practitioners" },
       { path: "/assistant/preview", label: "Prompt preview" },
       { path: "/channels", label: "Channels" },
     ],

@@ -1,14 +1,16 @@
 // The agenda's calendar arithmetic and layout, pure so they are unit-tested without a browser.
 // Days are the clinic's local calendar dates ("YYYY-MM-DD"); moments are ISO timestamps.
 
-export type AgendaView = "day" | "week";
+import {
+  addDays,
+  isoWeekday,
+  localDateOf,
+  zonedDateTimeToInstant,
+} from "@frontdesk/domain/opening_hours.ts";
 
-/** The date `days` after (or before) a calendar date. */
-export function addDays(date: string, days: number): string {
-  const at = new Date(`${date}T00:00:00Z`);
-  at.setUTCDate(at.getUTCDate() + days);
-  return at.toISOString().slice(0, 10);
-}
+export { addDays };
+
+export type AgendaView = "day" | "week";
 
 /** Whether a string is a real calendar date ("2026-02-30" is not). */
 export function isDate(text: string | undefined): text is string {
@@ -18,58 +20,22 @@ export function isDate(text: string | undefined): text is string {
 
 /** The calendar date a moment falls on in a time zone. */
 export function localDate(at: Date | string, timeZone: string): string {
-  // en-CA writes dates as YYYY-MM-DD.
-  return new Intl.DateTimeFormat("en-CA", { timeZone, dateStyle: "short" })
-    .format(new Date(at));
+  return localDateOf(timeZone, new Date(at));
 }
 
-/** The days a view shows: the day itself, or its week from Monday to Sunday (ISO weeks). */
+/** The days a view shows: the day itself, or its week from Monday to Sunday. */
 export function daysShown(date: string, view: AgendaView): string[] {
   if (view === "day") return [date];
-  const weekday = (new Date(`${date}T00:00:00Z`).getUTCDay() + 6) % 7; // Monday = 0
-  const monday = addDays(date, -weekday);
+  const monday = addDays(date, 1 - isoWeekday(date));
   return Array.from({ length: 7 }, (_, i) => addDays(monday, i));
 }
 
-/** Milliseconds the zone is ahead of UTC at a moment. */
-function offsetAt(epoch: number, timeZone: string): number {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat("en-US", {
-      timeZone,
-      hourCycle: "h23",
-      year: "numeric",
-      month: "numeric",
-      day: "numeric",
-      hour: "numeric",
-      minute: "numeric",
-      second: "numeric",
-    }).formatToParts(new Date(epoch)).map((part) => [part.type, part.value]),
-  );
-  const asUtc = Date.UTC(
-    +parts.year,
-    +parts.month - 1,
-    +parts.day,
-    +parts.hour,
-    +parts.minute,
-    +parts.second,
-  );
-  return asUtc - Math.floor(epoch / 1000) * 1000;
-}
-
-/**
- * The moment a local day starts in a time zone (its midnight, or the first minute after a gap
- * when the clocks skip midnight), as ISO: the bound of the agenda's one query.
- */
+/** The moment a local day starts in a time zone (its midnight, or after a gap skipping it). */
 export function startOfDay(date: string, timeZone: string): string {
-  const midnight = Date.parse(`${date}T00:00:00Z`);
-  let guess = midnight - offsetAt(midnight, timeZone);
-  // The offset at the guess may differ from the one at UTC midnight (a change that night).
-  guess = midnight - offsetAt(guess, timeZone);
-  if (localDate(new Date(guess), timeZone) < date) guess += 3600_000;
-  return new Date(guess).toISOString();
+  return zonedDateTimeToInstant(timeZone, date, "00:00").toISOString();
 }
 
-/** The moments bounding the days shown: [from, until). */
+/** The moments bounding the days shown, [from, until): the bounds of the agenda's one query. */
 export function rangeOf(days: string[], timeZone: string): { from: string; until: string } {
   return {
     from: startOfDay(days[0], timeZone),

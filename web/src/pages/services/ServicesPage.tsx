@@ -6,6 +6,7 @@ import { readRows, SERVICE_COLUMNS, type ServiceRow } from "../../receptionist/r
 import { supabase } from "../../supabase.ts";
 import { Alert, Card } from "../../ui/mod.ts";
 import { ConfigItemActions, useConfigItem } from "../../receptionist/config_item.tsx";
+import { BookingRules } from "./BookingRules.tsx";
 import { ServiceEditor } from "./ServiceEditor.tsx";
 
 /** What can be booked: each service's length and the gap kept before and after it. */
@@ -49,6 +50,7 @@ export function ServicesPage() {
           <ServiceEditor organisationId={organisation.id} others={services} onSaved={reload} />
         </Card>
       )}
+      <BookingRules />
     </>
   );
 }

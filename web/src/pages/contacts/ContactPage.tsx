@@ -1,0 +1,93 @@
+import { QueryStatus } from "../../data/QueryStatus.tsx";
+import { readAll, useQuery } from "../../data/query.ts";
+import { formatDate } from "../../format.ts";
+import { currentOrganisation } from "../../organisations/memberships.ts";
+import { formatPhone } from "../../phone.ts";
+import type { PageProps } from "../../routes.ts";
+import { supabase } from "../../supabase.ts";
+import { Card, EmptyState } from "../../ui/mod.ts";
+import { AppointmentItem } from "../appointments/AppointmentItem.tsx";
+import { type Appointment, APPOINTMENT_COLUMNS, type Contact } from "../appointments/booking.ts";
+
+/** One patient: their details and their appointments, the latest first. */
+export function ContactPage({ params }: PageProps) {
+  const organisation = currentOrganisation.value!;
+  const { data, error, reload } = useQuery(
+    () =>
+      readAll<{ contact: Contact | null; appointments: Appointment[] }>({
+        contact: supabase().from("contacts")
+          .select("id, name, phone, email, preferred_language, notes, created_at")
+          .eq("organisation_id", organisation.id).eq("id", params.id).maybeSingle(),
+        appointments: supabase().from("appointments").select(APPOINTMENT_COLUMNS)
+          .eq("organisation_id", organisation.id).eq("contact_id", params.id)
+          .order("starts_at", { ascending: false }).limit(200)
+          .overrideTypes<Appointment[], { merge: false }>(),
+      }),
+    [params.id],
+  );
+  const contact = data.value?.contact;
+  if (data.value && !contact) {
+    return (
+      <Card title="Contact not found">
+        <p>
+          This patient is not in {organisation.name}. <a href="#/contacts">All contacts</a>
+        </p>
+      </Card>
+    );
+  }
+  return (
+    <>
+      <Card title={contact?.name ?? "Contact"} wide>
+        <QueryStatus data={data} error={error} />
+        {contact && (
+          <dl class="facts">
+            <dt>Phone</dt>
+            <dd>{formatPhone(contact.phone)}</dd>
+            {contact.email && (
+              <>
+                <dt>Email</dt>
+                <dd>{contact.email}</dd>
+              </>
+            )}
+            {contact.preferred_language && (
+              <>
+                <dt>Language</dt>
+                <dd>{contact.preferred_language}</dd>
+              </>
+            )}
+            <dt>Patient since</dt>
+            <dd>{formatDate(contact.created_at, organisation.timezone)}</dd>
+            {contact.notes && (
+              <>
+                <dt>Notes</dt>
+                <dd class="prewrap">{contact.notes}</dd>
+              </>
+            )}
+          </dl>
+        )}
+        <p>
+          <a href="#/contacts">All contacts</a>
+        </p>
+      </Card>
+      {data.value && (
+        <Card title="Appointments" level={2} wide>
+          {data.value.appointments.length === 0
+            ? <EmptyState>No appointments yet.</EmptyState>
+            : (
+              <ul class="list">
+                {data.value.appointments.map((appointment) => (
+                  <AppointmentItem
+                    key={appointment.id}
+                    appointment={appointment}
+                    showDate
+                    showPractitioner
+                    onChanged={reload}
+                  />
+                ))}
+              </ul>
+            )}
+        </Card>
+      )}
+    </>
+  );
+}
