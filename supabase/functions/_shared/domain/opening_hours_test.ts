@@ -4,6 +4,7 @@ import {
   closureOn,
   describeWeek,
   isoWeekday,
+  localClock,
   localDateOf,
   localDateTimeOf,
   openingStatus,
@@ -120,6 +121,48 @@ Deno.test("Asia/Kolkata is +05:30 all year", () => {
   assert.equal(iso(zonedDateTimeToInstant(tz, "2026-07-06", "09:00")), "2026-07-06T03:30:00.000Z");
   assert.equal(localDateOf(tz, utc("2026-03-01T18:29:00Z")), "2026-03-01");
   assert.equal(localDateOf(tz, utc("2026-03-01T18:30:00Z")), "2026-03-02");
+});
+
+Deno.test("localClock: what zonedDateTimeToInstant says, and null for a time that does not exist", () => {
+  const at = (clock: ReturnType<typeof localClock>, date: string, minutes: number) => {
+    const exact = clock.existing(date, minutes);
+    return exact === null ? null : new Date(exact).toISOString();
+  };
+  const london = localClock("Europe/London");
+  assert.equal(at(london, "2026-03-29", 90), null, "01:30 on 29 March");
+  assert.equal(london.instant("2026-03-29", 90), Date.parse("2026-03-29T01:30:00Z"), "moved on");
+  assert.equal(at(london, "2026-03-29", 120), "2026-03-29T01:00:00.000Z");
+  assert.equal(at(london, "2026-10-25", 90), "2026-10-25T00:30:00.000Z", "the earlier 01:30");
+  // Minutes past 1440 run into the next days: Saturday 24:00 + 90 = Sunday 01:30.
+  assert.equal(at(london, "2026-03-28", 1440 + 90), null);
+  assert.equal(at(london, "2026-10-23", 2 * 1440 + 90), "2026-10-25T00:30:00.000Z");
+  assert.equal(at(localClock("Asia/Kolkata"), "2026-12-07", 540), "2026-12-07T03:30:00.000Z");
+
+  // Every quarter hour of the transition days agrees with zonedDateTimeToInstant.
+  const days: [string, string][] = [
+    ["Europe/London", "2026-03-29"],
+    ["Europe/London", "2026-10-25"],
+    ["America/New_York", "2026-03-08"],
+    ["America/New_York", "2026-11-01"],
+    ["Australia/Adelaide", "2026-04-05"],
+    ["Australia/Adelaide", "2026-10-04"],
+  ];
+  for (const [tz, date] of days) {
+    const clock = localClock(tz);
+    for (let minutes = 0; minutes < 1440; minutes += 15) {
+      const time = `${String(Math.floor(minutes / 60)).padStart(2, "0")}:${
+        String(minutes % 60).padStart(2, "0")
+      }`;
+      const expected = zonedDateTimeToInstant(tz, date, time).getTime();
+      assert.equal(clock.instant(date, minutes), expected, `${tz} ${date} ${time}`);
+      const exists = localDateTimeOf(tz, new Date(expected)).time === time;
+      assert.equal(
+        clock.existing(date, minutes),
+        exists ? expected : null,
+        `${tz} ${date} ${time}`,
+      );
+    }
+  }
 });
 
 // ---------------------------------------------------------------------------

@@ -221,6 +221,15 @@ Deno.test("London, 29 March: 01:00–02:00 does not exist and is never offered",
   assert.deepEqual(local(slots), ["00:00", "02:00", "03:00"]);
   // 00:00 GMT is followed directly by 02:00 BST: three real hours of opening.
   assert.deepEqual(utc(slots), ["03-29T00:00", "03-29T01:00", "03-29T02:00"]);
+  // On a 45-minute grid 01:30 falls in the gap: it is skipped, not moved to 02:30.
+  const offGrid = findSlots(query({
+    ...hourly,
+    from: "2026-03-29",
+    to: "2026-03-29",
+    clinicHours: [hours(7, "00:00", "04:00")],
+    rules: { slotIntervalMinutes: 45, minNoticeMinutes: 0, horizonDays: 400 },
+  }));
+  assert.deepEqual(local(offGrid), ["00:00", "00:45", "02:15", "03:00"]);
 });
 
 Deno.test("London, 25 October: 01:00–02:00 happens twice and is offered once", () => {
