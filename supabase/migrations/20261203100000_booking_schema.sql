@@ -459,6 +459,23 @@ create policy "members change appointments"
   using (organisation_id in (select private.organisation_ids_for_current_user()))
   with check (organisation_id in (select private.organisation_ids_for_current_user()));
 
+-- Refuses a signed-in user who is not a member of the organisation (service code passes).
+create function private.require_member(target_org uuid)
+returns void
+language plpgsql
+stable
+set search_path = ''
+as $$
+begin
+  if coalesce(current_setting('role', true), 'none') in ('anon', 'authenticated')
+     and private.role_in_organisation(target_org) is null then
+    raise exception 'You are not a member of this organisation' using errcode = '42501';
+  end if;
+end
+$$;
+
+grant execute on function private.require_member(uuid) to authenticated, service_role;
+
 -- The booking that blocks [blocked_from, blocked_until) for a practitioner, in words:
 -- "Dr Hale is booked 10:00–10:30" in the clinic's time. Runs as the caller, so it names only
 -- bookings the caller may read. Null when nothing clashes.
@@ -504,6 +521,8 @@ declare
   service public.services;
   clash text;
 begin
+  -- Before RLS would: a non-member learns nothing of the organisation's services or bookings.
+  perform private.require_member(new.organisation_id);
   if tg_op = 'INSERT' then
     new.created_by := coalesce(new.created_by, (select auth.uid()));
     new.status_changed_at := now();

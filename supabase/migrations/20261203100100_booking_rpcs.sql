@@ -4,23 +4,6 @@
 -- the checks here only turn refusals into words (42501 refused, 22023 invalid, PT404 not found,
 -- 23P01 taken, which PostgREST answers 403, 400, 404 and 409).
 
--- Refuses a signed-in user who is not a member of the organisation (service code passes).
-create function private.require_member(target_org uuid)
-returns void
-language plpgsql
-stable
-set search_path = ''
-as $$
-begin
-  if coalesce(current_setting('role', true), 'none') in ('anon', 'authenticated')
-     and private.role_in_organisation(target_org) is null then
-    raise exception 'You are not a member of this organisation' using errcode = '42501';
-  end if;
-end
-$$;
-
-grant execute on function private.require_member(uuid) to authenticated, service_role;
-
 -- The exclusion constraint refused a write that raced another: the same words the trigger uses
 -- when it sees the clash first. The winner has committed, so a new snapshot shows it.
 create function private.raise_taken(practitioner uuid, from_time timestamptz, until_time timestamptz, except_id uuid)
