@@ -167,28 +167,44 @@ export type LocalClock = {
  * run into the following days. A repeated time is its earlier occurrence.
  */
 export function localClock(timeZone: string): LocalClock {
-  const days = new Map<string, { midnight: number; before: number; after: number }>();
-  const resolve = (date: string, minutes: number) => {
-    const carry = Math.floor(minutes / 1440);
-    if (carry !== 0) [date, minutes] = [addDays(date, carry), minutes - carry * 1440];
+  type Day = { midnight: number; before: number; after: number; transition: number };
+  const days = new Map<string, Day>();
+  const transitions: { at: number; before: number; after: number }[] = [];
+  const dayOf = (date: string): Day => {
     let day = days.get(date);
     if (!day) {
       const { year, month, day: dayOfMonth } = parseDate(date);
       const midnight = Date.UTC(year, month - 1, dayOfMonth);
       // As in localToEpochMs: offsets a day before and after the date bracket its transition.
-      day = {
-        midnight,
-        before: offsetAt(timeZone, midnight - DAY),
-        after: offsetAt(timeZone, midnight + 2 * DAY),
-      };
+      let [low, high] = [midnight - DAY, midnight + 2 * DAY];
+      const [before, after] = [offsetAt(timeZone, low), offsetAt(timeZone, high)];
+      // The transition's instant (the first with the new offset), found once (the dates either
+      // side see the same one), so each time of the date resolves by arithmetic.
+      const known = transitions.find((t) =>
+        t.before === before && t.after === after && low < t.at && t.at <= high
+      );
+      if (known) [low, high] = [known.at - 1, known.at];
+      while (before !== after && high - low > 1) {
+        const mid = Math.floor((low + high) / 2);
+        if (offsetAt(timeZone, mid) === before) low = mid;
+        else high = mid;
+      }
+      if (before !== after && !known) transitions.push({ at: high, before, after });
+      day = { midnight, before, after, transition: high };
       days.set(date, day);
     }
-    const wall = day.midnight + minutes * MINUTE;
-    return {
-      wall,
-      before: day.before,
-      found: instantsReading(timeZone, wall, day.before, day.after),
-    };
+    return day;
+  };
+  const resolve = (date: string, minutes: number) => {
+    const carry = Math.floor(minutes / 1440);
+    if (carry !== 0) [date, minutes] = [addDays(date, carry), minutes - carry * 1440];
+    const { midnight, before, after, transition } = dayOf(date);
+    const wall = midnight + minutes * MINUTE;
+    const found = before === after ? [wall - before] : [
+      ...(wall - after < transition ? [] : [wall - after]),
+      ...(wall - before < transition ? [wall - before] : []),
+    ].sort((a, b) => a - b);
+    return { wall, before, found };
   };
   return {
     instant(date, minutes) {

@@ -146,6 +146,15 @@ export function findSlots(query: SlotQuery): Slot[] {
   const clinicClosed = closedDays(query.closures.filter((c) => c.practitionerId === null));
   const clinicWeek = intervalsByWeekday(query.clinicHours);
 
+  // Busy ranges by practitioner, only those that can touch a start in the window with its buffers.
+  const busyOf = new Map<string, Interval[]>();
+  for (const { practitionerId, from, until } of query.busy) {
+    if (until <= earliest - before || from >= latest + duration + after) continue;
+    const ranges = busyOf.get(practitionerId);
+    if (ranges) ranges.push({ start: from, end: until });
+    else busyOf.set(practitionerId, [{ start: from, end: until }]);
+  }
+
   const free = new Map<number, string[]>();
   for (const practitioner of query.practitioners) {
     const week = practitioner.hours === null ? clinicWeek : intervalsByWeekday(practitioner.hours);
@@ -163,12 +172,7 @@ export function findSlots(query: SlotQuery): Slot[] {
         ...closedDays(query.closures.filter((c) => c.practitionerId === practitioner.id)),
       ],
     );
-    const busy = merge(
-      query.busy.filter((b) => b.practitionerId === practitioner.id).map((b) => ({
-        start: b.from,
-        end: b.until,
-      })),
-    );
+    const busy = merge(busyOf.get(practitioner.id) ?? []);
 
     for (const { date, interval: { opens, closes, nextDay } } of openings) {
       const close = closes + (nextDay ? 1440 : 0);
