@@ -1,9 +1,6 @@
 // Phone numbers as providers send them ("whatsapp:+44 20…", "0044…") to E.164, the form
 // the database stores (the same rules as private.normalise_e164).
-import {
-  type CountryCode,
-  parsePhoneNumberFromString,
-} from "libphonenumber-js";
+import { type CountryCode, parsePhoneNumberFromString } from "libphonenumber-js";
 
 export function toE164(input: string): string | null {
   const cleaned = input.trim().replace(/^whatsapp:/i, "").replace(
