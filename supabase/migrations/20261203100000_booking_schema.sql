@@ -114,6 +114,8 @@ grant all on public.practitioner_services to service_role;
 
 create index practitioner_services_service_idx
   on public.practitioner_services (organisation_id, service_id, practitioner_id);
+create index practitioner_services_practitioner_idx
+  on public.practitioner_services (organisation_id, practitioner_id);
 
 alter table public.practitioner_services enable row level security;
 
@@ -435,6 +437,7 @@ grant all on public.appointments to service_role;
 
 -- The agenda (an organisation's range of days) and a practitioner's busy times.
 create index appointments_organisation_id_idx on public.appointments (organisation_id, starts_at);
+create index appointments_practitioner_idx on public.appointments (organisation_id, practitioner_id, starts_at);
 create index appointments_practitioner_busy_idx on public.appointments (practitioner_id, blocked_from)
   where status = 'booked';
 create index appointments_contact_idx on public.appointments (organisation_id, contact_id, starts_at);
@@ -467,9 +470,12 @@ stable
 set search_path = ''
 as $$
 begin
-  if coalesce(current_setting('role', true), 'none') in ('anon', 'authenticated')
-     and private.role_in_organisation(target_org) is null then
-    raise exception 'You are not a member of this organisation' using errcode = '42501';
+  -- Two statements, not one condition: PostgreSQL checks the right to execute every function
+  -- of an expression when it starts it, and service_role may not execute role_in_organisation.
+  if coalesce(current_setting('role', true), 'none') in ('anon', 'authenticated') then
+    if private.role_in_organisation(target_org) is null then
+      raise exception 'You are not a member of this organisation' using errcode = '42501';
+    end if;
   end if;
 end
 $$;

@@ -258,11 +258,45 @@ const FIXTURES: [string, (t: Tenant) => Promise<void>][] = [
     });
   }],
   ["public.services", async (t) => {
-    await insertAs(t.owner.client, "services", {
+    t.refs.service = await insertAs(t.owner.client, "services", {
       organisation_id: t.orgId,
       name: `${t.label} check-up ${tag}`,
       duration_minutes: 30,
       buffer_after_minutes: 10,
+    });
+  }],
+  ["public.practitioner_hours", async (t) => {
+    // The practitioner the organisation came with performs every service added since.
+    t.refs.practitioner = String(
+      must<Row>(
+        await t.owner.client.from("practitioners").select("id").eq("organisation_id", t.orgId)
+          .single(),
+        "fixture: the organisation's practitioner",
+      ).id,
+    );
+    await insertAs(t.owner.client, "practitioner_hours", {
+      organisation_id: t.orgId,
+      practitioner_id: t.refs.practitioner,
+      weekday: 1,
+      opens: "09:00",
+      closes: "13:00",
+    });
+  }],
+  ["public.contacts", async (t) => {
+    const contact = await rpcAs<Row>(t.member, "find_or_create_contact", {
+      organisation_id: t.orgId,
+      phone: `+4477${digits(9)}`,
+      name: `${t.label} patient ${tag}`,
+    });
+    t.refs.contact = String(contact.id);
+  }],
+  ["public.appointments", async (t) => {
+    await rpcAs(t.member, "book_appointment", {
+      organisation_id: t.orgId,
+      service_id: t.refs.service,
+      practitioner_id: t.refs.practitioner,
+      starts_at: "2030-12-02T10:00:00Z",
+      contact_id: t.refs.contact,
     });
   }],
 ];
