@@ -526,3 +526,139 @@ values
   ('0d1e7a1a-0000-4000-8003-000000000201', '10000000-0000-4000-8000-000000000002', 'Initial assessment', 60, 0, 15, true),
   ('0d1e7a1a-0000-4000-8003-000000000202', '10000000-0000-4000-8000-000000000002', 'Follow-up session', 45, 0, 15, true),
   ('0d1e7a1a-0000-4000-8003-000000000203', '10000000-0000-4000-8000-000000000002', 'Sports massage', 60, 0, 10, true);
+
+-- ---------------------------------------------------------------------------
+-- Booking: practitioners, patients and a live agenda
+-- ---------------------------------------------------------------------------
+-- Fixed ids:
+--   practitioners  90000000-0000-4000-8000-00000000000{1 Dr Sarah Hale, 2 Dr James Okafor,
+--                  3 Emily Clarke (hygienist), 4 Jānis Bērziņš, 5 Anna Kalniņa}
+--   contacts       91000000-0000-4000-8000-0000000000{01..10 Northside, 11..16 Riverside}
+-- Appointments are generated relative to the time the seed runs: about 40 over the past and
+-- the coming week, inside each practitioner's hours, never on a closed day, never overlapping.
+
+-- Each clinic came with one practitioner named after it; the demo clinics have real staff.
+delete from public.practitioners
+where organisation_id in ('10000000-0000-4000-8000-000000000001', '10000000-0000-4000-8000-000000000002');
+
+insert into public.practitioners (id, organisation_id, display_name, position)
+values
+  ('90000000-0000-4000-8000-000000000001', '10000000-0000-4000-8000-000000000001', 'Dr Sarah Hale', 1),
+  ('90000000-0000-4000-8000-000000000002', '10000000-0000-4000-8000-000000000001', 'Dr James Okafor', 2),
+  ('90000000-0000-4000-8000-000000000003', '10000000-0000-4000-8000-000000000001', 'Emily Clarke (hygienist)', 3),
+  ('90000000-0000-4000-8000-000000000004', '10000000-0000-4000-8000-000000000002', 'Jānis Bērziņš', 1),
+  ('90000000-0000-4000-8000-000000000005', '10000000-0000-4000-8000-000000000002', 'Anna Kalniņa', 2);
+
+-- The dentists do check-ups, emergencies and whitening consultations; the hygienist does
+-- hygiene appointments; both physiotherapists do everything.
+insert into public.practitioner_services (organisation_id, practitioner_id, service_id)
+select s.organisation_id, p.id, s.id
+from public.services s
+join public.practitioners p on p.organisation_id = s.organisation_id
+where s.organisation_id = '10000000-0000-4000-8000-000000000002'
+   or (s.organisation_id = '10000000-0000-4000-8000-000000000001'
+     and (p.id = '90000000-0000-4000-8000-000000000003') = (s.name = 'Hygiene appointment'));
+
+-- The hygienist works Tuesdays and Thursdays only.
+insert into public.practitioner_hours (organisation_id, practitioner_id, weekday, opens, closes)
+values
+  ('10000000-0000-4000-8000-000000000001', '90000000-0000-4000-8000-000000000003', 2, '08:30', '12:30'),
+  ('10000000-0000-4000-8000-000000000001', '90000000-0000-4000-8000-000000000003', 2, '13:30', '18:00'),
+  ('10000000-0000-4000-8000-000000000001', '90000000-0000-4000-8000-000000000003', 4, '08:30', '12:30'),
+  ('10000000-0000-4000-8000-000000000001', '90000000-0000-4000-8000-000000000003', 4, '13:30', '18:00');
+
+-- Dr Okafor is away for two days the week after next.
+insert into public.closures (organisation_id, practitioner_id, starts_on, ends_on, reason)
+values
+  ('10000000-0000-4000-8000-000000000001', '90000000-0000-4000-8000-000000000002',
+    current_date + 9, current_date + 10, 'Conference');
+
+insert into public.contacts (id, organisation_id, name, phone, email, preferred_language, notes)
+values
+  ('91000000-0000-4000-8000-000000000001', '10000000-0000-4000-8000-000000000001', 'Alice Morgan', '+447700900101', 'alice.morgan@example.test', 'en', ''),
+  ('91000000-0000-4000-8000-000000000002', '10000000-0000-4000-8000-000000000001', 'Ben Carter', '+447700900102', null, 'en', 'Nervous patient: explain each step.'),
+  ('91000000-0000-4000-8000-000000000003', '10000000-0000-4000-8000-000000000001', 'Chloe Evans', '+447700900103', 'chloe.evans@example.test', null, ''),
+  ('91000000-0000-4000-8000-000000000004', '10000000-0000-4000-8000-000000000001', 'Daniel Hughes', '+447700900104', null, null, ''),
+  ('91000000-0000-4000-8000-000000000005', '10000000-0000-4000-8000-000000000001', 'Ella Patel', '+447700900105', 'ella.patel@example.test', 'en', 'Allergic to latex.'),
+  ('91000000-0000-4000-8000-000000000006', '10000000-0000-4000-8000-000000000001', 'Finn O''Brien', '+447700900106', null, null, ''),
+  ('91000000-0000-4000-8000-000000000007', '10000000-0000-4000-8000-000000000001', 'Grace Turner', '+447700900107', null, 'en', ''),
+  ('91000000-0000-4000-8000-000000000008', '10000000-0000-4000-8000-000000000001', 'Harry Walsh', '+447700900108', 'harry.walsh@example.test', null, ''),
+  ('91000000-0000-4000-8000-000000000009', '10000000-0000-4000-8000-000000000001', 'Isla Scott', '+447700900109', null, null, 'Prefers early mornings.'),
+  ('91000000-0000-4000-8000-000000000010', '10000000-0000-4000-8000-000000000001', null, '+447700900110', null, null, ''),
+  ('91000000-0000-4000-8000-000000000011', '10000000-0000-4000-8000-000000000002', 'Kārlis Ozols', '+37120000111', null, 'en', 'Knee surgery in October.'),
+  ('91000000-0000-4000-8000-000000000012', '10000000-0000-4000-8000-000000000002', 'Ilze Liepa', '+37120000112', 'ilze.liepa@example.test', 'en', ''),
+  ('91000000-0000-4000-8000-000000000013', '10000000-0000-4000-8000-000000000002', 'Дмитрий Соколов', '+37120000113', null, 'ru', ''),
+  ('91000000-0000-4000-8000-000000000014', '10000000-0000-4000-8000-000000000002', 'Marta Zariņa', '+37120000114', null, null, 'Marathon in spring.'),
+  ('91000000-0000-4000-8000-000000000015', '10000000-0000-4000-8000-000000000002', 'Ольга Петрова', '+37120000115', 'olga.petrova@example.test', 'ru', ''),
+  ('91000000-0000-4000-8000-000000000016', '10000000-0000-4000-8000-000000000002', 'Roberts Kalns', '+37120000116', null, null, '');
+
+-- Candidate starts at four local times a day, 90 minutes or more apart (longer than any
+-- service with its buffers, so a practitioner's bookings never overlap); one in five is kept,
+-- and only those that fit the practitioner's hours (own or the clinic's) on an open day.
+with candidates as (
+  select p.id as practitioner_id, p.organisation_id, o.timezone, p.position, day_offset, slot_no,
+    current_date + day_offset as day,
+    ((current_date + day_offset) + local_time) at time zone o.timezone as starts_at
+  from public.practitioners p
+  join public.organisations o on o.id = p.organisation_id
+  cross join generate_series(-7, 7) day_offset
+  cross join lateral unnest(array['09:00', '10:30', '14:00', '15:30']::time[]) with ordinality t(local_time, slot_no)
+  where p.organisation_id in ('10000000-0000-4000-8000-000000000001', '10000000-0000-4000-8000-000000000002')
+    and (day_offset + 2 * slot_no + p.position) % 5 = 0
+),
+with_service as (
+  select c.*, s.id as service_id, s.duration_minutes,
+    row_number() over (order by c.starts_at, c.practitioner_id) as n
+  from candidates c
+  cross join lateral (
+    select s.* from public.practitioner_services ps
+    join public.services s on s.id = ps.service_id and s.active
+    where ps.practitioner_id = c.practitioner_id
+    order by s.name
+    offset (c.day_offset + 7 + c.slot_no) % (select count(*) from public.practitioner_services ps2
+      join public.services s2 on s2.id = ps2.service_id and s2.active
+      where ps2.practitioner_id = c.practitioner_id)
+    limit 1
+  ) s
+),
+fitting as (
+  select w.* from with_service w
+  where exists (
+      select from (
+        select h.weekday, h.opens, h.closes from public.practitioner_hours h where h.practitioner_id = w.practitioner_id
+        union all
+        select wh.weekday, wh.opens, wh.closes from public.working_hours wh
+        where wh.organisation_id = w.organisation_id
+          and not exists (select from public.practitioner_hours h where h.practitioner_id = w.practitioner_id)
+      ) hours
+      where hours.weekday = extract(isodow from w.day)
+        and hours.opens <= (w.starts_at at time zone w.timezone)::time
+        and hours.closes >= ((w.starts_at + make_interval(mins => w.duration_minutes)) at time zone w.timezone)::time
+    )
+    and not exists (
+      select from public.closures cl
+      where cl.organisation_id = w.organisation_id and w.day between cl.starts_on and cl.ends_on
+        and (cl.practitioner_id is null or cl.practitioner_id = w.practitioner_id))
+)
+insert into public.appointments (organisation_id, practitioner_id, service_id, contact_id, starts_at, ends_at,
+  status, source, created_by, cancellation_reason)
+select f.organisation_id, f.practitioner_id, f.service_id,
+  (select c.id from public.contacts c where c.organisation_id = f.organisation_id
+   order by c.id offset f.n % (select count(*) from public.contacts c2 where c2.organisation_id = f.organisation_id) limit 1),
+  f.starts_at, f.starts_at + make_interval(mins => f.duration_minutes),
+  status, (array['dashboard', 'voice', 'whatsapp']::public.appointment_source[])[1 + f.n % 3],
+  case when f.n % 3 = 0 then
+    case f.organisation_id when '10000000-0000-4000-8000-000000000001' then '20000000-0000-4000-8000-000000000003'::uuid
+      else '20000000-0000-4000-8000-000000000004'::uuid end
+  end,
+  case when status = 'cancelled' then 'Asked to come another week' end
+from fitting f
+cross join lateral (
+  select case
+    when f.n % 7 = 3 then 'cancelled'
+    when f.starts_at > now() then 'booked'
+    when f.n % 5 = 1 then 'no_show'
+    when f.n % 9 = 0 then 'booked'
+    else 'completed'
+  end::public.appointment_status as status
+) s;

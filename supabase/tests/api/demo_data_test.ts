@@ -1,6 +1,7 @@
 // The demo data of supabase/seed.sql: the receptionist configuration is exactly the test data
-// the prompt snapshots are built from, the seeded channels route to their clinic, the rotation
-// report has content, and the demo logins see credential metadata but never a secret.
+// the prompt snapshots are built from, the seeded channels route to their clinic, the demo
+// practitioners have an agenda, the rotation report has content, and the demo logins see
+// credential metadata but never a secret.
 // Reads only (a decryption is rolled back), so it runs against any seeded stack.
 import assert from "node:assert/strict";
 import { createClient } from "@supabase/supabase-js";
@@ -182,6 +183,104 @@ Deno.test("demo data: the seeded channels route to their clinic", (t) =>
       }
     });
   }));
+
+// ---------------------------------------------------------------------------------------------
+// Booking: practitioners and a live agenda around the time the seed ran
+// ---------------------------------------------------------------------------------------------
+
+Deno.test("demo data: each clinic's practitioners perform its services", async () => {
+  const rows = await withSql((sql) =>
+    sql<{ organisation_id: string; display_name: string; services: string }[]>`
+    select p.organisation_id, p.display_name,
+      string_agg(s.name, ', ' order by s.name) filter (where s.active) as services
+    from public.practitioners p
+    join public.practitioner_services ps on ps.practitioner_id = p.id
+    join public.services s on s.id = ps.service_id
+    where p.id in (
+      '90000000-0000-4000-8000-000000000001', '90000000-0000-4000-8000-000000000002',
+      '90000000-0000-4000-8000-000000000003', '90000000-0000-4000-8000-000000000004',
+      '90000000-0000-4000-8000-000000000005')
+    group by p.organisation_id, p.display_name, p.position
+    order by p.organisation_id, p.position`
+  );
+  assert.deepEqual(rows.map((r) => ({ ...r })), [
+    {
+      organisation_id: NORTHSIDE,
+      display_name: "Dr Sarah Hale",
+      services: "Check-up, Emergency appointment",
+    },
+    {
+      organisation_id: NORTHSIDE,
+      display_name: "Dr James Okafor",
+      services: "Check-up, Emergency appointment",
+    },
+    {
+      organisation_id: NORTHSIDE,
+      display_name: "Emily Clarke (hygienist)",
+      services: "Hygiene appointment",
+    },
+    ...["Jānis Bērziņš", "Anna Kalniņa"].map((display_name) => ({
+      organisation_id: RIVERSIDE,
+      display_name,
+      services: "Follow-up session, Initial assessment, Sports massage",
+    })),
+  ]);
+});
+
+Deno.test("demo data: about 40 appointments over the week before and after the seed, each in its practitioner's hours", async () => {
+  // The seed's rows: created with the seeded patients (later tests may book more).
+  const [facts] = await withSql((sql) =>
+    sql<
+      {
+        seeded: number;
+        before: number;
+        after: number;
+        statuses: string;
+        outside_week: number;
+        outside_hours: number;
+      }[]
+    >`
+    with seed as (
+      select c.created_at as at from public.contacts c
+      where c.id = '91000000-0000-4000-8000-000000000001'
+    ),
+    seeded as (
+      select a.*, o.timezone from public.appointments a
+      join public.organisations o on o.id = a.organisation_id, seed
+      where a.organisation_id in (${NORTHSIDE}, ${RIVERSIDE})
+        and a.created_at < seed.at + interval '1 minute'
+    )
+    select count(*)::int as seeded,
+      count(*) filter (where a.starts_at < seed.at)::int as before,
+      count(*) filter (where a.starts_at > seed.at)::int as after,
+      string_agg(distinct a.status::text, ', ' order by a.status::text)
+        filter (where a.starts_at < seed.at) as statuses,
+      count(*) filter (where a.starts_at not between seed.at - interval '8 days'
+        and seed.at + interval '8 days')::int as outside_week,
+      count(*) filter (where not exists (
+        select from (
+          select h.weekday, h.opens, h.closes from public.practitioner_hours h
+          where h.practitioner_id = a.practitioner_id
+          union all
+          select w.weekday, w.opens, w.closes from public.working_hours w
+          where w.organisation_id = a.organisation_id and not exists (
+            select from public.practitioner_hours h where h.practitioner_id = a.practitioner_id)
+        ) hours
+        where hours.weekday = extract(isodow from a.starts_at at time zone a.timezone)
+          and (a.starts_at at time zone a.timezone)::time >= hours.opens
+          and (a.ends_at at time zone a.timezone)::time <= hours.closes
+      ))::int as outside_hours
+    from seeded a, seed`
+  );
+  assert.ok(facts.seeded >= 30 && facts.seeded <= 60, `${facts.seeded} seeded appointments`);
+  assert.ok(
+    facts.before >= 10 && facts.after >= 10,
+    `${facts.before} before, ${facts.after} after`,
+  );
+  assert.equal(facts.statuses, "booked, cancelled, completed, no_show", "statuses in the past");
+  assert.equal(facts.outside_week, 0, "all within a week of the seed");
+  assert.equal(facts.outside_hours, 0, "all within their practitioner's working hours");
+});
 
 // ---------------------------------------------------------------------------------------------
 // Rotation report

@@ -48,10 +48,9 @@ export async function readRows<T>(
   columns: string,
   organisationId: string,
 ): Promise<Read<T[]>> {
-  const { data, error } = await client.from(table).select(columns).eq(
-    "organisation_id",
-    organisationId,
-  );
+  const query = client.from(table).select(columns).eq("organisation_id", organisationId);
+  // A closure with a practitioner is their time off (Practitioners page), not the clinic's.
+  const { data, error } = await (table === "closures" ? query.is("practitioner_id", null) : query);
   return error ? { data: null, error } : { data: data as T[], error: null };
 }
 

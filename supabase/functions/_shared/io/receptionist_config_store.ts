@@ -25,8 +25,9 @@ export async function loadReceptionistConfig(
         where f.organisation_id = o.id), '[]'),
       'workingHours', coalesce((select jsonb_agg(to_jsonb(w)) from public.working_hours w
         where w.organisation_id = o.id), '[]'),
+      -- A closure with a practitioner is their time off, not the clinic's.
       'closures', coalesce((select jsonb_agg(to_jsonb(c)) from public.closures c
-        where c.organisation_id = o.id), '[]'),
+        where c.organisation_id = o.id and c.practitioner_id is null), '[]'),
       'services', coalesce((select jsonb_agg(to_jsonb(s)) from public.services s
         where s.organisation_id = o.id), '[]')
     ) as rows
