@@ -1,0 +1,201 @@
+// Appointments: a receptionist (a member) books a new patient from the agenda, moves and cancels
+// the appointment, on a desktop and on a 390 px phone; a time taken behind the page's back is
+// refused in words. Headless Chromium against a running stack (see browser.ts).
+import assert from "node:assert/strict";
+import { createClient, type SupabaseClient } from "@supabase/supabase-js";
+import type { Browser, Locator, Page } from "playwright-core";
+import {
+  addDays,
+  localDateOf,
+  zonedDateTimeToInstant,
+} from "../../supabase/functions/_shared/domain/opening_hours.ts";
+import {
+  appUrl,
+  createClinicWithTeam,
+  goTo,
+  launchBrowser,
+  newPhonePage,
+  randomEmail,
+  signIn,
+} from "./browser.ts";
+
+const TIME_ZONE = "Europe/London";
+const user = (role: string) => ({
+  name: `${role} Person`,
+  email: randomEmail(`appt-${role}`),
+  password: `pw-${role}-1234`,
+});
+
+/** A clinic open every day 08:00–20:00 with Dr Hale and a 30-minute check-up. */
+async function clinic() {
+  const team = { owner: user("owner"), admin: user("admin"), member: user("member") };
+  const organisationId = await createClinicWithTeam(
+    { name: `Appt ${crypto.randomUUID().slice(0, 8)}`, timezone: TIME_ZONE },
+    team,
+  );
+  const client = await signedInClient(team.owner);
+  const check = async (p: PromiseLike<{ error: { message: string } | null }>) => {
+    const { error } = await p;
+    if (error) throw new Error(error.message);
+  };
+  await check(
+    client.from("working_hours").insert(
+      [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({
+        organisation_id: organisationId,
+        weekday,
+        opens: "08:00",
+        closes: "20:00",
+      })),
+    ),
+  );
+  const hale = await client.from("practitioners")
+    .insert({ organisation_id: organisationId, display_name: "Dr Hale", position: 1 })
+    .select("id").single();
+  if (hale.error) throw new Error(hale.error.message);
+  // Added after Dr Hale, so the service is linked to every active practitioner, Dr Hale too.
+  const service = await client.from("services").insert({
+    organisation_id: organisationId,
+    name: "Check-up",
+    duration_minutes: 30,
+  }).select("id").single();
+  if (service.error) throw new Error(service.error.message);
+  return { team, client, organisationId, haleId: hale.data.id, serviceId: service.data.id };
+}
+
+/** A supabase-js client signed in as an existing user. */
+async function signedInClient(who: { email: string; password: string }): Promise<SupabaseClient> {
+  const { anonKey } = await (await fetch(new URL("/config.json", appUrl()))).json();
+  const client = createClient(new URL(appUrl()).origin, anonKey, {
+    auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
+  });
+  const { error } = await client.auth.signInWithPassword(who);
+  if (error) throw new Error(error.message);
+  return client;
+}
+
+async function desktopPage(browser: Browser): Promise<Page> {
+  const context = await browser.newContext({
+    viewport: { width: 1280, height: 800 },
+    locale: "en-GB",
+  });
+  return await context.newPage();
+}
+
+/** The appointment of a patient in the agenda. */
+const appointmentOf = (page: Page, name: string) =>
+  page.getByRole("listitem").filter({ has: page.getByRole("link", { name, exact: true }) });
+
+/** Picks a free time in a slot picker. */
+async function pickTime(scope: Locator, time: string) {
+  await scope.getByRole("group", { name: "Free times" }).getByRole("button", {
+    name: time,
+    exact: true,
+  }).click();
+}
+
+Deno.test("appointments: book a new patient, reschedule, a taken time in words, cancel", async (t) => {
+  const { team, client, organisationId, haleId, serviceId } = await clinic();
+  const tomorrow = addDays(localDateOf(TIME_ZONE, new Date()), 1);
+  const browser = await launchBrowser();
+  try {
+    for (
+      const [viewport, open, phone, patient] of [
+        ["desktop", desktopPage, "+44 7911 123456", "Ada Desk"],
+        [
+          "phone",
+          (b: Browser) => newPhonePage(b, { locale: "en-GB" }),
+          "07400 123456",
+          "Ben Phone",
+        ],
+      ] as const
+    ) {
+      await t.step(`on a ${viewport}`, async () => {
+        const page = await open(browser);
+        await page.goto(appUrl());
+        await signIn(page, team.member);
+        await goTo(page, "Appointments");
+        await page.getByRole("heading", { name: "Appointments", level: 1 }).waitFor();
+        await page.getByRole("link", { name: "Next day" }).click();
+        await page.waitForURL(new RegExp(`date=${tomorrow}`));
+
+        // Book: service → Dr Hale → tomorrow's 10:00 → a new patient → confirm.
+        await page.getByRole("button", { name: "New appointment" }).click();
+        const form = page.getByRole("region", { name: "New appointment" });
+        await form.getByLabel("Practitioner").selectOption({ label: "Dr Hale" });
+        await pickTime(form, viewport === "desktop" ? "10:00" : "12:00");
+        await form.getByRole("button", { name: "New patient" }).click();
+        await form.getByLabel("Patient's name").fill(patient);
+        await form.getByLabel("Patient's phone").fill(phone);
+        await form.getByRole("button", { name: "Use this patient" }).click();
+        await form.getByRole("button", { name: "Book appointment" }).click();
+        const item = appointmentOf(page, patient);
+        await item.getByText(viewport === "desktop" ? "10:00–10:30" : "12:00–12:30").waitFor();
+        // In Dr Hale's column.
+        await page.getByRole("list", { name: "Dr Hale" }).getByRole("link", { name: patient })
+          .waitFor();
+
+        // Reschedule to another free time of the same practitioner.
+        await item.getByRole("button", { name: "Reschedule" }).click();
+        await pickTime(item, viewport === "desktop" ? "11:00" : "13:00");
+        await item.getByRole("button", { name: "Move here" }).click();
+        await item.getByText(viewport === "desktop" ? "11:00–11:30" : "13:00–13:30").waitFor();
+
+        // Another receptionist takes 15:00/16:00 while this page offers it: refused in words.
+        const taken = viewport === "desktop" ? "15:00" : "16:00";
+        await item.getByRole("button", { name: "Reschedule" }).click();
+        await pickTime(item, taken);
+        const behind = await client.functions.invoke("booking", {
+          body: {
+            action: "book",
+            organisationId,
+            serviceId,
+            practitionerId: haleId,
+            start: zonedDateTimeToInstant(TIME_ZONE, tomorrow, taken).toISOString(),
+            phone: viewport === "desktop" ? "+447911000777" : "+447911000778",
+            name: "Quick Caller",
+          },
+        });
+        assert.equal(behind.error, null, String(behind.error));
+        assert.equal(behind.data.status, "booked");
+        await item.getByRole("button", { name: "Move here" }).click();
+        const refusal = item.getByRole("alert");
+        await refusal.waitFor();
+        const words = await refusal.innerText();
+        assert.match(words, /not free|taken/i);
+        // …with the next free times to pick instead.
+        await item.getByRole("group", { name: "Next free times" }).getByRole("button").first()
+          .waitFor();
+        assert.doesNotMatch(words, /23P01|exclusion|conflicting key|\bnull\b/i);
+        // Nothing moved.
+        await item.getByText(viewport === "desktop" ? "11:00–11:30" : "13:00–13:30").waitFor();
+        await item.getByRole("button", { name: "Keep the time" }).click();
+
+        // Cancel with a reason.
+        await item.getByRole("button", { name: "Cancel…" }).click();
+        await item.getByLabel("Reason for cancelling").fill("Feeling better");
+        await item.getByRole("button", { name: "Cancel appointment" }).click();
+        await item.getByText("Cancelled", { exact: true }).waitFor();
+        await item.getByText("Reason: Feeling better").waitFor();
+
+        const { data } = await client.from("appointments")
+          .select("status, cancellation_reason, starts_at, contact:contacts(name, phone)")
+          .eq("organisation_id", organisationId).eq("status", "cancelled");
+        assert.ok(
+          data?.some((row) =>
+            (row.contact as unknown as { name: string }).name === patient &&
+            row.cancellation_reason === "Feeling better"
+          ),
+        );
+
+        // No page is wider than the screen.
+        const overflow = await page.evaluate(() =>
+          document.documentElement.scrollWidth - document.documentElement.clientWidth
+        );
+        assert.equal(overflow, 0, `${viewport}: ${overflow}px wider than the screen`);
+        await page.context().close();
+      });
+    }
+  } finally {
+    await browser.close();
+  }
+});
