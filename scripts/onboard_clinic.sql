@@ -19,7 +19,9 @@
 -- automatically when they confirm the address (or through the printed link). The invitation token is
 -- printed only when the invitation is created (only its SHA-256 is stored); a re-run keeps it
 -- and cannot show it again. An expired invitation is replaced by a fresh one.
--- Ends with verification queries: the organisation, its members and its open invitations.
+-- Ends with verification queries: the organisation, its members, its open invitations, its
+-- practitioners (a new clinic has one, named after it, who performs every service added) and
+-- its booking rules.
 
 \set ON_ERROR_STOP on
 \set QUIET on
@@ -255,3 +257,15 @@ from public.organisation_invitations i
 where i.organisation_id = :'organisation_id'
   and i.accepted_at is null and i.revoked_at is null
 order by i.created_at;
+
+\echo 'Practitioners'
+select p.display_name, p.active,
+  (select count(*) from public.practitioner_services ps where ps.practitioner_id = p.id) as services
+from public.practitioners p
+where p.organisation_id = :'organisation_id'
+order by p.position, p.display_name;
+
+\echo 'Booking rules'
+select r.slot_interval_minutes, r.min_notice_minutes, r.horizon_days, r.patient_change_cutoff_hours
+from public.booking_rules r
+where r.organisation_id = :'organisation_id';

@@ -181,6 +181,9 @@ Deno.test("operator scripts: onboarding with an existing user makes them owner; 
     // The verification queries list the tenant's organisation and its owner.
     assert.match(first.stdout, new RegExp(`\\| ${slug} +\\| Europe/Riga +\\| en,ru +\\| en `));
     assert.match(first.stdout, new RegExp(`${owner.email} +\\| owner +\\| Existing Owner`));
+    // … its one practitioner, named after it, and its booking rules (the defaults).
+    assert.match(first.stdout, new RegExp(`Practitioners\\n.*\\n.*\\n ${vars.name} +\\| t `));
+    assert.match(first.stdout, /Booking rules\n.*\n.*\n +15 \| +120 \| +60 \| +24\n/);
 
     const after = await snapshot(slug);
     assert.ok(after.organisation, "the organisation exists");
