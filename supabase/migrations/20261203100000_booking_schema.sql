@@ -569,6 +569,35 @@ create trigger appointments_touch_updated_at
   before update on public.appointments
   for each row execute function private.touch_updated_at();
 
+-- A service or practitioner with appointments stays (their history is the clinic's record):
+-- the foreign key would refuse the delete anyway, this says so in words. Skipped while the
+-- whole organisation is being deleted (its row is gone before the cascade reaches these).
+create function private.keep_booked()
+returns trigger
+language plpgsql
+set search_path = ''
+as $$
+declare
+  what text := case tg_table_name when 'services' then 'service' else 'practitioner' end;
+begin
+  if exists (select from public.organisations o where o.id = old.organisation_id)
+     and exists (select from public.appointments a
+                 where a.organisation_id = old.organisation_id
+                   and (case tg_table_name when 'services' then a.service_id else a.practitioner_id end) = old.id) then
+    raise exception 'This % has appointments on record and cannot be removed', what
+      using errcode = '23503', hint = 'Make it inactive instead: nobody can book it then.';
+  end if;
+  return old;
+end
+$$;
+
+create trigger services_keep_booked
+  before delete on public.services
+  for each row execute function private.keep_booked();
+create trigger practitioners_keep_booked
+  before delete on public.practitioners
+  for each row execute function private.keep_booked();
+
 -- ---------------------------------------------------------------------------
 -- Audit: who can be booked and the rules are configuration
 -- ---------------------------------------------------------------------------

@@ -9,7 +9,7 @@ create extension if not exists pgtap with schema extensions;
 \ir _tenancy_fixture.psql
 \ir _booking_fixture.psql
 
-select plan(60);
+select plan(63);
 
 -- ---------------------------------------------------------------------------
 -- Defaults of a new organisation and a new service
@@ -253,6 +253,17 @@ select throws_ok($$insert into public.contacts (organisation_id, phone) values (
 select tests.stop_acting();
 
 -- ---------------------------------------------------------------------------
+-- History stays: a booked service or practitioner is deactivated, not deleted
+-- ---------------------------------------------------------------------------
+
+select tests.act_as('admin@a.test');
+select throws_ok($$delete from public.services where id = 'a4000000-0000-4000-8000-0000000000a4'$$,
+  '23503', 'This service has appointments on record and cannot be removed', 'a booked service cannot be deleted, in words');
+select throws_ok($$delete from public.practitioners where id = 'a1000000-0000-4000-8000-0000000000a1'$$,
+  '23503', 'This practitioner has appointments on record and cannot be removed', 'a booked practitioner cannot be deleted, in words');
+select tests.stop_acting();
+
+-- ---------------------------------------------------------------------------
 -- Audit: practitioners and booking rules are configuration
 -- ---------------------------------------------------------------------------
 
@@ -267,6 +278,10 @@ select is(
 select is(
   (select a.details -> 'changes' from public.audit_log a where a.action = 'booking_rules.updated' and a.organisation_id = '0a000000-0000-4000-8000-00000000000a'),
   '{"min_notice_minutes": {"to": 60, "from": 120}}'::jsonb, 'changing the booking rules is audited');
+
+delete from public.organisations where id = '0a000000-0000-4000-8000-00000000000a';
+select is((select count(*) from public.appointments a where a.organisation_id = '0a000000-0000-4000-8000-00000000000a'),
+  0::bigint, 'deleting an organisation deletes its appointments, practitioners and services with it');
 
 select * from finish();
 rollback;
