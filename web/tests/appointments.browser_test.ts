@@ -187,6 +187,22 @@ Deno.test("appointments: book a new patient, reschedule, a taken time in words, 
           ),
         );
 
+        // The patient's page lists the appointment, found by a part of their number.
+        await goTo(page, "Contacts");
+        await page.getByLabel("Search by name or phone").fill(phone.slice(-6));
+        await page.getByRole("link", { name: patient }).click();
+        await page.getByRole("heading", { name: patient, level: 1 }).waitFor();
+        await page.getByRole("region", { name: "Appointments" }).getByText("Cancelled", {
+          exact: true,
+        }).waitFor();
+
+        // A member sees the practitioners but cannot change them.
+        await goTo(page, "Practitioners");
+        await page.getByText("Dr Hale", { exact: true }).waitFor();
+        await page.getByText("Only owners and admins can change this.").waitFor();
+        assert.equal(await page.getByRole("button", { name: "Add practitioner" }).count(), 0);
+        assert.equal(await page.getByRole("button", { name: "Deactivate" }).count(), 0);
+
         // No page is wider than the screen.
         const overflow = await page.evaluate(() =>
           document.documentElement.scrollWidth - document.documentElement.clientWidth
