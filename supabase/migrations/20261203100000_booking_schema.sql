@@ -206,23 +206,36 @@ create policy "owners and admins remove practitioners' hours"
   to authenticated
   using (organisation_id in (select private.organisation_ids_for_current_user(array['owner', 'admin']::public.organisation_role[])));
 
-create function private.validate_practitioner_hours()
+-- One overlap check for the clinic's hours and a practitioner's (replaces the working_hours
+-- version of 20261201140000): intervals of the same organisation, or of the same practitioner.
+-- Locked per organisation and table, so concurrent writes are checked one after the other.
+create or replace function private.validate_working_hours()
 returns trigger
 language plpgsql
 set search_path = ''
 as $$
 declare
+  practitioner uuid := (to_jsonb(new) ->> 'practitioner_id')::uuid;
   clash record;
 begin
-  select h.weekday, h.opens, h.closes into clash
-  from public.practitioner_hours h
-  cross join lateral unnest(private.week_minutes(h.weekday, h.opens, h.closes)) theirs
+  perform private.lock_organisation_rows(new.organisation_id, tg_table_name);
+  select w.weekday, w.opens, w.closes into clash
+  from (
+    select w.id, w.weekday, w.opens, w.closes from public.working_hours w
+    where tg_table_name = 'working_hours' and w.organisation_id = new.organisation_id
+    union all
+    select h.id, h.weekday, h.opens, h.closes from public.practitioner_hours h
+    where tg_table_name = 'practitioner_hours' and h.practitioner_id = practitioner
+  ) w
+  cross join lateral unnest(private.week_minutes(w.weekday, w.opens, w.closes)) theirs
   cross join lateral unnest(private.week_minutes(new.weekday, new.opens, new.closes)) ours
-  where h.practitioner_id = new.practitioner_id and h.id <> new.id and theirs && ours
+  where w.id <> new.id and theirs && ours
   limit 1;
   if found then
-    raise exception 'These hours overlap %–% on day %', to_char(clash.opens, 'HH24:MI'),
-      to_char(clash.closes, 'HH24:MI'), clash.weekday
+    raise exception 'These hours overlap %–% on %', to_char(clash.opens, 'HH24:MI'),
+      to_char(clash.closes, 'HH24:MI'),
+      (array['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'])
+        [clash.weekday]
       using errcode = '23P01', hint = 'Change or remove the other interval first.';
   end if;
   return new;
@@ -231,7 +244,7 @@ $$;
 
 create trigger practitioner_hours_validate
   before insert or update on public.practitioner_hours
-  for each row execute function private.validate_practitioner_hours();
+  for each row execute function private.validate_working_hours();
 
 -- ---------------------------------------------------------------------------
 -- closures: optionally one practitioner's time off
@@ -245,6 +258,54 @@ comment on column public.closures.practitioner_id is
 grant insert (practitioner_id), update (practitioner_id) on public.closures to authenticated;
 create index closures_practitioner_idx on public.closures (organisation_id, practitioner_id, starts_on)
   where practitioner_id is not null;
+
+-- Closures overlap-check within their own kind: the clinic's closures among themselves, a
+-- practitioner's time off among theirs (two practitioners may be away on the same days, and
+-- time off may fall on a clinic holiday). Otherwise as in 20261201140000.
+create or replace function private.validate_closure()
+returns trigger
+language plpgsql
+set search_path = ''
+as $$
+declare
+  clash record;
+  timezone text;
+  today date;
+  what text := case when new.practitioner_id is null then 'closure' else 'time off' end;
+begin
+  perform private.check_length(new.reason, 200, 'the reason');
+  if new.ends_on < new.starts_on then
+    raise exception 'The last day (%) is before the first (%)', to_char(new.ends_on, 'FMDD Mon YYYY'),
+      to_char(new.starts_on, 'FMDD Mon YYYY')
+      using errcode = '22023', hint = 'For a single day, make the first and the last the same.';
+  end if;
+  timezone := (select o.timezone from public.organisations o where o.id = new.organisation_id);
+  if current_user in ('authenticated', 'service_role') and timezone is not null
+     and (tg_op = 'INSERT' or (new.starts_on, new.ends_on) is distinct from (old.starts_on, old.ends_on)) then
+    today := (now() at time zone timezone)::date;
+    if new.ends_on < today then
+      raise exception 'This % (%) is over: today is % in %', what,
+        private.describe_days(new.starts_on, new.ends_on), to_char(today, 'FMDD Mon YYYY'), timezone
+        using errcode = '22023', hint = 'Choose today or a later day.';
+    end if;
+  end if;
+  perform private.lock_organisation_rows(new.organisation_id, 'closures');
+  select c.starts_on, c.ends_on, c.reason into clash
+  from public.closures c
+  where c.organisation_id = new.organisation_id and c.id <> new.id
+    and c.practitioner_id is not distinct from new.practitioner_id
+    and daterange(c.starts_on, c.ends_on, '[]') && daterange(new.starts_on, new.ends_on, '[]')
+  order by c.starts_on
+  limit 1;
+  if found then
+    raise exception 'This % overlaps the % %', what, what,
+      private.describe_days(clash.starts_on, clash.ends_on)
+        || case when clash.reason <> '' then format(' (%s)', clash.reason) else '' end
+      using errcode = '23P01', hint = 'Change the days, or delete the other ' || what || ' first.';
+  end if;
+  return new;
+end
+$$;
 
 -- ---------------------------------------------------------------------------
 -- booking_rules: one row per organisation, created with it

@@ -9,7 +9,7 @@ create extension if not exists pgtap with schema extensions;
 \ir _tenancy_fixture.psql
 \ir _booking_fixture.psql
 
-select plan(63);
+select plan(68);
 
 -- ---------------------------------------------------------------------------
 -- Defaults of a new organisation and a new service
@@ -89,6 +89,26 @@ select throws_ok(
 select tests.stop_acting();
 
 update public.practitioners set active = true where id = 'a2000000-0000-4000-8000-0000000000a2';
+
+-- ---------------------------------------------------------------------------
+-- Practitioners' hours and time off overlap only with their own
+-- ---------------------------------------------------------------------------
+
+select throws_ok($$insert into public.practitioner_hours (organisation_id, practitioner_id, weekday, opens, closes)
+  values ('0a000000-0000-4000-8000-00000000000a', 'a1000000-0000-4000-8000-0000000000a1', 1, '12:00', '14:00')$$,
+  '23P01', 'These hours overlap 09:00–13:00 on Monday', 'a practitioner''s overlapping hours are refused in words');
+select lives_ok($$insert into public.practitioner_hours (organisation_id, practitioner_id, weekday, opens, closes)
+  values ('0a000000-0000-4000-8000-00000000000a', 'a2000000-0000-4000-8000-0000000000a2', 1, '12:00', '14:00')$$,
+  'another practitioner may work the same hours');
+select throws_ok($$insert into public.closures (organisation_id, practitioner_id, starts_on, ends_on, reason)
+  values ('0a000000-0000-4000-8000-00000000000a', 'a1000000-0000-4000-8000-0000000000a1', '2030-01-10', '2030-01-11', 'Course')$$,
+  '23P01', 'This time off overlaps the time off 9 Jan 2030 – 10 Jan 2030', 'a practitioner''s overlapping time off is refused in words');
+select lives_ok($$insert into public.closures (organisation_id, practitioner_id, starts_on, ends_on)
+  values ('0a000000-0000-4000-8000-00000000000a', 'a2000000-0000-4000-8000-0000000000a2', '2030-01-09', '2030-01-12')$$,
+  'two practitioners may be away on the same days, also over a clinic closure');
+select throws_ok($$insert into public.closures (organisation_id, starts_on, ends_on)
+  values ('0a000000-0000-4000-8000-00000000000a', '2030-01-12', '2030-01-13')$$,
+  '23P01', 'This closure overlaps the closure 12 Jan 2030', 'the clinic''s closures still may not overlap');
 
 -- ---------------------------------------------------------------------------
 -- Blocked time and the exclusion constraint, whichever path writes
