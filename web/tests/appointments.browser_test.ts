@@ -215,3 +215,48 @@ Deno.test("appointments: book a new patient, reschedule, a taken time in words, 
     await browser.close();
   }
 });
+
+Deno.test("practitioners: an owner adds one with services, hours and time off, and deactivates them", async () => {
+  const { team, client, organisationId } = await clinic();
+  const tomorrow = addDays(localDateOf(TIME_ZONE, new Date()), 1);
+  const browser = await launchBrowser();
+  try {
+    const page = await desktopPage(browser);
+    await page.goto(appUrl());
+    await signIn(page, team.owner);
+    await goTo(page, "Practitioners");
+    const add = page.getByRole("region", { name: "Add a practitioner" });
+    await add.getByLabel("Name").fill("Dr Ng");
+    await add.getByRole("button", { name: "Add practitioner" }).click();
+    const ng = page.getByRole("listitem", { name: "Dr Ng" });
+    await ng.getByRole("checkbox", { name: "Check-up" }).check();
+    await ng.getByLabel("Day", { exact: true }).selectOption({ label: "Tuesday" });
+    await ng.getByLabel("From", { exact: true }).fill("09:00");
+    await ng.getByLabel("Until", { exact: true }).fill("13:00");
+    await ng.getByRole("button", { name: "Add hours" }).click();
+    await ng.getByRole("list", { name: "Dr Ng's hours" }).getByText("Tuesday 09:00–13:00")
+      .waitFor();
+    await ng.getByLabel("Off from").fill(tomorrow);
+    await ng.getByLabel("Reason").fill("Training");
+    await ng.getByRole("button", { name: "Add time off" }).click();
+    await ng.getByRole("list", { name: "Dr Ng's time off" }).getByText(/Training/).waitFor();
+    await ng.getByRole("button", { name: "Deactivate" }).click();
+    await ng.getByText("Inactive", { exact: true }).waitFor();
+
+    const saved = await client.from("practitioners")
+      .select(
+        "active, practitioner_services(service:services(name)), " +
+          "practitioner_hours(weekday, opens, closes), closures(starts_on, ends_on, reason)",
+      )
+      .eq("organisation_id", organisationId).eq("display_name", "Dr Ng").single();
+    assert.equal(saved.error, null, saved.error?.message);
+    assert.deepEqual(saved.data, {
+      active: false,
+      practitioner_services: [{ service: { name: "Check-up" } }],
+      practitioner_hours: [{ weekday: 2, opens: "09:00:00", closes: "13:00:00" }],
+      closures: [{ starts_on: tomorrow, ends_on: tomorrow, reason: "Training" }],
+    });
+  } finally {
+    await browser.close();
+  }
+});

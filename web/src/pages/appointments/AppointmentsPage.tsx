@@ -73,8 +73,8 @@ export function AppointmentsPage({ query }: PageProps) {
       <Card title="Appointments" wide>
         <div class="row">
           <p class="agenda-range">
-            <strong>{formatDays(days[0], days.at(-1)!)}</strong>
-            {date !== today && <span class="muted"> · today is {formatDay(today)}</span>}
+            <strong>{formatDays(days[0], days.at(-1)!)}</strong>{" "}
+            {date !== today && <span class="muted">· today is {formatDay(today)}</span>}
           </p>
           <Button onClick={() => adding.value = true}>New appointment</Button>
         </div>

@@ -1,5 +1,5 @@
-import { useSignal } from "@preact/signals";
-import { addRow, changeRow } from "../../data/mutate.ts";
+import { type Signal, useSignal } from "@preact/signals";
+import { addRow, changeRow, mutate } from "../../data/mutate.ts";
 import { QueryStatus } from "../../data/QueryStatus.tsx";
 import { readAll, useQuery } from "../../data/query.ts";
 import { formatDays } from "../../format.ts";
@@ -72,7 +72,7 @@ export function PractitionersPage() {
       });
       if (error) return { error };
       name.value = "";
-      toast(`${trimmed} added: they perform every active service until you change it.`);
+      toast(`${trimmed} added: tick the services they perform.`);
       await reload();
       return { error: null };
     });
@@ -95,6 +95,7 @@ export function PractitionersPage() {
                 key={practitioner.id}
                 practitioner={practitioner}
                 setup={setup}
+                shown={data}
                 manages={manages}
                 reload={reload}
               />
@@ -115,9 +116,11 @@ export function PractitionersPage() {
   );
 }
 
-function PractitionerItem({ practitioner, setup, manages, reload }: {
+function PractitionerItem({ practitioner, setup, shown, manages, reload }: {
   practitioner: Practitioner;
   setup: Setup;
+  /** The page's data, changed at once when services are ticked (put back if refused). */
+  shown: Signal<Setup | undefined>;
   manages: boolean;
   reload: () => Promise<void>;
 }) {
@@ -151,23 +154,31 @@ function PractitionerItem({ practitioner, setup, manages, reload }: {
   function setServices(selected: string[]) {
     const added = selected.filter((id) => !performs.includes(id));
     const removed = performs.filter((id) => !selected.includes(id));
-    change(async () => {
-      if (added.length) {
-        const { error } = await supabase().from("practitioner_services").insert(
-          added.map((service_id) => ({
-            organisation_id: currentOrganisation.value!.id,
-            practitioner_id: practitioner.id,
-            service_id,
-          })),
-        );
-        if (error) return { error };
-      }
-      if (removed.length) {
-        return await supabase().from("practitioner_services").delete()
-          .eq("practitioner_id", practitioner.id).in("service_id", removed);
-      }
-      return { error: null };
-    });
+    const mine = (link: { practitioner_id: string }) => link.practitioner_id === practitioner.id;
+    const links = selected.map((service_id) => ({ practitioner_id: practitioner.id, service_id }));
+    action.run(() =>
+      mutate(
+        shown,
+        (now) => ({ ...now, links: [...now.links.filter((l) => !mine(l)), ...links] }),
+        async () => {
+          if (added.length) {
+            const { error } = await supabase().from("practitioner_services").insert(
+              added.map((service_id) => ({
+                organisation_id: currentOrganisation.value!.id,
+                practitioner_id: practitioner.id,
+                service_id,
+              })),
+            );
+            if (error) return { error };
+          }
+          if (removed.length) {
+            return await supabase().from("practitioner_services").delete()
+              .eq("practitioner_id", practitioner.id).in("service_id", removed);
+          }
+          return { error: null };
+        },
+      )
+    );
   }
 
   return (
@@ -238,20 +249,15 @@ function PractitionerItem({ practitioner, setup, manages, reload }: {
           )
           : "the clinic's opening hours"}
       </p>
-      {hours.length > 0 && manages && (
-        <ul class="intervals" aria-label={`${who}'s hours`}>
-          {hours.map((h) => (
-            <li key={h.id}>
-              {WEEKDAYS[h.weekday - 1]} {hhmm(h.opens)}–{hhmm(h.closes)}
-              <Button
-                variant="link"
-                onClick={() => change(() => changeRow("practitioner_hours", h.id, "delete"))}
-              >
-                Remove
-              </Button>
-            </li>
-          ))}
-        </ul>
+      {manages && (
+        <Intervals
+          label={`${who}'s hours`}
+          items={hours.map((h) => ({
+            id: h.id,
+            text: `${WEEKDAYS[h.weekday - 1]} ${hhmm(h.opens)}–${hhmm(h.closes)}`,
+          }))}
+          onRemove={(id) => change(() => changeRow("practitioner_hours", id, "delete"))}
+        />
       )}
       {manages && (
         <div class="pickers">
@@ -282,24 +288,14 @@ function PractitionerItem({ practitioner, setup, manages, reload }: {
       <p class="small">
         Time off: {timeOff.length === 0 && "none"}
       </p>
-      {timeOff.length > 0 && (
-        <ul class="intervals" aria-label={`${who}'s time off`}>
-          {timeOff.map((c) => (
-            <li key={c.id}>
-              {formatDays(c.starts_on, c.ends_on)}
-              {c.reason && ` · ${c.reason}`}
-              {manages && (
-                <Button
-                  variant="link"
-                  onClick={() => change(() => changeRow("closures", c.id, "delete"))}
-                >
-                  Remove
-                </Button>
-              )}
-            </li>
-          ))}
-        </ul>
-      )}
+      <Intervals
+        label={`${who}'s time off`}
+        items={timeOff.map((c) => ({
+          id: c.id,
+          text: `${formatDays(c.starts_on, c.ends_on)}${c.reason ? ` · ${c.reason}` : ""}`,
+        }))}
+        onRemove={manages ? (id) => change(() => changeRow("closures", id, "delete")) : undefined}
+      />
       {manages && (
         <div class="pickers">
           <Field label="Off from" type="date" value={offFrom} />
@@ -324,5 +320,24 @@ function PractitionerItem({ practitioner, setup, manages, reload }: {
       )}
       {action.error.value && <Alert tone="error">{action.error.value}</Alert>}
     </li>
+  );
+}
+
+/** Hours or days off, one a line, each removable by owners and admins. */
+function Intervals({ label, items, onRemove }: {
+  label: string;
+  items: { id: string; text: string }[];
+  onRemove?: (id: string) => void;
+}) {
+  if (items.length === 0) return null;
+  return (
+    <ul class="intervals" aria-label={label}>
+      {items.map((item) => (
+        <li key={item.id}>
+          {item.text}
+          {onRemove && <Button variant="link" onClick={() => onRemove(item.id)}>Remove</Button>}
+        </li>
+      ))}
+    </ul>
   );
 }
