@@ -267,13 +267,10 @@ const FIXTURES: [string, (t: Tenant) => Promise<void>][] = [
   }],
   ["public.practitioner_hours", async (t) => {
     // The practitioner the organisation came with performs every service added since.
-    t.refs.practitioner = String(
-      must<Row>(
-        await t.owner.client.from("practitioners").select("id").eq("organisation_id", t.orgId)
-          .single(),
-        "fixture: the organisation's practitioner",
-      ).id,
-    );
+    const { data, error } = await t.owner.client.from("practitioners").select("id")
+      .eq("organisation_id", t.orgId).single();
+    if (error) throw new Error(`fixture: the organisation's practitioner: ${error.message}`);
+    t.refs.practitioner = String((data as Row).id);
     await insertAs(t.owner.client, "practitioner_hours", {
       organisation_id: t.orgId,
       practitioner_id: t.refs.practitioner,
