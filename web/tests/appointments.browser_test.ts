@@ -187,6 +187,45 @@ Deno.test("appointments: book a new patient, reschedule, a taken time in words, 
           ),
         );
 
+        // Only an appointment that has begun can be marked: yesterday's patient did not come.
+        assert.equal(await item.getByRole("button", { name: "No-show" }).count(), 0);
+        const yesterday = addDays(tomorrow, -2);
+        const contact = await client.rpc("find_or_create_contact", {
+          organisation_id: organisationId,
+          phone: viewport === "desktop" ? "+447911000998" : "+447911000999",
+          name: `Past ${viewport}`,
+        });
+        assert.equal(contact.error, null, contact.error?.message);
+        const past = await client.from("appointments").insert({
+          organisation_id: organisationId,
+          practitioner_id: haleId,
+          service_id: serviceId,
+          contact_id: contact.data.id,
+          starts_at: zonedDateTimeToInstant(TIME_ZONE, yesterday, "09:00").toISOString(),
+          ends_at: zonedDateTimeToInstant(TIME_ZONE, yesterday, "09:30").toISOString(),
+          source: "dashboard",
+        });
+        assert.equal(past.error, null, past.error?.message);
+        await page.getByRole("link", { name: "Previous day" }).click();
+        await page.getByRole("link", { name: "Previous day" }).click();
+        await page.waitForURL(new RegExp(`date=${yesterday}`));
+        const caller = appointmentOf(page, `Past ${viewport}`);
+        await caller.getByRole("button", { name: "No-show" }).click();
+        await caller.locator(".badge").getByText("No-show").waitFor();
+        await caller.getByRole("button", { name: "Back to booked" }).click();
+        await caller.getByRole("button", { name: "Completed" }).click();
+        await caller.locator(".badge").getByText("Completed").waitFor();
+        const { data: marked } = await client.from("appointments").select("status")
+          .eq("contact_id", contact.data.id);
+        assert.deepEqual(marked, [{ status: "completed" }]);
+        await page.getByRole("link", { name: "Next day" }).click();
+        await page.getByRole("link", { name: "Next day" }).click();
+
+        // The week holds the day's appointments too.
+        await page.getByRole("link", { name: "Week", exact: true }).click();
+        await page.getByRole("region", { name: /^Wed|^Thu|^Fri|^Sat|^Sun|^Mon|^Tue/ })
+          .filter({ has: page.getByRole("link", { name: patient }) }).waitFor();
+
         // The patient's page lists the appointment, found by a part of their number.
         await goTo(page, "Contacts");
         await page.getByLabel("Search by name or phone").fill(phone.slice(-6));
@@ -242,6 +281,16 @@ Deno.test("practitioners: an owner adds one with services, hours and time off, a
     await ng.getByRole("list", { name: "Dr Ng's time off" }).getByText(/Training/).waitFor();
     await ng.getByRole("button", { name: "Deactivate" }).click();
     await ng.getByText("Inactive", { exact: true }).waitFor();
+
+    // Booking rules, on the Services page.
+    await goTo(page, "Services");
+    const rules = page.getByRole("region", { name: "Booking rules" });
+    await rules.getByLabel("Times offered every (minutes)").fill("20");
+    await rules.getByRole("button", { name: "Save booking rules" }).click();
+    await page.getByText("Booking rules saved.").waitFor();
+    const { data: savedRules } = await client.from("booking_rules").select("slot_interval_minutes")
+      .eq("organisation_id", organisationId).single();
+    assert.equal(savedRules?.slot_interval_minutes, 20);
 
     const saved = await client.from("practitioners")
       .select(

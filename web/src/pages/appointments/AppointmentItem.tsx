@@ -37,6 +37,8 @@ export function AppointmentItem(
   const alternatives = useSignal<Slot[]>([]);
   const action = useAction();
   const who = appointment.contact?.name ?? "No name";
+  // Completed and no-show are for appointments that have begun (the database says so too).
+  const started = Date.parse(appointment.starts_at) <= Date.now();
   const time = `${formatTime(new Date(appointment.starts_at), timeZone)}–${
     formatTime(new Date(appointment.ends_at), timeZone)
   }`;
@@ -96,20 +98,25 @@ export function AppointmentItem(
         <div class="row start actions">
           <Button variant="secondary" onClick={() => mode.value = "reschedule"}>Reschedule</Button>
           <Button variant="secondary" onClick={() => mode.value = "cancel"}>Cancel…</Button>
-          <Button
-            variant="link"
-            busy={action.busy.value}
-            onClick={() => run(() => setStatus(appointment.id, "completed"), `${who}: completed.`)}
-          >
-            Completed
-          </Button>
-          <Button
-            variant="link"
-            busy={action.busy.value}
-            onClick={() => run(() => setStatus(appointment.id, "no_show"), `${who}: no-show.`)}
-          >
-            No-show
-          </Button>
+          {started && (
+            <>
+              <Button
+                variant="link"
+                busy={action.busy.value}
+                onClick={() =>
+                  run(() => setStatus(appointment.id, "completed"), `${who}: completed.`)}
+              >
+                Completed
+              </Button>
+              <Button
+                variant="link"
+                busy={action.busy.value}
+                onClick={() => run(() => setStatus(appointment.id, "no_show"), `${who}: no-show.`)}
+              >
+                No-show
+              </Button>
+            </>
+          )}
         </div>
       )}
       {mode.value === "view" &&
