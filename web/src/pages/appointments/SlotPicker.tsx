@@ -30,6 +30,9 @@ export function SlotPicker(
         : Promise.resolve({ data: [], error: null }),
     [serviceId, practitionerId, day],
   );
+  // Who is free is worth saying only when it could be more than one person.
+  const several = new Set(slots.data.value?.flatMap((slot) => slot.practitioners.map((p) => p.id)))
+    .size > 1;
   return (
     <div class="stack">
       <Field label="Day" type="date" value={date} />
@@ -43,7 +46,7 @@ export function SlotPicker(
             <SlotButton
               key={slot.slotId}
               slot={slot}
-              anyone={!practitionerId}
+              anyone={!practitionerId && several}
               picked={picked?.slotId === slot.slotId}
               onPick={onPick}
             />
