@@ -338,7 +338,10 @@ function freeAt(inputs: Inputs, slot: SlotRef, ignore?: Ignored): string[] {
   return own && ids.includes(own) ? [own, ...ids.filter((id) => id !== own)] : ids;
 }
 
-/** "Taken": why, and the next free times from the one asked for, read afresh. */
+/**
+ * "Taken": why, and the next free times from the one asked for, read afresh — from that day and
+ * the next (where they nearly always are), else from the two weeks after.
+ */
 async function taken(
   db: Db,
   organisationId: string,
@@ -347,12 +350,17 @@ async function taken(
   reason: string,
   ignore?: Ignored,
 ): Promise<Taken> {
-  const from = localDateOf(timeZone, new Date(slot.start));
-  const to = addDays(from, 13);
-  const inputs = await availabilityInputs(db, organisationId, slot.serviceId, from, to);
-  const free = slotsOf(inputs, { from, to, practitionerId: slot.practitionerId, ignore });
-  const alternatives = nextSlots(free, slot.start, ALTERNATIVES)
-    .map((s) => slotAnswer(inputs, slot.serviceId, s, slot.practitionerId));
+  const day = localDateOf(timeZone, new Date(slot.start));
+  const alternatives: SlotAnswer[] = [];
+  for (const [from, to] of [[day, addDays(day, 1)], [addDays(day, 2), addDays(day, 15)]]) {
+    const inputs = await availabilityInputs(db, organisationId, slot.serviceId, from, to);
+    const free = slotsOf(inputs, { from, to, practitionerId: slot.practitionerId, ignore });
+    alternatives.push(
+      ...nextSlots(free, slot.start, ALTERNATIVES - alternatives.length)
+        .map((s) => slotAnswer(inputs, slot.serviceId, s, slot.practitionerId)),
+    );
+    if (alternatives.length === ALTERNATIVES) break;
+  }
   return { status: "taken", message: takenMessage(reason, alternatives), alternatives };
 }
 
