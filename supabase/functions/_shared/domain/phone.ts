@@ -13,12 +13,13 @@ export function toE164(input: string): string | null {
 
 /**
  * A number as a person gives it — national ("07946 000000" in GB), or international with + or
- * 00 — read in the clinic's country (ISO 3166 alpha-2) and given in E.164, or null when it is
- * not a valid number there or has an extension (which cannot be dialled).
+ * 00 — read in the clinic's country (ISO 3166 alpha-2; only + numbers can do without) and given
+ * in E.164, or null when it is not a valid number there or has an extension (which cannot be
+ * dialled).
  */
-export function phoneInCountry(typed: string, country: string): string | null {
+export function phoneInCountry(typed: string, country: string | null): string | null {
   const parsed = parsePhoneNumberFromString(typed.trim(), {
-    defaultCountry: country.toUpperCase() as CountryCode,
+    defaultCountry: country ? country.toUpperCase() as CountryCode : undefined,
   });
   return parsed?.isValid() && !parsed.ext ? parsed.number : null;
 }

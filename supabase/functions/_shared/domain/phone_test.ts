@@ -28,6 +28,8 @@ Deno.test("phoneInCountry reads national numbers in the clinic's country", () =>
   assert.equal(phoneInCountry("0044 7946 000000", "LV"), "+447946000000");
   assert.equal(phoneInCountry("+371 2000 0000", "GB"), "+37120000000");
   assert.equal(phoneInCountry("2000 0000", "lv"), "+37120000000");
+  assert.equal(phoneInCountry("+44 7946 000000", null), "+447946000000");
+  assert.equal(phoneInCountry("07946 000000", null), null, "national needs a country");
   for (const bad of ["", "hello", "07946", "07946 000000 ext. 12"]) {
     assert.equal(phoneInCountry(bad, "GB"), null, bad);
   }

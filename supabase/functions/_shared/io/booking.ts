@@ -234,7 +234,11 @@ async function availabilityInputs(
   };
 }
 
-/** The inputs around a slot's local day (the zone comes with the answer, so ask a day either side). */
+/**
+ * The inputs for a slot's local day and the next (the zone comes with the answer, so ask from
+ * the UTC day before to two after): enough to check the slot and, if it is taken, to offer
+ * the alternatives on those days without another read.
+ */
 function inputsAround(db: Db, organisationId: string, slot: SlotRef): Promise<Inputs> {
   const utcDay = new Date(slot.start).toISOString().slice(0, 10);
   return availabilityInputs(
@@ -242,7 +246,7 @@ function inputsAround(db: Db, organisationId: string, slot: SlotRef): Promise<In
     organisationId,
     slot.serviceId,
     addDays(utcDay, -1),
-    addDays(utcDay, 1),
+    addDays(utcDay, 2),
   );
 }
 
@@ -339,8 +343,9 @@ function freeAt(inputs: Inputs, slot: SlotRef, ignore?: Ignored): string[] {
 }
 
 /**
- * "Taken": why, and the next free times from the one asked for, read afresh — from that day and
- * the next (where they nearly always are), else from the two weeks after.
+ * "Taken": why, and the next free times from the one asked for — on that day and the next
+ * (where they nearly always are), else in the two weeks after. `fresh` are inputs read after
+ * the time was found taken, which already cover the first two days.
  */
 async function taken(
   db: Db,
@@ -348,15 +353,17 @@ async function taken(
   timeZone: string,
   slot: SlotRef,
   reason: string,
-  ignore?: Ignored,
+  options: { ignore?: Ignored; fresh?: Inputs } = {},
 ): Promise<Taken> {
   const day = localDateOf(timeZone, new Date(slot.start));
   const alternatives: SlotAnswer[] = [];
   for (const [from, to] of [[day, addDays(day, 1)], [addDays(day, 2), addDays(day, 15)]]) {
-    const inputs = await availabilityInputs(db, organisationId, slot.serviceId, from, to);
-    const free = slotsOf(inputs, { from, to, practitionerId: slot.practitionerId, ignore });
+    const inputs = from === day && options.fresh
+      ? options.fresh
+      : await availabilityInputs(db, organisationId, slot.serviceId, from, to);
+    const search = { from, to, practitionerId: slot.practitionerId, ignore: options.ignore };
     alternatives.push(
-      ...nextSlots(free, slot.start, ALTERNATIVES - alternatives.length)
+      ...nextSlots(slotsOf(inputs, search), slot.start, ALTERNATIVES - alternatives.length)
         .map((s) => slotAnswer(inputs, slot.serviceId, s, slot.practitionerId)),
     );
     if (alternatives.length === ALTERNATIVES) break;
@@ -409,13 +416,20 @@ function appointmentAnswer(row: AppointmentRow): AppointmentAnswer {
   };
 }
 
-/** The number as the clinic would dial it, in E.164; refused when it is not one. */
+/**
+ * The number as the clinic would dial it, in E.164; refused when it is not one. Only a number
+ * without "+" needs the clinic's country (one read more).
+ */
 async function contactPhone(db: Db, organisationId: string, typed: string): Promise<string> {
-  const { data, error, status } = await db.from("organisations").select("country")
-    .eq("id", organisationId).maybeSingle();
-  if (error) throw refusal(error, status);
-  if (!data) throw new BookingRefusal("There is no such clinic, or you are not in it", 404);
-  const e164 = phoneInCountry(typed, data.country);
+  let country: string | null = null;
+  if (!typed.trim().startsWith("+")) {
+    const { data, error, status } = await db.from("organisations").select("country")
+      .eq("id", organisationId).maybeSingle();
+    if (error) throw refusal(error, status);
+    if (!data) throw new BookingRefusal("There is no such clinic, or you are not in it", 404);
+    country = data.country;
+  }
+  const e164 = phoneInCountry(typed, country);
   if (!e164) {
     throw new BookingRefusal(
       `"${typed}" is not a phone number: give it as dialled in the clinic's country, or with + ` +
@@ -467,7 +481,8 @@ export async function book(db: Db, input: BookInput): Promise<BookResult> {
   requireKnownPractitioner(inputs, slot.practitionerId);
   const candidates = freeAt(inputs, slot);
   if (candidates.length === 0) {
-    return await taken(db, organisationId, inputs.timeZone, slot, "That time is not free");
+    const fresh = { fresh: inputs };
+    return await taken(db, organisationId, inputs.timeZone, slot, "That time is not free", fresh);
   }
   const contact = await db.rpc("find_or_create_contact", {
     organisation_id: organisationId,
@@ -544,14 +559,11 @@ export async function reschedule(db: Db, input: RescheduleInput): Promise<Resche
   const timeZone = inputs.timeZone;
   const candidates = freeAt(inputs, slot, ignore);
   if (candidates.length === 0) {
-    return await taken(
-      db,
-      current.organisation_id,
-      timeZone,
-      slot,
-      "That time is not free",
+    const reason = "That time is not free";
+    return await taken(db, current.organisation_id, timeZone, slot, reason, {
       ignore,
-    );
+      fresh: inputs,
+    });
   }
   let reason = "That time was just taken";
   for (const practitionerId of candidates) {
@@ -573,7 +585,7 @@ export async function reschedule(db: Db, input: RescheduleInput): Promise<Resche
     if (!lostRace(moved.error)) throw refusal(moved.error, moved.status);
     reason = moved.error.message;
   }
-  return await taken(db, current.organisation_id, timeZone, slot, reason, ignore);
+  return await taken(db, current.organisation_id, timeZone, slot, reason, { ignore });
 }
 
 /** The booked appointments from now on of the contact with this phone number, soonest first. */
