@@ -442,6 +442,21 @@ async function contactPhone(db: Db, organisationId: string, typed: string): Prom
 /** The exclusion constraint refused the write: another booking holds the time. */
 const lostRace = (error: { code?: string }) => error.code === "23P01";
 
+/**
+ * Calls a booking RPC again when PostgreSQL broke a deadlock by rolling it back (40P01): when
+ * a write that held up others for the same time fails, the writes it held up check each other
+ * and may wait for each other. Once retried, it books or finds the time taken.
+ */
+async function retryDeadlock<T extends { error: { code?: string } | null }>(
+  call: () => PromiseLike<T>,
+): Promise<T> {
+  let result = await call();
+  for (let attempt = 1; attempt < 3 && result.error?.code === "40P01"; attempt++) {
+    result = await call();
+  }
+  return result;
+}
+
 // ---------------------------------------------------------------------------
 // Operations
 // ---------------------------------------------------------------------------
@@ -492,14 +507,16 @@ export async function book(db: Db, input: BookInput): Promise<BookResult> {
   if (contact.error) throw refusal(contact.error, contact.status);
   let reason = "That time was just taken";
   for (const practitionerId of candidates) {
-    const booked = await db.rpc("book_appointment", {
-      organisation_id: organisationId,
-      service_id: slot.serviceId,
-      practitioner_id: practitionerId,
-      starts_at: new Date(slot.start).toISOString(),
-      contact_id: contact.data.id,
-      source: request.source,
-    });
+    const booked = await retryDeadlock(() =>
+      db.rpc("book_appointment", {
+        organisation_id: organisationId,
+        service_id: slot.serviceId,
+        practitioner_id: practitionerId,
+        starts_at: new Date(slot.start).toISOString(),
+        contact_id: contact.data.id,
+        source: request.source,
+      })
+    );
     if (!booked.error) {
       const { timeZone, serviceName, names } = inputs;
       return {
@@ -567,11 +584,13 @@ export async function reschedule(db: Db, input: RescheduleInput): Promise<Resche
   }
   let reason = "That time was just taken";
   for (const practitionerId of candidates) {
-    const moved = await db.rpc("reschedule_appointment", {
-      appointment_id: current.id,
-      starts_at: new Date(slot.start).toISOString(),
-      practitioner_id: practitionerId,
-    });
+    const moved = await retryDeadlock(() =>
+      db.rpc("reschedule_appointment", {
+        appointment_id: current.id,
+        starts_at: new Date(slot.start).toISOString(),
+        practitioner_id: practitionerId,
+      })
+    );
     if (!moved.error) {
       return {
         status: "rescheduled",
