@@ -101,11 +101,24 @@ function RulesForm({ rules, onSaved }: { rules: Rules; onSaved: () => Promise<vo
     });
   }
 
+  // Members read the rules as text: nothing on the page looks editable to them.
+  if (!manages) {
+    return (
+      <div class="stack">
+        <p class="muted">Used by the agenda and the assistants alike. {READ_ONLY_NOTE}</p>
+        <dl>
+          {RULES.map((rule) => [
+            <dt key={`${rule.key}-label`}>{rule.label}</dt>,
+            <dd key={`${rule.key}-value`}>{rules[rule.key]}</dd>,
+          ])}
+        </dl>
+      </div>
+    );
+  }
+
   return (
     <form class="stack" onSubmit={submit} noValidate>
-      <p class="muted">
-        Used by the agenda and the assistants alike. {!manages && READ_ONLY_NOTE}
-      </p>
+      <p class="muted">Used by the agenda and the assistants alike.</p>
       {RULES.map((rule, i) => (
         <Field
           key={rule.key}
@@ -114,12 +127,11 @@ function RulesForm({ rules, onSaved }: { rules: Rules; onSaved: () => Promise<vo
           value={values[i]}
           min={rule.min}
           max={rule.max}
-          readOnly={!manages}
           help={rule.help}
         />
       ))}
       {save.error.value && <Alert tone="error">{save.error.value}</Alert>}
-      {manages && <Button type="submit" busy={save.busy.value}>Save booking rules</Button>}
+      <Button type="submit" busy={save.busy.value}>Save booking rules</Button>
     </form>
   );
 }
