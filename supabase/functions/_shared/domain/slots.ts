@@ -158,12 +158,18 @@ export function findSlots(query: SlotQuery): Slot[] {
   const free = new Map<number, string[]>();
   for (const practitioner of query.practitioners) {
     const week = practitioner.hours === null ? clinicWeek : intervalsByWeekday(practitioner.hours);
+    // Starts come from openings up to lastDate; the working time reaches a day further, so an
+    // appointment may run past midnight into the next day's hours.
     const openings: { date: string; interval: DayInterval }[] = [];
-    for (let date = firstDate; date <= lastDate; date = addDays(date, 1)) {
-      for (const interval of week[isoWeekday(date)]) openings.push({ date, interval });
+    const workingOpenings: { date: string; interval: DayInterval }[] = [];
+    for (let date = firstDate; date <= addDays(lastDate, 1); date = addDays(date, 1)) {
+      for (const interval of week[isoWeekday(date)]) {
+        workingOpenings.push({ date, interval });
+        if (date <= lastDate) openings.push({ date, interval });
+      }
     }
     const working = subtract(
-      merge(openings.map(({ date, interval: { opens, closes, nextDay } }) => ({
+      merge(workingOpenings.map(({ date, interval: { opens, closes, nextDay } }) => ({
         start: clock.instant(date, opens),
         end: clock.instant(date, closes + (nextDay ? 1440 : 0)),
       }))),

@@ -367,3 +367,17 @@ Deno.test("invalid input fails with a RangeError, never a wrong answer", () => {
   }
   assert.deepEqual(findSlots(query({ from: "2026-12-08", to: "2026-12-07" })), [], "from > to");
 });
+
+Deno.test("the last day asked for: an appointment may run past midnight into the next day's hours", () => {
+  // Found by the property test: Saturday until midnight, then Sunday from midnight, asked for
+  // Saturday only. 23:50 and 23:55 end on Sunday, inside Sunday's hours.
+  const slots = findSlots(query({
+    now: Date.parse("2026-03-28T00:00:00Z"),
+    from: "2026-03-28",
+    to: "2026-03-28",
+    service: { durationMinutes: 10, bufferBeforeMinutes: 0, bufferAfterMinutes: 0 },
+    clinicHours: [hours(6, "22:00", "00:00"), hours(7, "00:00", "06:00")],
+    rules: { slotIntervalMinutes: 5, minNoticeMinutes: 0, horizonDays: 1 },
+  }));
+  assert.deepEqual(local(slots).slice(-3), ["23:45", "23:50", "23:55"]);
+});
