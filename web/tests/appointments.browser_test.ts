@@ -2,14 +2,10 @@
 // the appointment, on a desktop and on a 390 px phone; a time taken behind the page's back is
 // refused in words. Headless Chromium against a running stack (see browser.ts).
 import assert from "node:assert/strict";
-import { createClient, type SupabaseClient } from "@supabase/supabase-js";
 import type { Browser, Locator, Page } from "playwright-core";
+import { addDays, localDateOf, zonedDateTimeToInstant } from "@frontdesk/domain/opening_hours.ts";
 import {
-  addDays,
-  localDateOf,
-  zonedDateTimeToInstant,
-} from "../../supabase/functions/_shared/domain/opening_hours.ts";
-import {
+  apiClientAs,
   appUrl,
   createClinicWithTeam,
   goTo,
@@ -33,7 +29,7 @@ async function clinic() {
     { name: `Appt ${crypto.randomUUID().slice(0, 8)}`, timezone: TIME_ZONE },
     team,
   );
-  const client = await signedInClient(team.owner);
+  const client = await apiClientAs(team.owner);
   const check = async (p: PromiseLike<{ error: { message: string } | null }>) => {
     const { error } = await p;
     if (error) throw new Error(error.message);
@@ -60,17 +56,6 @@ async function clinic() {
   }).select("id").single();
   if (service.error) throw new Error(service.error.message);
   return { team, client, organisationId, haleId: hale.data.id, serviceId: service.data.id };
-}
-
-/** A supabase-js client signed in as an existing user. */
-async function signedInClient(who: { email: string; password: string }): Promise<SupabaseClient> {
-  const { anonKey } = await (await fetch(new URL("/config.json", appUrl()))).json();
-  const client = createClient(new URL(appUrl()).origin, anonKey, {
-    auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
-  });
-  const { error } = await client.auth.signInWithPassword(who);
-  if (error) throw new Error(error.message);
-  return client;
 }
 
 async function desktopPage(browser: Browser): Promise<Page> {

@@ -2,9 +2,9 @@
 // owner and an admin read as sentences naming who did what, on desktop and on a phone, and the
 // filters narrow them by area.
 import assert from "node:assert/strict";
-import { createClient, type SupabaseClient } from "@supabase/supabase-js";
 import type { Page } from "playwright-core";
 import {
+  apiClientAs,
   appUrl,
   createClinicWithTeam,
   goTo,
@@ -13,16 +13,6 @@ import {
   randomEmail,
   signIn,
 } from "./browser.ts";
-
-async function signedIn(user: { email: string; password: string }): Promise<SupabaseClient> {
-  const { anonKey } = await (await fetch(new URL("/config.json", appUrl()))).json();
-  const client = createClient(new URL(appUrl()).origin, anonKey, {
-    auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
-  });
-  const { error } = await client.auth.signInWithPassword(user);
-  if (error) throw new Error(`sign-in of ${user.email} failed: ${error.message}`);
-  return client;
-}
 
 function must<T = unknown>(
   result: { data: unknown; error: { message: string } | null },
@@ -55,8 +45,8 @@ Deno.test("audit log: team and configuration changes in words, filtered by area"
   );
   const invitee = randomEmail("audit-invitee");
 
-  const asOwner = await signedIn(owner);
-  const asAdmin = await signedIn(admin);
+  const asOwner = await apiClientAs(owner);
+  const asAdmin = await apiClientAs(admin);
   const memberId = must<{ id: string }>(
     await asOwner.from("profiles").select("id").eq("display_name", member.name).single(),
     "reading the member",

@@ -120,6 +120,19 @@ export async function signIn(page: Page, user: { email: string; password: string
   await signedIn(page, user.email);
 }
 
+/** A supabase-js client signed in as an existing account, for checking rows behind the page. */
+export async function apiClientAs(
+  user: { email: string; password: string },
+): Promise<SupabaseClient> {
+  const { anonKey } = await (await fetch(new URL("/config.json", appUrl()))).json();
+  const client = createClient(new URL(appUrl()).origin, anonKey, {
+    auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
+  });
+  const { error } = await client.auth.signInWithPassword(user);
+  if (error) throw new Error(`signing in ${user.email} failed: ${error.message}`);
+  return client;
+}
+
 /**
  * Creates an account through Auth's API, as the sign-up form would (quicker where the form is not
  * what a test is about), and returns a supabase-js client signed in as it. The app's /config.json

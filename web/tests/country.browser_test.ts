@@ -3,22 +3,18 @@
 // pick is saved, settings change it, and phone numbers typed the national way are then read in
 // that country. On a desktop and a phone viewport.
 import assert from "node:assert/strict";
-import { createClient, type SupabaseClient } from "@supabase/supabase-js";
 import type { Browser, Page } from "playwright-core";
-import { appUrl, goTo, launchBrowser, newPhonePage, randomEmail, signUp } from "./browser.ts";
+import {
+  apiClientAs,
+  appUrl,
+  goTo,
+  launchBrowser,
+  newPhonePage,
+  randomEmail,
+  signUp,
+} from "./browser.ts";
 
 type User = { name: string; email: string; password: string };
-
-/** supabase-js signed in as an account the browser created: to read rows as that user. */
-async function signedInClient(user: User): Promise<SupabaseClient> {
-  const { anonKey } = await (await fetch(new URL("/config.json", appUrl()))).json();
-  const client = createClient(new URL(appUrl()).origin, anonKey, {
-    auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
-  });
-  const { error } = await client.auth.signInWithPassword(user);
-  if (error) throw new Error(`signing in ${user.email} failed: ${error.message}`);
-  return client;
-}
 
 /** The value a select shows and the name of the option behind it. */
 async function selected(page: Page, label: string): Promise<{ value: string; name: string }> {
@@ -69,7 +65,7 @@ for (const [viewport, openPage] of VIEWPORTS) {
       await page.goto(appUrl());
       await signUp(page, owner);
       await page.getByRole("heading", { name: "Create your clinic" }).waitFor();
-      const client = await signedInClient(owner);
+      const client = await apiClientAs(owner);
 
       await t.step("onboarding proposes the time zone's country while none is picked", async () => {
         assert.equal(await page.getByLabel("Time zone").inputValue(), "Europe/Riga");
