@@ -242,10 +242,14 @@ export type Database = {
         Row: {
           "account_email": string | null;
           "calendar_id": string;
+          "connected_at": string | null;
+          "connected_by": string | null;
           "created_at": string;
           "id": string;
+          "last_error": string | null;
           "organisation_id": string;
           "provider": string;
+          "scopes": (string)[];
           "status": Database["public"]["Enums"]["calendar_status"];
           "updated_at": string;
         };
@@ -253,20 +257,28 @@ export type Database = {
         Insert: {
           "account_email"?: string | null;
           "calendar_id"?: string;
+          "connected_at"?: string | null;
+          "connected_by"?: string | null;
           "created_at"?: string;
           "id"?: string;
+          "last_error"?: string | null;
           "organisation_id": string;
           "provider"?: string;
+          "scopes"?: (string)[];
           "status"?: Database["public"]["Enums"]["calendar_status"];
           "updated_at"?: string;
         };
         Update: {
           "account_email"?: string | null;
           "calendar_id"?: string;
+          "connected_at"?: string | null;
+          "connected_by"?: string | null;
           "created_at"?: string;
           "id"?: string;
+          "last_error"?: string | null;
           "organisation_id"?: string;
           "provider"?: string;
+          "scopes"?: (string)[];
           "status"?: Database["public"]["Enums"]["calendar_status"];
           "updated_at"?: string;
         };
@@ -464,6 +476,45 @@ export type Database = {
         Relationships: [
           {
             foreignKeyName: "faq_entries_organisation_id_fkey";
+            columns: ["organisation_id"];
+            isOneToOne: false;
+            referencedRelation: "organisations";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
+      "google_calendars": {
+        Row: {
+          "access_role": string;
+          "calendar_id": string;
+          "is_primary": boolean;
+          "organisation_id": string;
+          "summary": string;
+          "time_zone": string | null;
+          "updated_at": string;
+        };
+        ComputedFields: never;
+        Insert: {
+          "access_role": string;
+          "calendar_id": string;
+          "is_primary"?: boolean;
+          "organisation_id": string;
+          "summary"?: string;
+          "time_zone"?: string | null;
+          "updated_at"?: string;
+        };
+        Update: {
+          "access_role"?: string;
+          "calendar_id"?: string;
+          "is_primary"?: boolean;
+          "organisation_id"?: string;
+          "summary"?: string;
+          "time_zone"?: string | null;
+          "updated_at"?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "google_calendars_organisation_id_fkey";
             columns: ["organisation_id"];
             isOneToOne: false;
             referencedRelation: "organisations";
@@ -807,6 +858,7 @@ export type Database = {
           "active": boolean;
           "created_at": string;
           "display_name": string;
+          "google_calendar_id": string | null;
           "id": string;
           "member_user_id": string | null;
           "organisation_id": string;
@@ -818,6 +870,7 @@ export type Database = {
           "active"?: boolean;
           "created_at"?: string;
           "display_name": string;
+          "google_calendar_id"?: string | null;
           "id"?: string;
           "member_user_id"?: string | null;
           "organisation_id": string;
@@ -828,6 +881,7 @@ export type Database = {
           "active"?: boolean;
           "created_at"?: string;
           "display_name"?: string;
+          "google_calendar_id"?: string | null;
           "id"?: string;
           "member_user_id"?: string | null;
           "organisation_id"?: string;
@@ -835,6 +889,13 @@ export type Database = {
           "updated_at"?: string;
         };
         Relationships: [
+          {
+            foreignKeyName: "practitioners_google_calendar_fkey";
+            columns: ["organisation_id", "google_calendar_id"];
+            isOneToOne: false;
+            referencedRelation: "google_calendars";
+            referencedColumns: ["organisation_id", "calendar_id"];
+          },
           {
             foreignKeyName: "practitioners_organisation_id_fkey";
             columns: ["organisation_id"];
@@ -1141,6 +1202,7 @@ export type Database = {
         };
         Returns: Json;
       };
+      "begin_calendar_connection": { Args: { "organisation_id": string }; Returns: string };
       "book_appointment": {
         Args: {
           "contact_id": string;

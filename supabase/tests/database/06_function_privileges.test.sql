@@ -40,7 +40,8 @@ select is(
     order by 1
   ),
   array[
-    'accept_invitation', 'availability_inputs', 'book_appointment', 'cancel_appointment',
+    'accept_invitation', 'availability_inputs', 'begin_calendar_connection', 'book_appointment',
+    'cancel_appointment',
     'clear_credential', 'country_for_timezone', 'create_organisation', 'delete_organisation',
     'disconnect_calendar', 'find_or_create_contact',
     'invite_member', 'organisation_member_emails', 'remove_member', 'reorder_intents',
