@@ -7,10 +7,11 @@
 // 25 hours long); timed events (`dateTime`) carry their offset.
 //
 // Events frontdesk itself created carry an id derived from an appointment id (base32hex of the
-// uuid's 16 bytes, see event_id.ts): a block keeps that candidate so the caller can drop the
+// uuid's 16 bytes, event_id.ts): a block keeps that candidate so the caller can drop the
 // ones that are really the organisation's appointments (Google's own generated ids use the
 // same alphabet, so the id alone does not tell).
 import { zonedDateTimeToInstant } from "../domain/opening_hours.ts";
+import { appointmentIdFromEventId } from "./event_id.ts";
 
 /** The part of an event's start or end frontdesk reads. */
 export interface GoogleEventTime {
@@ -37,23 +38,6 @@ export interface BusyBlock {
   endsAt: number;
   /** The appointment this event may have been created for by frontdesk, else null. */
   appointmentId: string | null;
-}
-
-const BASE32HEX = "0123456789abcdefghijklmnopqrstuv";
-
-/**
- * The appointment id an event id was derived from (the inverse of eventIdFor: 26 base32hex
- * characters holding the uuid's 16 bytes, the last two bits zero), else null.
- */
-export function appointmentIdFromEventId(eventId: string): string | null {
-  if (!/^[0-9a-v]{26}$/.test(eventId)) return null;
-  let bits = 0n;
-  for (const char of eventId) bits = (bits << 5n) | BigInt(BASE32HEX.indexOf(char));
-  if ((bits & 3n) !== 0n) return null;
-  const hex = (bits >> 2n).toString(16).padStart(32, "0");
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${
-    hex.slice(20)
-  }`;
 }
 
 const OFFSET = /(Z|[+-]\d{2}:\d{2})$/i;

@@ -1,5 +1,6 @@
 import { deepStrictEqual as assertEquals } from "node:assert/strict";
-import { appointmentIdFromEventId, busyBlocks, type GoogleEvent } from "./busy.ts";
+import { busyBlocks, type GoogleEvent } from "./busy.ts";
+import { eventIdFor } from "./event_id.ts";
 
 const ms = (iso: string) => Date.parse(iso);
 const timed = (id: string, start: string, end: string, more: Partial<GoogleEvent> = {}) => ({
@@ -118,32 +119,20 @@ Deno.test("a timed event across a DST change keeps its real length", () => {
   assertEquals(night.endsAt - night.startsAt, 4 * 3_600_000);
 });
 
-Deno.test("an event id derived from an appointment id is recognised; others are not", () => {
-  assertEquals(
-    appointmentIdFromEventId("00000000000000000000000000"),
-    "00000000-0000-0000-0000-000000000000",
-  );
-  assertEquals(
-    appointmentIdFromEventId("vvvvvvvvvvvvvvvvvvvvvvvvvs"),
-    "ffffffff-ffff-ffff-ffff-ffffffffffff",
-  );
-  // 26 chars whose last two bits are not zero: never produced from 16 bytes.
-  assertEquals(appointmentIdFromEventId("vvvvvvvvvvvvvvvvvvvvvvvvvv"), null);
-  for (const other of ["abc", "0000000000000000000000000w", "0000000000000000000000000A", ""]) {
-    assertEquals(appointmentIdFromEventId(other), null, other);
-  }
-});
-
 Deno.test("a block keeps its candidate appointment: from the private property, else the id", () => {
   const blocks = busyBlocks([
-    timed("00000000000000000000000000", "2026-12-03T10:00:00Z", "2026-12-03T11:00:00Z"),
+    timed(
+      eventIdFor("3f1c2b9e-8d7a-4c65-b0e1-2a9f8c7d6e5b"),
+      "2026-12-03T10:00:00Z",
+      "2026-12-03T11:00:00Z",
+    ),
     timed("staffmeeting1", "2026-12-03T12:00:00Z", "2026-12-03T13:00:00Z", {
       extendedProperties: { private: { appointmentId: "a1b2" } },
     }),
     timed("staffmeeting2", "2026-12-03T14:00:00Z", "2026-12-03T15:00:00Z"),
   ], "UTC");
   assertEquals(blocks.map((b) => b.appointmentId), [
-    "00000000-0000-0000-0000-000000000000",
+    "3f1c2b9e-8d7a-4c65-b0e1-2a9f8c7d6e5b",
     "a1b2",
     null,
   ]);
