@@ -1,0 +1,5 @@
+// Every job kind the worker runs, by name (private.jobs.kind). A job whose kind is missing
+// here is dead at once: no later attempt could know it either.
+import type { JobHandler } from "./types.ts";
+
+export const handlers: Record<string, JobHandler> = {};
