@@ -1,12 +1,12 @@
 // Decrypting a channel's secret: only when the caller needs it, through the database
 // function that audits every read. The value never goes into a log or a response.
 import type { Enums } from "../database.types.ts";
-import type { Sql } from "./db.ts";
+import type { Sql, Tx } from "./db.ts";
 
 export type CredentialKind = Enums<"credential_kind">;
 
 export async function decryptCredential(
-  sql: Sql,
+  sql: Sql | Tx,
   subjectId: string,
   kind: CredentialKind,
 ): Promise<string | null> {

@@ -15,3 +15,5 @@ export function database(): postgres.Sql {
 }
 
 export type Sql = postgres.Sql;
+/** What `sql.begin` hands its callback: the same queries, inside one transaction. */
+export type Tx = postgres.TransactionSql;
