@@ -10,6 +10,10 @@ export type Database = {
         Row: {
           "blocked_from": string;
           "blocked_until": string;
+          "calendar_event_calendar_id": string | null;
+          "calendar_sync": Database["public"]["Enums"]["calendar_sync_state"] | null;
+          "calendar_sync_error": string | null;
+          "calendar_synced_at": string | null;
           "cancellation_reason": string | null;
           "cancelled_at": string | null;
           "contact_id": string;
@@ -30,6 +34,10 @@ export type Database = {
         Insert: {
           "blocked_from": string;
           "blocked_until": string;
+          "calendar_event_calendar_id"?: string | null;
+          "calendar_sync"?: Database["public"]["Enums"]["calendar_sync_state"] | null;
+          "calendar_sync_error"?: string | null;
+          "calendar_synced_at"?: string | null;
           "cancellation_reason"?: string | null;
           "cancelled_at"?: string | null;
           "contact_id": string;
@@ -49,6 +57,10 @@ export type Database = {
         Update: {
           "blocked_from"?: string;
           "blocked_until"?: string;
+          "calendar_event_calendar_id"?: string | null;
+          "calendar_sync"?: Database["public"]["Enums"]["calendar_sync_state"] | null;
+          "calendar_sync_error"?: string | null;
+          "calendar_synced_at"?: string | null;
           "cancellation_reason"?: string | null;
           "cancelled_at"?: string | null;
           "contact_id"?: string;
@@ -1215,6 +1227,10 @@ export type Database = {
         Returns: {
           "blocked_from": string;
           "blocked_until": string;
+          "calendar_event_calendar_id": string | null;
+          "calendar_sync": Database["public"]["Enums"]["calendar_sync_state"] | null;
+          "calendar_sync_error": string | null;
+          "calendar_synced_at": string | null;
           "cancellation_reason": string | null;
           "cancelled_at": string | null;
           "contact_id": string;
@@ -1243,6 +1259,10 @@ export type Database = {
         Returns: {
           "blocked_from": string;
           "blocked_until": string;
+          "calendar_event_calendar_id": string | null;
+          "calendar_sync": Database["public"]["Enums"]["calendar_sync_state"] | null;
+          "calendar_sync_error": string | null;
+          "calendar_synced_at": string | null;
           "cancellation_reason": string | null;
           "cancelled_at": string | null;
           "contact_id": string;
@@ -1361,6 +1381,10 @@ export type Database = {
         Returns: {
           "blocked_from": string;
           "blocked_until": string;
+          "calendar_event_calendar_id": string | null;
+          "calendar_sync": Database["public"]["Enums"]["calendar_sync_state"] | null;
+          "calendar_sync_error": string | null;
+          "calendar_synced_at": string | null;
           "cancellation_reason": string | null;
           "cancelled_at": string | null;
           "contact_id": string;
@@ -1393,6 +1417,10 @@ export type Database = {
         Returns: {
           "blocked_from": string;
           "blocked_until": string;
+          "calendar_event_calendar_id": string | null;
+          "calendar_sync": Database["public"]["Enums"]["calendar_sync_state"] | null;
+          "calendar_sync_error": string | null;
+          "calendar_synced_at": string | null;
           "cancellation_reason": string | null;
           "cancelled_at": string | null;
           "contact_id": string;
@@ -1452,6 +1480,7 @@ export type Database = {
       "appointment_status": "booked" | "cancelled" | "completed" | "no_show";
       "assistant_tone": "professional" | "friendly" | "warm" | "concise";
       "calendar_status": "active" | "needs_reauth" | "disconnected";
+      "calendar_sync_state": "pending" | "synced" | "failed";
       "credential_kind":
         | "twilio_auth_token"
         | "meta_access_token"
@@ -1578,6 +1607,7 @@ export const Constants = {
       "appointment_status": ["booked", "cancelled", "completed", "no_show"],
       "assistant_tone": ["professional", "friendly", "warm", "concise"],
       "calendar_status": ["active", "needs_reauth", "disconnected"],
+      "calendar_sync_state": ["pending", "synced", "failed"],
       "credential_kind": [
         "twilio_auth_token",
         "meta_access_token",
