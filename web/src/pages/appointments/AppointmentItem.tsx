@@ -12,6 +12,7 @@ import {
   setStatus,
   type Slot,
   STATUS_LABELS,
+  SYNC_LABELS,
 } from "./booking.ts";
 import { SlotButton, SlotPicker } from "./SlotPicker.tsx";
 
@@ -79,9 +80,21 @@ export function AppointmentItem(
           {showDate && `${formatDay(localDate(appointment.starts_at, timeZone))}, `}
           {time}
         </strong>
-        {appointment.status !== "booked" && (
-          <span class="badge">{STATUS_LABELS[appointment.status]}</span>
-        )}
+        <span class="row start">
+          {appointment.status !== "booked" && (
+            <span class="badge">{STATUS_LABELS[appointment.status]}</span>
+          )}
+          {appointment.calendar_sync && (
+            <span
+              class={`badge sync-${appointment.calendar_sync}${
+                appointment.calendar_sync === "failed" ? " badge-warning" : ""
+              }`}
+              title={`Google Calendar: ${appointment.calendar_sync}`}
+            >
+              {SYNC_LABELS[appointment.calendar_sync]}
+            </span>
+          )}
+        </span>
       </div>
       <div>
         <a href={`#/contacts/${appointment.contact_id}`}>{who}</a>
@@ -93,6 +106,9 @@ export function AppointmentItem(
       </div>
       {appointment.status === "cancelled" && appointment.cancellation_reason && (
         <p class="muted small">Reason: {appointment.cancellation_reason}</p>
+      )}
+      {appointment.calendar_sync !== "synced" && appointment.calendar_sync_error && (
+        <p class="muted small sync-error">{appointment.calendar_sync_error}</p>
       )}
       {mode.value === "view" && appointment.status === "booked" && (
         <div class="row start actions">

@@ -7,6 +7,7 @@ import type { Read } from "../../data/query.ts";
 import { supabase } from "../../supabase.ts";
 
 export type AppointmentStatus = Enums<"appointment_status">;
+export type CalendarSync = Enums<"calendar_sync_state">;
 
 export type Practitioner = { id: string; display_name: string; active: boolean; position: number };
 
@@ -30,6 +31,9 @@ export type Appointment = {
   service_id: string;
   contact_id: string;
   cancellation_reason: string | null;
+  /** Whether Google Calendar shows it as it is; null while no calendar is connected. */
+  calendar_sync: CalendarSync | null;
+  calendar_sync_error: string | null;
   practitioner: { display_name: string } | null;
   service: { name: string } | null;
   contact: { id: string; name: string | null; phone: string } | null;
@@ -37,7 +41,8 @@ export type Appointment = {
 
 /** One read, the names embedded: the agenda, a contact's page. */
 export const APPOINTMENT_COLUMNS = "id, starts_at, ends_at, status, source, practitioner_id, " +
-  "service_id, contact_id, cancellation_reason, practitioner:practitioners(display_name), " +
+  "service_id, contact_id, cancellation_reason, calendar_sync, calendar_sync_error, " +
+  "practitioner:practitioners(display_name), " +
   "service:services(name), contact:contacts(id, name, phone)";
 
 export const STATUS_LABELS: Record<AppointmentStatus, string> = {
@@ -45,6 +50,12 @@ export const STATUS_LABELS: Record<AppointmentStatus, string> = {
   cancelled: "Cancelled",
   completed: "Completed",
   no_show: "No-show",
+};
+
+export const SYNC_LABELS: Record<CalendarSync, string> = {
+  synced: "Calendar ✓",
+  pending: "Calendar: pending",
+  failed: "Calendar: failed",
 };
 
 /** A free time as the booking function gives it. */
