@@ -1,5 +1,8 @@
 // Every job kind the worker runs, by name (private.jobs.kind). A job whose kind is missing
 // here is dead at once: no later attempt could know it either.
 import type { JobHandler } from "./types.ts";
+import { pushAppointment } from "../google/push.ts";
 
-export const handlers: Record<string, JobHandler> = {};
+export const handlers: Record<string, JobHandler> = {
+  "google.push_appointment": pushAppointment,
+};
