@@ -10,6 +10,8 @@ export interface GatewayBackends {
   functions: { handle(req: Request, name: string, rest: string): Promise<Response> };
   /** The mail API sandbox (sandboxes/mail.ts), at /_local/mail. */
   mail: { handle(req: Request, path: string): Promise<Response> };
+  /** The Google sandbox (sandboxes/google), at /_local/google; "" is its console page. */
+  google: { handle(req: Request, path: string): Promise<Response> };
   /** Whether a function of that name in that schema is VOLATILE (it may change data). */
   rpcIsVolatile(schema: string, name: string): Promise<boolean>;
 }
@@ -267,6 +269,12 @@ export function createGateway(
     {
       path: "/_local/mail/",
       handle: (req, path) => backends.mail.handle(req, path.slice("/_local/mail".length)),
+    },
+    // Functions reach it through GOOGLE_*_BASE_URL; tests through its control API.
+    { path: "/_local/google", handle: (req) => backends.google.handle(req, "") },
+    {
+      path: "/_local/google/",
+      handle: (req, path) => backends.google.handle(req, path.slice("/_local/google".length)),
     },
   ];
 

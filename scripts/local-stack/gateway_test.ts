@@ -44,6 +44,7 @@ async function gateway(upstreamUp = true) {
       auth: echo("auth"),
       functions: echo("functions"),
       mail: echo("mail"),
+      google: echo("google"),
       rpcIsVolatile: (schema, name) =>
         Promise.resolve(schema === "public" && name === "set_secret"),
     },
@@ -267,7 +268,14 @@ Deno.test("/_local/ routes answer loopback host names on the stack's port only",
         "127.0.0.1",
       ]
     ) {
-      for (const path of ["/_local/outbox", "/_local/mail/emails", "/_local/anything"]) {
+      for (
+        const path of [
+          "/_local/outbox",
+          "/_local/mail/emails",
+          "/_local/google",
+          "/_local/anything",
+        ]
+      ) {
         const res = await raw(
           port,
           `GET ${path} HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`,
@@ -280,6 +288,9 @@ Deno.test("/_local/ routes answer loopback host names on the stack's port only",
     const mail = await fetch(`${gw.base}/_local/mail/emails`, { method: "POST", body: "{}" });
     assert.equal(mail.status, 200, "the mail sandbox still answers the stack's own URL");
     assert.deepEqual(await mail.json(), { service: "mail", body: "{}" });
+    const google = await fetch(`${gw.base}/_local/google/control/accounts`);
+    assert.deepEqual(await google.json(), { service: "google", body: "" });
+    assert.deepEqual(gw.seen.slice(-1), ["google GET /_local/google/control/accounts"]);
   } finally {
     await gw.close();
   }

@@ -1,0 +1,105 @@
+// Failures tests inject on purpose (per endpoint, optionally per account, a number of times or
+// until cleared) and the log of requests the sandbox answered (never a token).
+import { z } from "zod";
+
+export const ENDPOINTS = [
+  "token",
+  "revoke",
+  "calendarList",
+  "freeBusy",
+  "events.insert",
+  "events.get",
+  "events.patch",
+  "events.update",
+  "events.delete",
+  "events.list",
+  "events.watch",
+  "channels.stop",
+] as const;
+export type Endpoint = typeof ENDPOINTS[number];
+
+export const faultRequest = z.object({
+  endpoint: z.enum(ENDPOINTS),
+  status: z.number().int().min(400).max(599).optional(),
+  delayMs: z.number().int().min(0).max(120_000).optional(),
+  /** On `token`: refresh_token grants answer 400 invalid_grant ("expired or revoked"). */
+  error: z.literal("invalid_grant").optional(),
+  /** How many requests fail; absent = until cleared. */
+  times: z.number().int().min(1).optional(),
+  account: z.string().trim().toLowerCase().optional(),
+}).refine((f) => f.status !== undefined || f.delayMs !== undefined || f.error !== undefined, {
+  message: "give at least one of status, delayMs or error",
+});
+
+export type Fault = z.infer<typeof faultRequest> & { id: string };
+
+export class Faults {
+  #faults: Fault[] = [];
+
+  add(fault: z.infer<typeof faultRequest>): Fault {
+    const added = { ...fault, id: crypto.randomUUID() };
+    this.#faults.push(added);
+    return added;
+  }
+
+  remove(id?: string): number {
+    const before = this.#faults.length;
+    this.#faults = id === undefined ? [] : this.#faults.filter((f) => f.id !== id);
+    return before - this.#faults.length;
+  }
+
+  list(): Fault[] {
+    return this.#faults.map((f) => ({ ...f }));
+  }
+
+  /**
+   * The fault this request meets, counted as used: the first one for the endpoint that names
+   * no account or the request's. `applies` narrows further (invalid_grant only hits refreshes).
+   */
+  take(endpoint: Endpoint, account: string | null, applies = (_: Fault) => true): Fault | null {
+    const fault = this.#faults.find((f) =>
+      f.endpoint === endpoint && (f.account === undefined || f.account === account) && applies(f)
+    );
+    if (!fault) return null;
+    if (fault.times !== undefined && --fault.times === 0) this.remove(fault.id);
+    return { ...fault };
+  }
+}
+
+export interface LoggedRequest {
+  /** Increasing; `GET /control/requests?since=<seq>` answers the later ones. */
+  seq: number;
+  at: string;
+  method: string;
+  endpoint: string;
+  status: number;
+  account: string | null;
+  fault: string | null;
+}
+
+export class RequestLog {
+  #entries: LoggedRequest[] = [];
+  #seq = 0;
+
+  constructor(readonly now: () => number = Date.now, readonly keep = 1000) {}
+
+  add(entry: Omit<LoggedRequest, "seq" | "at">): void {
+    this.#entries.push({ seq: ++this.#seq, at: new Date(this.now()).toISOString(), ...entry });
+    if (this.#entries.length > this.keep) this.#entries.shift();
+  }
+
+  /** Entries after `since`: a sequence number or an ISO time. */
+  since(since?: string | null): LoggedRequest[] {
+    if (!since) return [...this.#entries];
+    if (/^\d+$/.test(since)) return this.#entries.filter((e) => e.seq > Number(since));
+    const t = Date.parse(since);
+    return Number.isNaN(t) ? [...this.#entries] : this.#entries.filter((e) => Date.parse(e.at) > t);
+  }
+}
+
+/** Waits out a fault's delay; true when it also fails the request. */
+export async function delayFor(fault: Fault | null): Promise<boolean> {
+  if (!fault) return false;
+  if (fault.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
+  return fault.status !== undefined || fault.error !== undefined;
+}
