@@ -250,6 +250,39 @@ export type Database = {
           },
         ];
       };
+      "calendar_busy_blocks": {
+        Row: {
+          "calendar_id": string;
+          "ends_at": string;
+          "event_id": string;
+          "organisation_id": string;
+          "starts_at": string;
+        };
+        ComputedFields: never;
+        Insert: {
+          "calendar_id": string;
+          "ends_at": string;
+          "event_id": string;
+          "organisation_id": string;
+          "starts_at": string;
+        };
+        Update: {
+          "calendar_id"?: string;
+          "ends_at"?: string;
+          "event_id"?: string;
+          "organisation_id"?: string;
+          "starts_at"?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "calendar_busy_blocks_organisation_id_fkey";
+            columns: ["organisation_id"];
+            isOneToOne: false;
+            referencedRelation: "organisations";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
       "calendar_connections": {
         Row: {
           "account_email": string | null;

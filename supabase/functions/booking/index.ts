@@ -28,6 +28,12 @@ import {
   upcomingForPhone,
   type UpcomingInput,
 } from "../_shared/io/booking.ts";
+import { database } from "../_shared/io/db.ts";
+import { liveCalendarRecheck } from "../_shared/google/recheck.ts";
+
+// Before a booking or move is written, the chosen time is read from Google (service code: the
+// clinic's tokens), once the caller's membership has been checked by the availability read.
+const recheck = () => liveCalendarRecheck(database());
 
 const ACTIONS = [
   "availability",
@@ -94,12 +100,14 @@ Deno.serve(async (req) => {
         );
       case "book":
         return jsonResponse(
-          await book(db, { source: "dashboard", ...rest } as BookInput),
+          await book(db, { source: "dashboard", ...rest } as BookInput, { recheck: recheck() }),
         );
       case "cancel":
         return jsonResponse(await cancel(db, rest as CancelInput));
       case "reschedule":
-        return jsonResponse(await reschedule(db, rest as RescheduleInput));
+        return jsonResponse(
+          await reschedule(db, rest as RescheduleInput, { recheck: recheck() }),
+        );
       case "upcoming":
         return jsonResponse(await upcomingForPhone(db, rest as UpcomingInput));
     }

@@ -24,7 +24,7 @@ select is(
   ),
   array[
     'appointment_for_change', 'check_language_map', 'check_language_map_lengths', 'check_length',
-    'describe_clash', 'describe_days', 'lock_organisation_rows', 'normalise_e164',
+    'describe_clash', 'describe_commitment', 'describe_days', 'lock_organisation_rows', 'normalise_e164',
     'organisation_ids_for_current_user', 'raise_taken', 'require_bookable', 'require_future',
     'require_member', 'role_in_organisation', 'teammate_ids_for_current_user', 'week_minutes'
   ],

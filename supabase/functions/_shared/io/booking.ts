@@ -4,9 +4,11 @@
 // JWT row-level security decides what it may see and do; with the service role (service code)
 // the organisation id it is given is the only boundary, so it is always explicit.
 //
-// Availability is one round trip (availability_inputs) and the pure findSlots. Booking writes
-// go through the RPCs, where the exclusion constraint has the last word: a lost race (23P01)
-// answers "taken" with the next three free times, never an error.
+// Availability is one round trip (availability_inputs, which includes the mirrored busy time of
+// the practitioners' Google calendars) and the pure findSlots. Booking writes go through the
+// RPCs, where the exclusion constraint has the last word: a lost race (23P01) answers "taken"
+// with the next three free times, never an error. A caller may pass a live re-check of the
+// Google calendars (google/recheck.ts) that runs just before writing.
 //
 // Inputs and outputs are shaped for an AI caller: few fields, times in the clinic's zone with
 // the weekday ("Tuesday 8 December, 10:30") beside ISO with offset, ids it can pass back.
@@ -24,6 +26,7 @@ import {
 import { addDays, localDateOf } from "../domain/opening_hours.ts";
 import { phoneInCountry } from "../domain/phone.ts";
 import { findSlots, nextSlots, type Slot, type SlotQuery } from "../domain/slots.ts";
+import type { CalendarRecheck } from "../google/recheck.ts";
 
 export type Db = SupabaseClient<Database>;
 
@@ -439,6 +442,28 @@ async function contactPhone(db: Db, organisationId: string, typed: string): Prom
   return e164;
 }
 
+/** Before a write: the live Google re-check of the candidates over the slot's blocked time. */
+export interface WriteOptions {
+  recheck?: CalendarRecheck;
+}
+
+function recheckSlot(
+  options: WriteOptions,
+  organisationId: string,
+  inputs: Inputs,
+  slot: SlotRef,
+  candidates: readonly string[],
+): Promise<void> {
+  if (!options.recheck) return Promise.resolve();
+  const { durationMinutes, bufferBeforeMinutes, bufferAfterMinutes } = inputs.query.service;
+  return options.recheck(
+    organisationId,
+    candidates,
+    slot.start - bufferBeforeMinutes * 60_000,
+    slot.start + (durationMinutes + bufferAfterMinutes) * 60_000,
+  );
+}
+
 /** The exclusion constraint refused the write: another booking holds the time. */
 const lostRace = (error: { code?: string }) => error.code === "23P01";
 
@@ -482,10 +507,14 @@ export async function checkAvailability(
 
 /**
  * Books a slot for the contact with this phone number (found, or created with this name).
- * The time is checked afresh; if it is no longer free, or another booking wins the race for
- * it, the answer is "taken" with the next free times.
+ * The time is checked afresh (and against Google with `options.recheck`); if it is no longer
+ * free, or another booking wins the race for it, the answer is "taken" with the next free times.
  */
-export async function book(db: Db, input: BookInput): Promise<BookResult> {
+export async function book(
+  db: Db,
+  input: BookInput,
+  options: WriteOptions = {},
+): Promise<BookResult> {
   const request = parse(bookInput, input);
   const { organisationId } = request;
   const slot = requestedSlot(request, "serviceId" in request ? request.serviceId : "");
@@ -499,11 +528,14 @@ export async function book(db: Db, input: BookInput): Promise<BookResult> {
     const fresh = { fresh: inputs };
     return await taken(db, organisationId, inputs.timeZone, slot, "That time is not free", fresh);
   }
-  const contact = await db.rpc("find_or_create_contact", {
-    organisation_id: organisationId,
-    phone,
-    name: request.name,
-  });
+  const [contact] = await Promise.all([
+    db.rpc("find_or_create_contact", {
+      organisation_id: organisationId,
+      phone,
+      name: request.name,
+    }),
+    recheckSlot(options, organisationId, inputs, slot, candidates),
+  ]);
   if (contact.error) throw refusal(contact.error, contact.status);
   let reason = "That time was just taken";
   for (const practitionerId of candidates) {
@@ -556,7 +588,11 @@ export async function cancel(
  * else its own when free, else anyone free). Atomic: the old time is released only if the new
  * one is booked; a lost race answers "taken" with the next free times and changes nothing.
  */
-export async function reschedule(db: Db, input: RescheduleInput): Promise<RescheduleResult> {
+export async function reschedule(
+  db: Db,
+  input: RescheduleInput,
+  options: WriteOptions = {},
+): Promise<RescheduleResult> {
   const request = parse(rescheduleInput, input);
   const current = await readAppointment(db, request.appointmentId);
   if (current.status !== "booked") {
@@ -582,6 +618,7 @@ export async function reschedule(db: Db, input: RescheduleInput): Promise<Resche
       fresh: inputs,
     });
   }
+  await recheckSlot(options, current.organisation_id, inputs, slot, candidates);
   let reason = "That time was just taken";
   for (const practitionerId of candidates) {
     const moved = await retryDeadlock(() =>
