@@ -6,6 +6,7 @@ import { dbUrl, loadSecrets, repoRoot, type Secrets, type StackConfig } from "./
 import { createFunctionsHost } from "./functions_host.ts";
 import { parseEnvFile } from "./functions_config.ts";
 import { createGateway } from "./gateway.ts";
+import { localGoogleEnv, startGoogleSandbox } from "./sandboxes/google/env.ts";
 import { createMailSandbox } from "./sandboxes/mail.ts";
 import { pushMigrations } from "./migrate.ts";
 import { hasMigrationHistory, pgPaths, startPostgres } from "./postgres.ts";
@@ -42,7 +43,7 @@ function localMailEnv(cfg: StackConfig) {
 async function loadFunctionsEnv(
   cfg: StackConfig,
   secrets: Secrets,
-  mailEnv: Record<string, string>,
+  sandboxEnv: Record<string, string>,
 ): Promise<void> {
   let fileEnv: Record<string, string> = {};
   try {
@@ -57,9 +58,10 @@ async function loadFunctionsEnv(
     SUPABASE_SERVICE_ROLE_KEY: secrets.serviceRoleKey,
     SUPABASE_DB_URL: dbUrl(cfg),
   };
-  // APP_URL (links in mails) defaults to the local dashboard; mail always goes to the sandbox.
-  const generated = { APP_URL: cfg.apiUrl, ...mailEnv };
-  const local = { APP_URL: generated.APP_URL, ...fileEnv, ...mailEnv };
+  // APP_URL (links in mails) defaults to the local dashboard; mail and Google always go to the
+  // sandboxes.
+  const generated = { APP_URL: cfg.apiUrl, ...sandboxEnv };
+  const local = { APP_URL: generated.APP_URL, ...fileEnv, ...sandboxEnv };
   for (const [k, v] of Object.entries({ ...local, ...injected })) Deno.env.set(k, v);
   // What the stack generated, in supabase/functions/.env's format, so a developer can see (and
   // curl with) the values the functions run with; rewritten at every start.
@@ -122,7 +124,9 @@ export async function startStack(cfg: StackConfig, opts: StartOptions = {}): Pro
     });
     const mailEnv = localMailEnv(cfg);
     const mail = createMailSandbox({ outboxDir: cfg.outboxDir, apiKey: mailEnv.MAIL_API_KEY });
-    await loadFunctionsEnv(cfg, secrets, mailEnv);
+    const googleEnv = await localGoogleEnv(cfg);
+    const google = await startGoogleSandbox(cfg, googleEnv);
+    await loadFunctionsEnv(cfg, secrets, { ...mailEnv, ...googleEnv });
     const functions = createFunctionsHost({
       supabaseDir: `${repoRoot}/supabase`,
       jwtSecret: secrets.jwtSecret,
@@ -132,7 +136,7 @@ export async function startStack(cfg: StackConfig, opts: StartOptions = {}): Pro
     const gateway = createGateway(
       cfg,
       secrets,
-      { auth, functions, mail, rpcIsVolatile: volatility.rpcIsVolatile },
+      { auth, functions, mail, google, rpcIsVolatile: volatility.rpcIsVolatile },
       webDir,
       loadSupabaseConfig().api.schemas,
     );
@@ -142,6 +146,7 @@ export async function startStack(cfg: StackConfig, opts: StartOptions = {}): Pro
       async stop() {
         webWatcher?.close();
         await gateway.shutdown();
+        await google.settled();
         await volatility.close();
         await functions.close();
         await auth.close();
