@@ -265,7 +265,7 @@ async function storeConnection(sql: Sql, grant: {
         organisation_id, calendar_id, summary, is_primary, time_zone, access_role
       )
       select ${organisationId}, x.calendar_id, x.summary, x.is_primary, x.time_zone, x.access_role
-      from jsonb_to_recordset(${JSON.stringify(calendars)}::jsonb) as x (
+      from jsonb_to_recordset(${tx.json(calendars)}) as x (
         calendar_id text, summary text, is_primary boolean, time_zone text, access_role text
       )
       on conflict (organisation_id, calendar_id) do update set
