@@ -31,6 +31,8 @@ export async function applyCompatLayer(cfg: StackConfig, secrets: Secrets): Prom
     auth_admin_password: secrets.authAdminPassword,
     postgres_password: secrets.postgresPassword,
     vault_key: secrets.vaultKey,
+    project_url: cfg.apiUrl,
+    service_role_key: secrets.serviceRoleKey,
   });
   if (!out.ok) throw new Error(`Applying the compatibility layer failed:\n${out.stderr}`);
 }

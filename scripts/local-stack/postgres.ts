@@ -160,6 +160,14 @@ export async function startPostgres(cfg: StackConfig): Promise<Supervised> {
       "log_min_error_statement=panic",
       "-c",
       "log_error_verbosity=terse",
+      // pg_cron (20261204100100_jobs_schedule.sql); its jobs run in background workers, so they
+      // need no login or password here.
+      "-c",
+      "shared_preload_libraries=pg_cron",
+      "-c",
+      "cron.database_name=postgres",
+      "-c",
+      "cron.use_background_workers=on",
     ],
     logFile: `${cfg.logDir}/postgres.log`,
     asUser: osUser,

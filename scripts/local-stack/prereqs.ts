@@ -6,6 +6,7 @@ export const stackPackages = [
   "postgresql-15",
   "postgresql-15-pgtap",
   "postgresql-15-plpgsql-check",
+  "postgresql-15-cron",
 ];
 export const testPackages = [
   ...stackPackages,

@@ -9,6 +9,7 @@ import { createGateway } from "./gateway.ts";
 import { localGoogleEnv, startGoogleSandbox } from "./sandboxes/google/env.ts";
 import { createMailSandbox } from "./sandboxes/mail.ts";
 import { pushMigrations } from "./migrate.ts";
+import { ensureLocalPgNet, startPgNetSender } from "./pg_net.ts";
 import { hasMigrationHistory, pgPaths, startPostgres } from "./postgres.ts";
 import { functionVolatility, startPostgrest } from "./postgrest.ts";
 import { ensureDebianPackages, ensureNpmTools, stackPackages } from "./prereqs.ts";
@@ -86,6 +87,7 @@ export async function startStack(cfg: StackConfig, opts: StartOptions = {}): Pro
   };
 
   await ensureDebianPackages(opts.packages ?? stackPackages);
+  await ensureLocalPgNet();
   await ensureNpmTools();
   requireFreePort(cfg, cfg.apiPort, "API");
   const secrets = await loadSecrets();
@@ -140,11 +142,14 @@ export async function startStack(cfg: StackConfig, opts: StartOptions = {}): Pro
       webDir,
       loadSupabaseConfig().api.schemas,
     );
+    // Performs what net.http_post queued (the worker's wake-ups and cron calls), as pg_net does.
+    const pgNet = startPgNetSender(dbUrl(cfg));
     return {
       cfg,
       secrets,
       async stop() {
         webWatcher?.close();
+        await pgNet.close();
         await gateway.shutdown();
         await google.settled();
         await volatility.close();

@@ -89,7 +89,8 @@ begin
       'Content-Type', 'application/json',
       'Authorization', 'Bearer ' || service_role_key
     ),
-    timeout_milliseconds := 5000
+    -- The worker answers after its run (up to ~20 s); the request is not cut short before.
+    timeout_milliseconds := 30000
   );
   perform set_config('frontdesk.worker_woken', 'on', true);
 end
