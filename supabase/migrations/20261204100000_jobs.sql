@@ -255,7 +255,8 @@ begin
   if not found then
     return null;
   end if;
-  if job.attempts >= job.max_attempts then
+  -- No retry_at: retrying cannot help (the worker's JobFailedPermanently, an unknown kind).
+  if job.attempts >= job.max_attempts or retry_at is null then
     update private.jobs j
     set status = 'dead', finished_at = now(), locked_by = null, locked_until = null, last_error = error
     where j.id = job.id;
@@ -266,7 +267,7 @@ end
 $$;
 
 comment on function private.retry_job(bigint, text, text, timestamptz) is
-  'A claimed job failed: pending again at retry_at, or dead once its attempts are spent. Null unless the caller holds the claim.';
+  'A claimed job failed: pending again at retry_at, or dead once its attempts are spent or without a retry_at. Null unless the caller holds the claim.';
 revoke all on function private.retry_job(bigint, text, text, timestamptz) from public;
 grant execute on function private.retry_job(bigint, text, text, timestamptz) to service_role;
 

@@ -1,0 +1,121 @@
+// Runs background jobs (private.jobs, 20261204100000_jobs.sql) and wakes the worker function.
+// Every outcome goes back through the job functions with the claim's token, so a worker that
+// lost its claim (its lock expired and another worker took the job) changes nothing.
+import { retryDelayMs } from "../domain/backoff.ts";
+import { type Job, JobFailedPermanently, type JobHandler, JobPostponed } from "../jobs/types.ts";
+import type { Sql } from "./db.ts";
+
+export interface RunSummary {
+  claimed: number;
+  done: number;
+  retried: number;
+  postponed: number;
+  dead: number;
+}
+
+export interface RunOptions {
+  /** Claim no more jobs after this long (the worker answers within ~20 s). */
+  budgetMs?: number;
+  /** Jobs claimed, and run side by side, at a time. */
+  batchSize?: number;
+  /** How long a claim holds before another worker may take the job (a handler's longest run). */
+  lockFor?: string;
+}
+
+/** Claims and runs due jobs until none are due or the budget is spent. */
+export async function runDueJobs(
+  sql: Sql,
+  handlers: Record<string, JobHandler>,
+  { budgetMs = 20_000, batchSize = 10, lockFor = "2 minutes" }: RunOptions = {},
+): Promise<RunSummary> {
+  const summary: RunSummary = { claimed: 0, done: 0, retried: 0, postponed: 0, dead: 0 };
+  const deadline = Date.now() + budgetMs;
+  while (Date.now() < deadline) {
+    // A bigint arrives as a string; job ids stay far below 2^53.
+    const jobs = await sql<Job[]>`
+      select id::float8 as id, organisation_id, kind, payload, attempts, max_attempts, locked_by
+      from private.claim_jobs(${batchSize}, ${lockFor}::interval)`;
+    if (jobs.length === 0) break;
+    summary.claimed += jobs.length;
+    const outcomes = await Promise.all(jobs.map((job) => runJob(sql, handlers, job)));
+    for (const outcome of outcomes) if (outcome) summary[outcome]++;
+  }
+  return summary;
+}
+
+type Outcome = "done" | "retried" | "postponed" | "dead" | null;
+
+async function runJob(
+  sql: Sql,
+  handlers: Record<string, JobHandler>,
+  job: Job,
+): Promise<Outcome> {
+  const handler = Object.hasOwn(handlers, job.kind) ? handlers[job.kind] : undefined;
+  try {
+    if (!handler) throw new JobFailedPermanently(`No handler for job kind ${job.kind}`);
+    await handler(job, { sql });
+  } catch (err) {
+    if (err instanceof JobPostponed) {
+      const [{ postponed }] = await sql`
+        select private.postpone_job(${job.id}, ${job.locked_by}, ${err.until},
+          ${jobErrorText(err)}) as postponed`;
+      return postponed ? "postponed" : null;
+    }
+    const retryAt = err instanceof JobFailedPermanently
+      ? null
+      : new Date(Date.now() + retryDelayMs(job.attempts));
+    const [{ status }] = await sql`
+      select private.retry_job(${job.id}, ${job.locked_by}, ${jobErrorText(err)},
+        ${retryAt}) as status`;
+    return status === "dead" ? "dead" : status === null ? null : "retried";
+  }
+  const [{ finished }] = await sql`
+    select private.finish_job(${job.id}, ${job.locked_by}) as finished`;
+  return finished ? "done" : null;
+}
+
+const maxErrorLength = 1000;
+const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * What an error says, fit for private.jobs.last_error, which operators read and print. Handlers
+ * throw messages without tokens, but an error from a library or a provider's response may quote
+ * a request (an Authorization header, a token in a URL or a JSON body): anything shaped like a
+ * credential is cut out, so a slip in one handler cannot put a secret in the table.
+ */
+export function jobErrorText(err: unknown): string {
+  const text = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  return text
+    .replace(/\b(Bearer|Basic)\s+[^\s"',;]+/gi, "$1 [redacted]")
+    .replace(
+      /\b((?:access|refresh|id)_token|client_secret|code|key|apikey|password|token)(["']?\s*[:=]\s*["']?)[^\s"'&,;}]+/gi,
+      "$1$2[redacted]",
+    )
+    .replace(/\beyJ[\w-]+\.[\w-]+\.[\w-]*/g, "[redacted]") // a JWT
+    .replace(/\b(?:ya29\.|1\/\/|sb_secret_|sk_|re_)[\w./-]+/g, "[redacted]")
+    // A long random-looking string, but not an id operators need (a uuid).
+    .replace(/[A-Za-z0-9+/_-]{32,}={0,2}/g, (run) => uuid.test(run) ? run : "[redacted]")
+    .slice(0, maxErrorLength);
+}
+
+/**
+ * Asks the worker to run due jobs now, in the background of the current request
+ * (EdgeRuntime.waitUntil where the runtime has it): never awaited by the caller's answer, and a
+ * failed wake-up costs only time, because the minutely cron run picks the jobs up.
+ */
+export function wakeWorker(): void {
+  const url = Deno.env.get("SUPABASE_URL");
+  const key = Deno.env.get("SUPABASE_SERVICE_ROLE_KEY");
+  if (!url || !key) return;
+  const wake = fetch(`${url}/functions/v1/worker`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+    body: "{}",
+    signal: AbortSignal.timeout(30_000),
+  })
+    .then((res) => res.body?.cancel())
+    .catch(() => {});
+  const runtime = (globalThis as { EdgeRuntime?: { waitUntil(p: Promise<unknown>): void } })
+    .EdgeRuntime;
+  runtime?.waitUntil(wake);
+}

@@ -1,0 +1,34 @@
+// Runs due background jobs (private.jobs): woken right after work is enqueued and every minute by
+// pg_cron through pg_net (20261204100100_jobs_schedule.sql). Only the service role may call it.
+import { decodeJwt } from "jose";
+import { jsonResponse } from "../_shared/http/cors.ts";
+import { database } from "../_shared/io/db.ts";
+import { jobErrorText, runDueJobs } from "../_shared/io/jobs.ts";
+import { handlers } from "../_shared/jobs/handlers.ts";
+
+function callerRole(req: Request): string | null {
+  // verify_jwt has checked the signature.
+  const token = req.headers.get("authorization")?.match(/^Bearer\s+(.+)$/i)?.[1];
+  try {
+    return token ? String(decodeJwt(token).role ?? "") : null;
+  } catch {
+    return null;
+  }
+}
+
+Deno.serve(async (req) => {
+  const role = callerRole(req);
+  if (role === null) return jsonResponse({ message: "Send the service role key" }, 401);
+  if (role !== "service_role") {
+    return jsonResponse({ message: "Only the service role may run background jobs" }, 403);
+  }
+  if (req.method !== "POST") return jsonResponse({ message: "Use POST" }, 405);
+  await req.body?.cancel();
+  try {
+    return jsonResponse(await runDueJobs(database(), handlers, { budgetMs: 20_000 }));
+  } catch (err) {
+    // The database is unreachable: the next wake-up or cron run tries again.
+    console.error(`worker: ${jobErrorText(err)}`);
+    return jsonResponse({ message: "The job queue is unreachable; try again shortly" }, 503);
+  }
+});
