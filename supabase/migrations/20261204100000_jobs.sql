@@ -55,6 +55,8 @@ create index jobs_running_lock_idx on private.jobs (locked_until) where status =
 create index jobs_running_dedupe_key_idx on private.jobs (kind, dedupe_key)
   where status = 'running' and dedupe_key is not null;
 create index jobs_organisation_id_idx on private.jobs (organisation_id, status);
+-- The jobs.prune job: finished rows by age.
+create index jobs_finished_idx on private.jobs (finished_at) where status in ('done', 'dead');
 
 create trigger jobs_touch_updated_at
   before update on private.jobs
@@ -142,10 +144,15 @@ revoke all on function private.enqueue_job(text, jsonb, uuid, text, timestamptz,
 grant execute on function private.enqueue_job(text, jsonb, uuid, text, timestamptz, integer) to service_role;
 
 -- Claims up to max_jobs due jobs for one worker: each gets a fresh lock token and spends an
--- attempt. A job whose (kind, dedupe_key) is running under a live lock waits, so two runs of the
+-- attempt. A worker claims only the kinds it has handlers for (null: any), so a kind added by a
+-- newer deployment waits for a worker that knows it instead of failing. A job whose (kind, dedupe_key) is running under a live lock waits, so two runs of the
 -- same work never overlap. A running job whose lock expired after its last attempt is dead: it
 -- crashed its worker every time.
-create function private.claim_jobs(max_jobs integer default 10, lock_for interval default '2 minutes')
+create function private.claim_jobs(
+  max_jobs integer default 10,
+  lock_for interval default '2 minutes',
+  kinds text[] default null
+)
 returns setof private.jobs
 language plpgsql
 set search_path = ''
@@ -162,6 +169,7 @@ begin
     from private.jobs j
     where ((j.status = 'pending' and j.run_after <= now())
         or (j.status = 'running' and j.locked_until < now()))
+      and (kinds is null or j.kind = any (kinds))
       and (j.dedupe_key is null or not exists (
         select from private.jobs r
         where r.kind = j.kind and r.dedupe_key = j.dedupe_key and r.id <> j.id
@@ -179,10 +187,10 @@ begin
 end
 $$;
 
-comment on function private.claim_jobs(integer, interval) is
+comment on function private.claim_jobs(integer, interval, text[]) is
   'Claims due jobs (for update skip locked) for one worker run: running, one more attempt, a fresh lock token.';
-revoke all on function private.claim_jobs(integer, interval) from public;
-grant execute on function private.claim_jobs(integer, interval) to service_role;
+revoke all on function private.claim_jobs(integer, interval, text[]) from public;
+grant execute on function private.claim_jobs(integer, interval, text[]) to service_role;
 
 -- Puts a claimed job back to pending at the given time. If the work was enqueued again while it
 -- ran (a pending twin with the same dedupe key), the twin carries it on at the earlier time and

@@ -23,3 +23,10 @@ select cron.schedule(
   ) as request_id;
   $$
 );
+
+-- Finished jobs are kept a while for operators, then deleted by the worker (job jobs.prune).
+select cron.schedule(
+  'frontdesk-jobs-prune',
+  '17 3 * * *',
+  $$select private.enqueue_job('jobs.prune', dedupe_key => 'jobs.prune')$$
+);

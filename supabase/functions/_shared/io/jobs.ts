@@ -22,7 +22,7 @@ export interface RunOptions {
   lockFor?: string;
 }
 
-/** Claims and runs due jobs until none are due or the budget is spent. */
+/** Claims due jobs of the handlers' kinds and runs them until none are due or the budget is spent. */
 export async function runDueJobs(
   sql: Sql,
   handlers: Record<string, JobHandler>,
@@ -30,11 +30,12 @@ export async function runDueJobs(
 ): Promise<RunSummary> {
   const summary: RunSummary = { claimed: 0, done: 0, retried: 0, postponed: 0, dead: 0 };
   const deadline = Date.now() + budgetMs;
+  const kinds = Object.keys(handlers);
   while (Date.now() < deadline) {
     // A bigint arrives as a string; job ids stay far below 2^53.
     const jobs = await sql<Job[]>`
       select id::float8 as id, organisation_id, kind, payload, attempts, max_attempts, locked_by
-      from private.claim_jobs(${batchSize}, ${lockFor}::interval)`;
+      from private.claim_jobs(${batchSize}, ${lockFor}::interval, ${kinds}::text[])`;
     if (jobs.length === 0) break;
     summary.claimed += jobs.length;
     const outcomes = await Promise.all(jobs.map((job) => runJob(sql, handlers, job)));
@@ -50,10 +51,8 @@ async function runJob(
   handlers: Record<string, JobHandler>,
   job: Job,
 ): Promise<Outcome> {
-  const handler = Object.hasOwn(handlers, job.kind) ? handlers[job.kind] : undefined;
   try {
-    if (!handler) throw new JobFailedPermanently(`No handler for job kind ${job.kind}`);
-    await handler(job, { sql });
+    await handlers[job.kind](job, { sql });
   } catch (err) {
     if (err instanceof JobPostponed) {
       const [{ postponed }] = await sql`

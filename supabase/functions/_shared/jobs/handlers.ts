@@ -1,11 +1,13 @@
-// Every job kind the worker runs, by name (private.jobs.kind). A job whose kind is missing
-// here is dead at once: no later attempt could know it either.
+// Every job kind the worker runs, by name (private.jobs.kind). The worker claims only these
+// kinds: a job of any other kind waits for a deployment that knows it.
 import type { JobHandler } from "./types.ts";
 import { pushAppointment } from "../google/push.ts";
 import { pullCalendar, watchCalendar } from "../google/pull.ts";
+import { pruneJobs } from "./prune.ts";
 
 export const handlers: Record<string, JobHandler> = {
   "google.push_appointment": pushAppointment,
   "google.pull_calendar": pullCalendar,
   "google.watch_calendar": watchCalendar,
+  "jobs.prune": pruneJobs,
 };
