@@ -23,7 +23,7 @@
 --   phone numbers      60000000-0000-4000-8000-00000000000{1 Northside, 2 Riverside}
 --   WhatsApp channels  70000000-0000-4000-8000-00000000000{1 Northside Meta, 2 Riverside Meta,
 --                                                          3 Riverside Twilio sender}
---   calendar           80000000-0000-4000-8000-00000000000{1 Northside, 2 Riverside}
+--   calendar           80000000-0000-4000-8000-000000000001 (Northside; Riverside has none)
 --   intents, FAQ entries and services keep the ids of supabase/functions/_shared/testdata/
 --   demo_clinics.ts (0d1e7a1a-0000-4000-800{1 intents, 2 FAQ, 3 services}-…), whose content
 --   this file mirrors exactly (supabase/tests/api/demo_data_test.ts keeps the two in step).
@@ -142,10 +142,22 @@ begin
   values ('70000000-0000-4000-8000-000000000001', '10000000-0000-4000-8000-000000000001',
     'meta', 'Northside WhatsApp', '106540352242922', '102290129340398', '+44 7700 900123');
 
-  -- What the Google OAuth callback leaves behind once calendar sync exists.
-  insert into public.calendar_connections (id, organisation_id, account_email, calendar_id, status)
+  -- What the Google OAuth callback leaves behind: connected by the owner to the sandbox's demo
+  -- account, with its calendar list. The refresh token is the one the local Google sandbox
+  -- accepts for calendar@northside.test; no access token, so the first use refreshes.
+  insert into public.calendar_connections (
+    id, organisation_id, account_email, calendar_id, status, scopes, connected_by, connected_at
+  )
   values ('80000000-0000-4000-8000-000000000001', '10000000-0000-4000-8000-000000000001',
-    'bookings@northside.test', 'primary', 'active');
+    'calendar@northside.test', 'calendar@northside.test', 'active',
+    array['https://www.googleapis.com/auth/calendar.events',
+      'https://www.googleapis.com/auth/calendar.readonly'],
+    '20000000-0000-4000-8000-000000000001', now());
+  insert into public.google_calendars (
+    organisation_id, calendar_id, summary, is_primary, time_zone, access_role
+  )
+  values ('10000000-0000-4000-8000-000000000001', 'calendar@northside.test',
+    'calendar@northside.test', true, 'Europe/London', 'owner');
 
   perform private.store_credential(
     '50000000-0000-4000-8000-000000000001', 'twilio_auth_token',
@@ -158,7 +170,7 @@ begin
     'demo-secret-meta-app-northside-55d0', 'seed');
   perform private.store_credential(
     '80000000-0000-4000-8000-000000000001', 'google_refresh_token',
-    'demo-secret-google-northside-0b9e', 'seed');
+    '1//demo-northside-refresh-token', 'seed');
 end
 $$;
 
@@ -188,9 +200,7 @@ begin
     'twilio', 'Riverside WhatsApp via Twilio', '50000000-0000-4000-8000-000000000002',
     '+371 6700 0123');
 
-  insert into public.calendar_connections (id, organisation_id, account_email, calendar_id, status)
-  values ('80000000-0000-4000-8000-000000000002', '10000000-0000-4000-8000-000000000002',
-    'bookings@riverside.test', 'primary', 'active');
+  -- Riverside keeps its appointments in Frontdesk's own calendar: no Google connection.
 
   perform private.store_credential(
     '50000000-0000-4000-8000-000000000002', 'twilio_auth_token',
@@ -198,14 +208,6 @@ begin
   perform private.store_credential(
     '70000000-0000-4000-8000-000000000002', 'meta_access_token',
     'demo-secret-meta-riverside-91c4', 'seed');
-  perform private.store_credential(
-    '80000000-0000-4000-8000-000000000002', 'google_refresh_token',
-    'demo-secret-google-riverside-c2a7', 'seed');
-
-  -- Later Google refused the refresh token (invalid_grant): service code marks the connection
-  -- for the owner to reconnect.
-  update public.calendar_connections set status = 'needs_reauth'
-  where id = '80000000-0000-4000-8000-000000000002';
 end
 $$;
 

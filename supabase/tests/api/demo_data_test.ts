@@ -337,12 +337,12 @@ const CREDENTIALS: Record<string, Record<string, string>> = {
     twilio_auth_token: "7a1c",
     meta_access_token: "e4f2",
     meta_app_secret: "55d0",
-    google_refresh_token: "0b9e",
+    // The Google sandbox's demo grant (1//demo-northside-refresh-token).
+    google_refresh_token: "oken",
   },
   [RIVERSIDE]: {
     twilio_auth_token: "3d8b",
     meta_access_token: "91c4",
-    google_refresh_token: "c2a7",
   },
 };
 
@@ -361,6 +361,7 @@ const EXPOSED: Record<string, string> = {
   whatsapp_channels: "id, organisation_id, provider, label, meta_phone_number_id, meta_waba_id, " +
     "display_phone_number, twilio_account_id, twilio_sender, active, created_at, updated_at",
   calendar_connections: "*",
+  google_calendars: "*",
   credential_rotation_report: "*",
   audit_log: "*",
 };
@@ -400,10 +401,16 @@ for (const login of DEMO_LOGINS) {
         "the dashboard's rotation warnings",
       );
       assert.equal(seen.twilio_accounts.length, 1);
-      assert.equal(seen.calendar_connections.length, 1);
-      assert.equal(
-        seen.calendar_connections[0].status,
-        login.orgId === NORTHSIDE ? "active" : "needs_reauth",
+      // Northside is connected to the Google sandbox's demo account; Riverside is not.
+      assert.deepEqual(
+        seen.calendar_connections.map((c) => `${c.status} ${c.account_email} ${c.calendar_id}`),
+        login.orgId === NORTHSIDE
+          ? ["active calendar@northside.test calendar@northside.test"]
+          : [],
+      );
+      assert.deepEqual(
+        seen.google_calendars.map((c) => `${c.calendar_id} ${c.is_primary} ${c.time_zone}`),
+        login.orgId === NORTHSIDE ? ["calendar@northside.test true Europe/London"] : [],
       );
       assert.equal(seen.whatsapp_channels.length, login.orgId === NORTHSIDE ? 1 : 2);
       if (login.readsAudit) {
@@ -417,6 +424,7 @@ for (const login of DEMO_LOGINS) {
 
       const json = JSON.stringify(seen);
       assert.ok(!json.includes("demo-secret-"), `a secret reached ${login.email}`);
+      assert.ok(!json.includes("demo-northside-refresh"), `the Google token reached ${login.email}`);
     } finally {
       await client.auth.signOut();
     }
