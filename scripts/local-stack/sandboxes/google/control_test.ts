@@ -202,7 +202,7 @@ Deno.test("console: each account's calendars with this week's events, recent req
     CAL,
     "frontdesk.demo@gmail.test",
     "Staff meeting",
-    "Booked &#60;b&#62;Ada&#60;/b&#62;",
+    "Booked &lt;b&gt;Ada&lt;/b&gt;",
   ];
   // The fault (endpoint, status, account) and the token request in the log.
   texts.push("<td>freeBusy</td><td>503</td>", "<td>POST</td><td>token</td><td>200</td>");

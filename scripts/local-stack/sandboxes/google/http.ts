@@ -105,8 +105,14 @@ export function oauthFailure(status: number): Response {
   return oauthError(status, error, "Injected failure (Google sandbox).");
 }
 
-export const escapeHtml = (text: string) =>
-  text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const ENTITIES: Record<string, string> = {
+  "&": "&amp;",
+  "<": "&lt;",
+  ">": "&gt;",
+  '"': "&quot;",
+  "'": "&#39;",
+};
+export const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => ENTITIES[c]);
 
 export const html = (status: number, body: string) =>
   new Response(body, { status, headers: { "content-type": "text/html; charset=utf-8" } });
