@@ -1,6 +1,11 @@
 // Time as Google Calendar reads and writes it: RFC 3339 instants, `{dateTime, timeZone}` and
-// all-day `{date}` event times, and wall clocks in IANA time zones (through Intl, so DST follows
-// the system's time zone database as Google's follows its own).
+// all-day `{date}` event times, and wall clocks in IANA time zones (the booking engine's zone
+// arithmetic: DST follows the system's time zone database as Google's follows its own).
+import {
+  localDateOf,
+  localDateTimeOf,
+  zonedDateTimeToInstant,
+} from "@frontdesk/domain/opening_hours.ts";
 
 /** An event's start or end as the API carries it. */
 export interface EventTime {
@@ -13,46 +18,29 @@ const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DATE_TIME =
   /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?$/i;
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-function formatter(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat("en-US", {
-      timeZone,
-      hourCycle: "h23",
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit",
-      hour: "2-digit",
-      minute: "2-digit",
-      second: "2-digit",
-    });
-    formatters.set(timeZone, f);
-  }
-  return f;
-}
-
 export function isTimeZone(timeZone: string): boolean {
   try {
-    formatter(timeZone);
+    localDateOf(timeZone, new Date(0));
     return true;
   } catch {
     return false;
   }
 }
 
+const pad = (n: number, width = 2) => String(n).padStart(width, "0");
+
 /** The wall clock in `timeZone` at `ms`, as [year, month (1-12), day, hour, minute, second]. */
 export function wallClock(ms: number, timeZone: string): number[] {
-  const parts = Object.fromEntries(
-    formatter(timeZone).formatToParts(new Date(ms)).map((p) => [p.type, p.value]),
-  );
-  return ["year", "month", "day", "hour", "minute", "second"].map((k) => Number(parts[k]));
+  const { date, time } = localDateTimeOf(timeZone, new Date(ms));
+  // Zone offsets are whole minutes: the seconds are UTC's.
+  const second = Math.floor((((ms % 60000) + 60000) % 60000) / 1000);
+  return [...date.split("-"), ...time.split(":")].map(Number).concat(second);
 }
 
 /** How far `timeZone`'s wall clock is ahead of UTC at `ms`. */
 export function offsetMs(ms: number, timeZone: string): number {
-  const [y, mo, d, h, mi, s] = wallClock(ms, timeZone);
-  return Date.UTC(y, mo - 1, d, h, mi, s) - Math.floor(ms / 1000) * 1000;
+  const { date, time } = localDateTimeOf(timeZone, new Date(ms));
+  return Date.parse(`${date}T${time}:00Z`) - (ms - (((ms % 60000) + 60000) % 60000));
 }
 
 /** The instant a wall clock in `timeZone` shows; in a DST gap, the time after it. */
@@ -60,12 +48,9 @@ export function instantOf(
   [y, mo, d, h = 0, mi = 0, s = 0]: number[],
   timeZone: string,
 ): number {
-  const wall = Date.UTC(y, mo - 1, d, h, mi, s);
-  const first = wall - offsetMs(wall, timeZone);
-  return wall - offsetMs(first, timeZone);
+  const date = `${pad(y, 4)}-${pad(mo)}-${pad(d)}`;
+  return zonedDateTimeToInstant(timeZone, date, `${pad(h)}:${pad(mi)}`).getTime() + s * 1000;
 }
-
-const pad = (n: number, width = 2) => String(n).padStart(width, "0");
 
 /** `ms` as RFC 3339 in `timeZone`'s offset, "Z" where that is UTC, as Google writes times. */
 export function formatInZone(ms: number, timeZone: string): string {
