@@ -35,6 +35,7 @@ frontdesk local stack is up (${((performance.now() - started) / 1000).toFixed(1)
   Auth              ${cfg.apiUrl}/auth/v1   (local stand-in for Supabase Auth)
   Functions         ${cfg.apiUrl}/functions/v1/<name>
   Mail outbox       ${cfg.apiUrl}/_local/outbox
+  Google sandbox    ${cfg.apiUrl}/_local/google   (calendars, requests, faults; control API below it)
   DB URL            ${dbUrl(cfg)}
   anon key          ${secrets.anonKey}
   service_role key  ${secrets.serviceRoleKey}
