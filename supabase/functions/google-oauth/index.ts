@@ -3,7 +3,7 @@
 //
 // POST /start {organisation_id}       owners/admins → {url}: Google's consent page
 // GET  /callback?code&state&scope     Google's redirect → 303 to the dashboard,
-//                                     #/channels?calendar=<outcome>[&missing=<scopes>]
+//                                     #/channels/calendar?calendar=<outcome>[&missing=<scopes>]
 // POST /disconnect {organisation_id}  owners/admins → {disconnected, revoked}
 // Bad input and refusals answer 4xx {message}. No token ever appears in an answer or a log line.
 import { createClient } from "@supabase/supabase-js";
@@ -27,7 +27,7 @@ function dashboard(outcome: string, missing: string[] = []): Response {
     status: 303,
     // The callback's address holds the authorization code: sent nowhere as a referrer.
     headers: {
-      location: `${app}/#/channels?${query}`,
+      location: `${app}/#/channels/calendar?${query}`,
       "referrer-policy": "no-referrer",
       "cache-control": "no-store",
     },

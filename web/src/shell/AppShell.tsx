@@ -12,6 +12,7 @@ import { session } from "../session.ts";
 import { supabase } from "../supabase.ts";
 import { Alert, Button, Toasts } from "../ui/mod.ts";
 import { useAction } from "../use_action.ts";
+import { CalendarReauthBanner } from "./CalendarReauthBanner.tsx";
 import { Nav } from "./Nav.tsx";
 import { OrganisationSwitcher } from "./OrganisationSwitcher.tsx";
 
@@ -103,6 +104,9 @@ export function AppShell({ children }: { children?: ComponentChildren }) {
       </header>
       <main class="content stack">
         {signOut.error.value && <Alert tone="error">{signOut.error.value}</Alert>}
+        {currentOrganisation.value && (
+          <CalendarReauthBanner organisationId={currentOrganisation.value.id} />
+        )}
         {failed && (
           <div class="stack">
             <Alert tone="error">Your clinics could not be loaded: {failed}</Alert>

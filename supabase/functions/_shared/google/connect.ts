@@ -2,7 +2,7 @@
 // stores the grant, and disconnecting. The google-oauth function is the thin HTTP layer over it.
 //
 // The callback answers with a redirect to the dashboard naming the outcome
-// (`#/channels?calendar=<outcome>`), which the Calendar card puts in words: hosted Edge Functions
+// (`#/channels/calendar?calendar=<outcome>`), which the Calendar card puts in words: hosted Edge Functions
 // serve no HTML (a GET's text/html is rewritten to text/plain).
 import type { SupabaseClient } from "@supabase/supabase-js";
 import { decodeJwt } from "jose";
@@ -10,18 +10,10 @@ import { z } from "zod";
 import type { Database } from "../database.types.ts";
 import type { Sql } from "../io/db.ts";
 import { decryptCredential } from "../io/credentials.ts";
-import {
-  type GoogleCalendarListEntry,
-  googleCalendarWithToken,
-} from "./client.ts";
+import { type GoogleCalendarListEntry, googleCalendarWithToken } from "./client.ts";
 import { GOOGLE_SCOPES, stateSecret } from "./config.ts";
 import { GoogleApiError } from "./errors.ts";
-import {
-  authorizationUrl,
-  exchangeCode,
-  type GoogleTokens,
-  revokeToken,
-} from "./oauth.ts";
+import { authorizationUrl, exchangeCode, type GoogleTokens, revokeToken } from "./oauth.ts";
 import { signState, verifyState } from "./oauth_state.ts";
 
 /** The audit log's name for this code when it stores tokens. */
@@ -80,9 +72,7 @@ export async function startConnection(
     { organisationId, userId: userOf(authorization), nonce: begun.data },
     stateSecret(),
   );
-  const hint = connection.data?.status === "disconnected"
-    ? null
-    : connection.data?.account_email;
+  const hint = connection.data?.status === "disconnected" ? null : connection.data?.account_email;
   return { url: authorizationUrl(state, hint ?? null) };
 }
 
@@ -185,9 +175,7 @@ export async function completeConnection(
   const missing = missingScopes(tokens.scope ?? scope ?? "");
   if (missing.length > 0 || !tokens.refresh_token) {
     await revokeQuietly(tokens.refresh_token ?? tokens.access_token);
-    return missing.length > 0
-      ? { outcome: "missing_scope", missing }
-      : { outcome: "failed" };
+    return missing.length > 0 ? { outcome: "missing_scope", missing } : { outcome: "failed" };
   }
   try {
     calendars = await googleCalendarWithToken(tokens.access_token)
@@ -257,9 +245,7 @@ async function storeConnection(sql: Sql, grant: {
       where organisation_id = ${organisationId} and is_primary`;
     await tx`delete from public.google_calendars
       where organisation_id = ${organisationId}
-        and calendar_id <> all(${
-      calendars.map((calendar) => calendar.calendar_id)
-    }::text[])`;
+        and calendar_id <> all(${calendars.map((calendar) => calendar.calendar_id)}::text[])`;
     await tx`
       insert into public.google_calendars (
         organisation_id, calendar_id, summary, is_primary, time_zone, access_role
@@ -307,9 +293,8 @@ export async function disconnect(
     select id from public.calendar_connections where organisation_id = ${organisationId}`;
   let revoked = false;
   if (connection) {
-    const token =
-      await decryptCredential(sql, connection.id, "google_refresh_token") ??
-        await decryptCredential(sql, connection.id, "google_access_token");
+    const token = await decryptCredential(sql, connection.id, "google_refresh_token") ??
+      await decryptCredential(sql, connection.id, "google_access_token");
     if (token) revoked = await revokeQuietly(token);
   }
   const dropped = await db.rpc("disconnect_calendar", {

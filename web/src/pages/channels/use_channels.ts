@@ -25,7 +25,7 @@ export type WhatsAppChannel = Pick<
 
 export type CalendarConnection = Pick<
   Tables<"calendar_connections">,
-  "id" | "account_email" | "calendar_id" | "status"
+  "id" | "account_email" | "calendar_id" | "status" | "last_error"
 >;
 
 export type Channels = {
@@ -74,7 +74,7 @@ function readChannels(organisationId: string): Promise<Read<Channels>> {
       .eq("organisation_id", organisationId)
       .order("created_at"),
     calendar: db.from("calendar_connections")
-      .select("id, account_email, calendar_id, status")
+      .select("id, account_email, calendar_id, status, last_error")
       .eq("organisation_id", organisationId)
       .maybeSingle(),
     credentials: readCredentials(organisationId),
