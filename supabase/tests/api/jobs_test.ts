@@ -1,0 +1,318 @@
+// Background work on the running stack: the worker function answers only the service role; a
+// job enqueued in the database is run by the worker woken through pg_net (nobody calls it);
+// runDueJobs turns handler outcomes into done, retried, postponed and dead; a worker that dies
+// mid-job loses nothing; concurrent claimers never share a job; pg_net's SQL API lands responses
+// in net._http_response.
+//
+// In-process runs use kinds of their own (test_<tag>.*): the stack's worker claims only the kinds
+// it has handlers for, so it never takes these.
+import assert from "node:assert/strict";
+import postgres from "postgres";
+import { SignJWT } from "jose";
+import { runDueJobs } from "../../functions/_shared/io/jobs.ts";
+import {
+  JobFailedPermanently,
+  type JobHandler,
+  JobPostponed,
+} from "../../functions/_shared/jobs/types.ts";
+import { ANON_KEY, anonClient, env, runTag, SERVICE_ROLE_KEY, SUPABASE_URL } from "./_helpers.ts";
+
+const DB_URL = env("SUPABASE_DB_URL");
+const tag = `test_${runTag()}`;
+
+async function withSql(fn: (sql: postgres.Sql) => Promise<void>): Promise<void> {
+  const sql = postgres(DB_URL, { max: 4, prepare: false, onnotice: () => {} });
+  try {
+    await fn(sql);
+  } finally {
+    await sql`delete from private.jobs where kind like ${tag + ".%"}`;
+    await sql.end();
+  }
+}
+
+async function until<T>(
+  what: string,
+  check: () => Promise<T | null>,
+  timeoutMs = 15_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const value = await check();
+    if (value !== null) return value;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`${what}: not within ${timeoutMs / 1000} s`);
+}
+
+const enqueue = (sql: postgres.Sql, kind: string, maxAttempts = 10) =>
+  sql<{ id: string }[]>`
+    select private.enqueue_job(${`${tag}.${kind}`}, '{"n": 1}', null, null, now(), ${maxAttempts}) as id`
+    .then(([row]) => row.id);
+
+const jobRow = (sql: postgres.Sql, id: string) =>
+  sql<
+    {
+      status: string;
+      attempts: number;
+      last_error: string | null;
+      due_in_s: number;
+      finished: boolean;
+    }[]
+  >`
+    select status::text, attempts, last_error, finished_at is not null as finished,
+      extract(epoch from run_after - now())::float8 as due_in_s
+    from private.jobs where id = ${id}`.then(([row]) => row);
+
+Deno.test("the worker function runs jobs for the service role only", async () => {
+  const worker = `${SUPABASE_URL}/functions/v1/worker`;
+  const post = (authorization?: string, method = "POST") =>
+    fetch(worker, {
+      method,
+      headers: authorization ? { authorization, apikey: ANON_KEY } : { apikey: ANON_KEY },
+      body: method === "POST" ? "{}" : undefined,
+    }).then(async (res) => ({ status: res.status, body: await res.json() }));
+
+  const { data, error } = await anonClient().auth.signInWithPassword({
+    email: "owner@northside.test",
+    password: "frontdesk-demo",
+  });
+  assert.ifError(error);
+  const forged = await new SignJWT({ role: "service_role" })
+    .setProtectedHeader({ alg: "HS256" })
+    .setExpirationTime("5m")
+    .sign(new TextEncoder().encode("not-the-project-secret-not-the-project-secret"));
+
+  assert.equal((await post(`Bearer ${ANON_KEY}`)).status, 403, "anon");
+  assert.equal((await post(`Bearer ${data.session!.access_token}`)).status, 403, "a clinic owner");
+  assert.equal((await post()).status, 401, "no JWT");
+  assert.equal(
+    (await post(`Bearer ${forged}`)).status,
+    401,
+    "a service_role claim not signed by the project",
+  );
+  assert.equal((await post(`Bearer ${SERVICE_ROLE_KEY}`, "GET")).status, 405, "GET");
+  const ran = await post(`Bearer ${SERVICE_ROLE_KEY}`);
+  assert.equal(ran.status, 200);
+  assert.deepEqual(Object.keys(ran.body).sort(), [
+    "claimed",
+    "dead",
+    "done",
+    "postponed",
+    "retried",
+  ]);
+});
+
+Deno.test("private.jobs is not reachable through the Data API", async () => {
+  const res = await fetch(`${SUPABASE_URL}/rest/v1/jobs?select=id`, {
+    headers: {
+      apikey: SERVICE_ROLE_KEY,
+      authorization: `Bearer ${SERVICE_ROLE_KEY}`,
+      "accept-profile": "private",
+    },
+  });
+  const body = await res.json();
+  assert.equal(res.status, 406, JSON.stringify(body));
+  assert.equal(body.code, "PGRST106", "the private schema is not one PostgREST serves");
+});
+
+Deno.test("a job enqueued in the database is run by the worker woken through pg_net", async () => {
+  await withSql(async (sql) => {
+    // An old finished job for the prune job to delete; nobody calls the worker below.
+    const [{ id: old }] = await sql<{ id: string }[]>`
+      insert into private.jobs (kind, status, finished_at)
+      values (${`${tag}.old`}, 'done', now() - interval '30 days') returning id`;
+    const [{ id: prune }] = await sql<{ id: string }[]>`
+      select private.enqueue_job('jobs.prune', dedupe_key => 'jobs.prune') as id`;
+    const started = Date.now();
+    await until("the prune job done", async () => {
+      const [row] = await sql`select status from private.jobs where id = ${prune}`;
+      return !row || row.status === "done" ? true : null;
+    });
+    // The cron run is up to a minute away; the wake-up after commit took a moment.
+    assert.ok(Date.now() - started < 10_000, `took ${Date.now() - started} ms`);
+    assert.equal((await sql`select 1 from private.jobs where id = ${old}`).length, 0, "pruned");
+  });
+});
+
+Deno.test("runDueJobs: done, retried with backoff, postponed, dead", async () => {
+  await withSql(async (sql) => {
+    const calls: string[] = [];
+    const handler = (outcome: () => void): JobHandler => async (job) => {
+      calls.push(job.kind);
+      outcome();
+    };
+    const handlers: Record<string, JobHandler> = {
+      [`${tag}.ok`]: handler(() => {}),
+      [`${tag}.flaky`]: handler(() => {
+        throw new Error(
+          "Google answered 503 to GET /calendar/v3/freeBusy with Authorization: Bearer ya29.a0AfH6SMBx-secret-access-token",
+        );
+      }),
+      [`${tag}.reauth`]: handler(() => {
+        throw new JobPostponed(
+          new Date(Date.now() + 3_600_000),
+          "Google access needs reconnecting",
+        );
+      }),
+      [`${tag}.gone`]: handler(() => {
+        throw new JobFailedPermanently("The appointment no longer exists");
+      }),
+      [`${tag}.last`]: handler(() => {
+        throw new Error("still failing");
+      }),
+    };
+    const ids = {
+      ok: await enqueue(sql, "ok"),
+      flaky: await enqueue(sql, "flaky"),
+      reauth: await enqueue(sql, "reauth"),
+      gone: await enqueue(sql, "gone"),
+      last: await enqueue(sql, "last", 1),
+    };
+
+    const summary = await runDueJobs(sql, handlers, { budgetMs: 5_000 });
+    assert.deepEqual(summary, { claimed: 5, done: 1, retried: 1, postponed: 1, dead: 2 });
+    assert.equal(calls.length, 5, "each job ran once: none was due again within the run");
+
+    const ok = await jobRow(sql, ids.ok);
+    assert.equal(ok.status, "done");
+    assert.ok(ok.finished);
+
+    const flaky = await jobRow(sql, ids.flaky);
+    assert.equal(flaky.status, "pending");
+    assert.equal(flaky.attempts, 1);
+    assert.ok(flaky.due_in_s > 20 && flaky.due_in_s <= 30, `first retry in ${flaky.due_in_s} s`);
+    assert.match(flaky.last_error!, /Google answered 503 to GET \/calendar\/v3\/freeBusy/);
+    assert.doesNotMatch(flaky.last_error!, /ya29|secret-access-token/, "no token in last_error");
+
+    const reauth = await jobRow(sql, ids.reauth);
+    assert.equal(reauth.status, "pending");
+    assert.equal(reauth.attempts, 0, "postponing spends no attempt");
+    assert.ok(reauth.due_in_s > 3500, "waits until the given time");
+    assert.match(reauth.last_error!, /needs reconnecting/);
+
+    const gone = await jobRow(sql, ids.gone);
+    assert.equal(gone.status, "dead");
+    assert.equal(gone.attempts, 1, "dead at once, attempts left");
+    assert.match(gone.last_error!, /no longer exists/);
+
+    const last = await jobRow(sql, ids.last);
+    assert.equal(last.status, "dead", "a failure on the last attempt");
+    assert.match(last.last_error!, /still failing/);
+  });
+});
+
+Deno.test("a worker killed mid-job: the job is claimed again when its lock expires and finishes once", async () => {
+  await withSql(async (sql) => {
+    const id = await enqueue(sql, "crash");
+    // A worker claims it and dies without a word: its lock holds for a second.
+    const [dying] = await sql<{ locked_by: string }[]>`
+      select locked_by from private.claim_jobs(1, '1 second', ${[`${tag}.crash`]}::text[])`;
+    assert.ok(dying, "claimed");
+    let runs = 0;
+    const handlers = { [`${tag}.crash`]: async () => void runs++ };
+
+    assert.equal((await runDueJobs(sql, handlers, { budgetMs: 1_000 })).claimed, 0, "held");
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    assert.deepEqual(await runDueJobs(sql, handlers, { budgetMs: 1_000 }), {
+      claimed: 1,
+      done: 1,
+      retried: 0,
+      postponed: 0,
+      dead: 0,
+    });
+    assert.equal(runs, 1);
+    const [{ finished }] =
+      await sql`select private.finish_job(${id}, ${dying.locked_by}) as finished`;
+    assert.equal(finished, false, "the dead worker, back, cannot finish it again");
+    const row = await jobRow(sql, id);
+    assert.equal(row.status, "done");
+    assert.equal(row.attempts, 2);
+  });
+});
+
+Deno.test("claimers skip each other's locked jobs and never share one", async () => {
+  await withSql(async (sql) => {
+    const kinds = [`${tag}.shared`];
+    const ids: string[] = [];
+    for (let i = 0; i < 40; i++) ids.push(await enqueue(sql, "shared"));
+
+    // One claimer has locked the first job (mid-claim); another claims at once, without waiting.
+    const holder = postgres(DB_URL, { max: 1, prepare: false, onnotice: () => {} });
+    try {
+      await holder.begin(async (tx) => {
+        await tx`select id from private.jobs where id = ${ids[0]} for update`;
+        const started = Date.now();
+        const claimed = await sql<{ id: string }[]>`
+          select id from private.claim_jobs(5, '2 minutes', ${kinds}::text[])`;
+        assert.ok(Date.now() - started < 2_000, "did not wait for the lock");
+        assert.equal(claimed.length, 5);
+        assert.ok(!claimed.some((row) => row.id === ids[0]), "the locked job was skipped");
+        await sql`update private.jobs set status = 'pending', attempts = 0, locked_by = null,
+          locked_until = null where id in ${sql(claimed.map((row) => row.id))}`;
+      });
+    } finally {
+      await holder.end();
+    }
+
+    // Four workers at once over all 40.
+    const workers = Array.from({ length: 4 }, () => postgres(DB_URL, { max: 1, prepare: false }));
+    try {
+      const taken = await Promise.all(workers.map(async (worker) => {
+        const mine: string[] = [];
+        while (true) {
+          const batch = await worker<{ id: string }[]>`
+            select id from private.claim_jobs(3, '2 minutes', ${kinds}::text[])`;
+          if (batch.length === 0) return mine;
+          mine.push(...batch.map((row) => row.id));
+        }
+      }));
+      const all = taken.flat();
+      assert.equal(all.length, 40, "every job claimed once");
+      assert.equal(new Set(all).size, 40, "no job claimed twice");
+    } finally {
+      await Promise.all(workers.map((worker) => worker.end()));
+    }
+  });
+});
+
+Deno.test("pg_net: requests queued in SQL are sent, their responses land in net._http_response", async () => {
+  await withSql(async (sql) => {
+    const [{ post, get, refused }] = await sql`
+      select
+        net.http_post(
+          url := ${`${SUPABASE_URL}/functions/v1/worker`}::text,
+          headers := jsonb_build_object('Authorization', ${`Bearer ${SERVICE_ROLE_KEY}`}::text),
+          timeout_milliseconds := 30000
+        ) as post,
+        net.http_get(
+          url := ${`${SUPABASE_URL}/functions/v1/health`}::text,
+          params := '{"probe": "a b&c"}',
+          headers := jsonb_build_object('Authorization', ${`Bearer ${ANON_KEY}`}::text)
+        ) as get,
+        net.http_delete(url := 'http://127.0.0.1:9/nothing-listens-here') as refused`;
+    const response = (id: string) =>
+      until(`response ${id}`, async () => {
+        const [row] = await sql`
+          select status_code, content_type, headers, content, timed_out, error_msg
+          from net._http_response where id = ${id}`;
+        return row ?? null;
+      });
+
+    const posted = await response(post);
+    assert.equal(posted.status_code, 200, posted.content);
+    assert.equal(posted.content_type, "application/json");
+    assert.equal(posted.timed_out, false);
+    assert.equal(posted.error_msg, null);
+    assert.ok("claimed" in JSON.parse(posted.content), "the worker's answer");
+    assert.equal(typeof posted.headers, "object");
+
+    const got = await response(get);
+    assert.ok([200, 503].includes(got.status_code), got.content);
+    assert.ok("checks" in JSON.parse(got.content), "the health function's answer");
+
+    const failed = await response(refused);
+    assert.equal(failed.status_code, null);
+    assert.equal(failed.timed_out, false);
+    assert.ok(failed.error_msg, "the connection error is recorded");
+  });
+});
