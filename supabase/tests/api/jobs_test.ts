@@ -137,9 +137,9 @@ Deno.test("a job enqueued in the database is run by the worker woken through pg_
 Deno.test("runDueJobs: done, retried with backoff, postponed, dead", async () => {
   await withSql(async (sql) => {
     const calls: string[] = [];
-    const handler = (outcome: () => void): JobHandler => async (job) => {
+    const handler = (outcome: () => void): JobHandler => (job) => {
       calls.push(job.kind);
-      outcome();
+      return Promise.resolve().then(outcome);
     };
     const handlers: Record<string, JobHandler> = {
       [`${tag}.ok`]: handler(() => {}),
@@ -209,7 +209,12 @@ Deno.test("a worker killed mid-job: the job is claimed again when its lock expir
       select locked_by from private.claim_jobs(1, '1 second', ${[`${tag}.crash`]}::text[])`;
     assert.ok(dying, "claimed");
     let runs = 0;
-    const handlers = { [`${tag}.crash`]: async () => void runs++ };
+    const handlers = {
+      [`${tag}.crash`]: () => {
+        runs++;
+        return Promise.resolve();
+      },
+    };
 
     assert.equal((await runDueJobs(sql, handlers, { budgetMs: 1_000 })).claimed, 0, "held");
     await new Promise((resolve) => setTimeout(resolve, 1_100));
