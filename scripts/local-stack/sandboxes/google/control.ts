@@ -1,6 +1,15 @@
 // The control API tests and developers drive the sandbox with (JSON, under
-// /_local/google/control): accounts and calendars, staff-created events (which notify watch
-// channels like any change), faults, the request log, and revoking an account's grants.
+// /_local/google/control; errors are 4xx `{error}`):
+//   GET  /accounts                         accounts and their calendars
+//   POST /accounts {email, timeZone?, calendars?: [{id, summary, timeZone?}]}   create or extend
+//   POST /accounts/{email}/revoke          the account removes every app's access
+//   GET  /calendars/{id}/events?…          as events.list (timeMin, timeMax, showDeleted, …)
+//   POST /calendars/{id}/events            a staff-created event (Google Event body)
+//   PATCH, DELETE /calendars/{id}/events/{eventId}   staff change or delete one
+//   GET, POST {endpoint, status?, delayMs?, error?, times?, account?}, DELETE /faults[/{id}]
+//   GET  /requests?since=<seq or ISO time>  the request log
+//   GET  /channels                         open watch channels (without their tokens)
+// Staff changes notify watch channels like any change.
 import { z } from "zod";
 import { changeEvent, deleteEvent, insertEvent, listEvents } from "./calendar.ts";
 import type { SandboxContext } from "./context.ts";

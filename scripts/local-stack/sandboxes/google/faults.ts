@@ -22,7 +22,10 @@ export const faultRequest = z.object({
   endpoint: z.enum(ENDPOINTS),
   status: z.number().int().min(400).max(599).optional(),
   delayMs: z.number().int().min(0).max(120_000).optional(),
-  /** On `token`: refresh_token grants answer 400 invalid_grant ("expired or revoked"). */
+  /**
+   * On `token`: refresh_token grants answer 400 invalid_grant ("expired or revoked"), code
+   * exchanges go through (so reconnecting works); on API endpoints: 401 authError.
+   */
   error: z.literal("invalid_grant").optional(),
   /** How many requests fail; absent = until cleared. */
   times: z.number().int().min(1).optional(),

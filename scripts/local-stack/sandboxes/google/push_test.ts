@@ -40,6 +40,13 @@ Deno.test("events.watch: answers the channel and sends a `sync` notification wit
     token: "secret-1",
     expiration: String(s.expiration),
   });
+  const channels = await (await s.controlJson("/channels")).json();
+  assert.deepEqual(
+    channels.map((c: Record<string, unknown>) => [c.id, c.calendarId, c.hasToken, c.token]),
+    [
+      ["chan-1", CAL, true, undefined],
+    ],
+  );
   await s.sandbox.settled();
   assert.equal(s.notifications.length, 1);
   const [sync] = s.notifications;
