@@ -14,7 +14,9 @@
 \if :{?project_url} \else \echo 'Set -v project_url=https://<ref>.supabase.co' \quit \endif
 \if :{?service_role_key} \else \echo 'Set -v service_role_key=<the service_role key>' \quit \endif
 
--- One statement (no transaction block: the local stack applies this inside its own).
+-- One statement (no transaction block: the local stack applies this inside its own); the ids of
+-- the secrets it creates are not worth printing.
+\o /dev/null
 with wanted (name, secret, description) as (
   values
     ('project_url', rtrim(:'project_url', '/'), 'API URL the database calls the worker function at'),
@@ -26,7 +28,7 @@ updated as (
 select vault.create_secret(w.secret, w.name, w.description)
 from wanted w
 where w.name not in (select u.name from updated u);
+\o
 
-\set QUIET off
 select name as "stored in Vault", updated_at from vault.secrets
 where name in ('project_url', 'service_role_key') order by name;
