@@ -215,12 +215,12 @@ begin
     set status = 'done', finished_at = now(), locked_by = null, locked_until = null,
         last_error = error || format(' (carried on by job %s)', twin_id)
     where j.id = job_id;
-    return 'done';
+    return 'done'::private.job_status;
   end if;
   update private.jobs j
   set status = 'pending', run_after = run_at, locked_by = null, locked_until = null, last_error = error
   where j.id = job_id;
-  return 'pending';
+  return 'pending'::private.job_status;
 end
 $$;
 
@@ -268,7 +268,7 @@ begin
     update private.jobs j
     set status = 'dead', finished_at = now(), locked_by = null, locked_until = null, last_error = error
     where j.id = job.id;
-    return 'dead';
+    return 'dead'::private.job_status;
   end if;
   return private.release_job(job.id, retry_at, error);
 end
