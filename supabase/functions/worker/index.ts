@@ -3,7 +3,8 @@
 import { decodeJwt } from "jose";
 import { jsonResponse } from "../_shared/http/cors.ts";
 import { database } from "../_shared/io/db.ts";
-import { jobErrorText, runDueJobs } from "../_shared/io/jobs.ts";
+import { runDueJobs } from "../_shared/io/jobs.ts";
+import { jobErrorText } from "../_shared/jobs/error_text.ts";
 import { handlers } from "../_shared/jobs/handlers.ts";
 
 function callerRole(req: Request): string | null {
