@@ -4,7 +4,7 @@
 import { z } from "zod";
 import { record, type SandboxContext } from "./context.ts";
 import { delayFor, type Endpoint } from "./faults.ts";
-import { apiErrors, apiFailure, json } from "./http.ts";
+import { apiErrors, apiFailure, base64url, fromBase64url, json } from "./http.ts";
 import { type Calendar, type Grant, newEventId, SCOPE, type StoredEvent } from "./store.ts";
 import { eventInstant, formatInZone, normaliseEventTime, parseInstant } from "./time.ts";
 
@@ -88,9 +88,7 @@ function buildEvent(
     etag: etag(ctx.store.now()),
     id,
     status: input.status ?? "confirmed",
-    htmlLink: `https://www.google.com/calendar/event?eid=${
-      btoa(`${id} ${calendar.id}`).replace(/=+$/, "")
-    }`,
+    htmlLink: `https://www.google.com/calendar/event?eid=${base64url(`${id} ${calendar.id}`)}`,
     created: (existing?.resource.created as string | undefined) ?? now,
     updated: now,
     ...kept,
@@ -187,10 +185,10 @@ export function deleteEvent(ctx: SandboxContext, calendar: Calendar, eventId: st
 }
 
 const pageToken = {
-  encode: (offset: number, query: string) => btoa(JSON.stringify([offset, query])),
+  encode: (offset: number, query: string) => base64url(JSON.stringify([offset, query])),
   decode(token: string, query: string): number | null {
     try {
-      const [offset, q] = JSON.parse(atob(token));
+      const [offset, q] = JSON.parse(fromBase64url(token));
       return q === query && Number.isInteger(offset) && offset >= 0 ? offset : null;
     } catch {
       return null;

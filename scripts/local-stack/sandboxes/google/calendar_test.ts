@@ -388,6 +388,33 @@ Deno.test("freeBusy: merged, clipped busy times of opaque live events; unknown c
   assert.equal(missing.status, 400);
 });
 
+Deno.test("non-Latin text in calendar ids and queries is answered, not a 5xx", async () => {
+  const s = await withToken();
+  const id = "réception-日本@group.calendar.test";
+  await s.controlJson("/accounts", "POST", {
+    email: CAL,
+    calendars: [{ id, summary: "Réception" }],
+  });
+  const events = `/calendars/${encodeURIComponent(id)}/events`;
+  for (const summary of ["Café 1", "Café 2"]) {
+    const res = await s.api(events, s.token, {
+      method: "POST",
+      json: timed(undefined, "2026-12-02T10:00:00Z", "2026-12-02T11:00:00Z", { summary }),
+    });
+    assert.equal(res.status, 200);
+  }
+  const first = await (await s.api(`${events}?q=caf%C3%A9&maxResults=1`, s.token)).json();
+  assert.equal(first.items.length, 1);
+  const second = await s.api(
+    `${events}?q=caf%C3%A9&maxResults=1&pageToken=${first.nextPageToken}`,
+    s.token,
+  );
+  assert.equal(second.status, 200);
+  assert.deepEqual((await second.json()).items.map((e: { summary: string }) => e.summary), [
+    "Café 2",
+  ]);
+});
+
 Deno.test("events of another account's calendar are 404", async () => {
   const s = await withToken();
   const res = await s.api(

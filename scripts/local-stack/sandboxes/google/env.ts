@@ -2,6 +2,7 @@
 // client (id, secret) plus the state-signing key, made once per stack data folder so that a
 // `dev` restart keeps connections working (a reset makes new ones, with a new database).
 import type { StackConfig } from "../../config.ts";
+import { randomBase64url as random } from "./http.ts";
 import { createGoogleSandbox, type GoogleSandbox } from "./mod.ts";
 
 export type GoogleEnv = Record<
@@ -13,10 +14,6 @@ export type GoogleEnv = Record<
   | "GOOGLE_STATE_SECRET",
   string
 >;
-
-const base64url = (bytes: Uint8Array) =>
-  btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-const random = (n: number) => base64url(crypto.getRandomValues(new Uint8Array(n)));
 
 /** The sandbox's public URL on this stack. */
 export const googleSandboxUrl = (cfg: StackConfig) => `${cfg.apiUrl}/_local/google`;

@@ -112,6 +112,27 @@ const ENTITIES: Record<string, string> = {
   '"': "&quot;",
   "'": "&#39;",
 };
+/** Base64url without padding, of bytes or of text's UTF-8. */
+export function base64url(data: Uint8Array | string): string {
+  const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
+  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(
+    /=+$/,
+    "",
+  );
+}
+
+/** `bytes` random bytes, base64url: tokens, codes, secrets. */
+export const randomBase64url = (bytes: number) =>
+  base64url(crypto.getRandomValues(new Uint8Array(bytes)));
+
+/** The UTF-8 text `base64url` made; throws on anything else. */
+export function fromBase64url(text: string): string {
+  const binary = atob(text.replace(/-/g, "+").replace(/_/g, "/"));
+  return new TextDecoder("utf-8", { fatal: true }).decode(
+    Uint8Array.from(binary, (c) => c.charCodeAt(0)),
+  );
+}
+
 export const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => ENTITIES[c]);
 
 export const html = (status: number, body: string) =>

@@ -2,6 +2,8 @@
 // channels. Kept in memory and written to a JSON file after each change (when given one), so a
 // `dev` restart keeps calendars and connections; authorization codes live in memory only.
 
+import { randomBase64url as random } from "./http.ts";
+
 export const SCOPE = {
   calendar: "https://www.googleapis.com/auth/calendar",
   readonly: "https://www.googleapis.com/auth/calendar.readonly",
@@ -88,14 +90,6 @@ interface Persisted {
 /** How long an access token lives (Google answers expires_in 3599). */
 export const ACCESS_TOKEN_SECONDS = 3599;
 export const CODE_LIFETIME_MS = 10 * 60 * 1000;
-
-const random = (bytes: number) => {
-  const buf = crypto.getRandomValues(new Uint8Array(bytes));
-  return btoa(String.fromCharCode(...buf)).replace(/\+/g, "-").replace(/\//g, "_").replace(
-    /=+$/,
-    "",
-  );
-};
 
 const BASE32HEX = "0123456789abcdefghijklmnopqrstuv";
 /** An id of the kind Google generates for events (base32hex). */
