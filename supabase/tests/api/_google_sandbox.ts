@@ -1,0 +1,49 @@
+// The local Google sandbox as tests and benchmarks drive it: its control API, and its consent
+// page answered without a browser (GET the page, POST its form with an account and Allow).
+
+/** A control API call (`/_local/google/control<path>`); throws on anything but 2xx. */
+export async function sandboxControl<T>(
+  apiUrl: string,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<T> {
+  const response = await fetch(`${apiUrl}/_local/google/control${path}`, {
+    method,
+    headers: body === undefined ? {} : { "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const answer = await response.json();
+  if (!response.ok) {
+    throw new Error(`sandbox ${method} ${path}: ${response.status} ${JSON.stringify(answer)}`);
+  }
+  return answer as T;
+}
+
+const unescapeHtml = (s: string) =>
+  s.replaceAll("&quot;", '"').replaceAll("&#39;", "'").replaceAll("&lt;", "<")
+    .replaceAll("&gt;", ">").replaceAll("&amp;", "&");
+
+/**
+ * Allows the consent page at `url` as `account` with every scope ticked; answers where Google
+ * redirects (the callback address with `code` and `state`).
+ */
+export async function allowConsent(url: string, account: string): Promise<string> {
+  const page = await (await fetch(url)).text();
+  const form = new URLSearchParams();
+  for (
+    const [, name, value] of page.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)
+  ) {
+    form.append(name, unescapeHtml(value));
+  }
+  for (const [, scope] of page.matchAll(/name="scope_granted" value="([^"]+)"/g)) {
+    form.append("scope_granted", unescapeHtml(scope));
+  }
+  form.set("account", account);
+  form.set("action", "allow");
+  const allowed = await fetch(url, { method: "POST", body: form, redirect: "manual" });
+  await allowed.body?.cancel();
+  const location = allowed.headers.get("location");
+  if (!location) throw new Error(`the consent page did not redirect (${allowed.status})`);
+  return location;
+}
