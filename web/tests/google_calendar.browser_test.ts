@@ -8,6 +8,8 @@ import type { Page } from "playwright-core";
 import { GoogleNeedsReauth } from "../../supabase/functions/_shared/google/errors.ts";
 import { accessToken } from "../../supabase/functions/_shared/google/tokens.ts";
 import { sandboxControl } from "../../supabase/tests/api/_google_sandbox.ts";
+import { adoptGoogleSettings } from "../../supabase/tests/api/_google_settings.ts";
+import { env } from "../../supabase/tests/api/_helpers.ts";
 import {
   apiClientAs,
   appUrl,
@@ -19,18 +21,8 @@ import {
   signIn,
 } from "./browser.ts";
 
-function env(name: string): string {
-  const value = Deno.env.get(name);
-  if (!value) throw new Error(`${name} must be set`);
-  return value;
-}
-
-// The functions' settings (written by the stack next to its logs): this process refreshes the
-// clinic's token as service code would, to meet Google's refusal.
-for (const line of (await Deno.readTextFile(`${env("LOG_DIR")}/../functions.env`)).split("\n")) {
-  const match = line.match(/^(GOOGLE_[A-Z_]+)=(.*)$/);
-  if (match) Deno.env.set(match[1], match[2]);
-}
+// This process refreshes the clinic's token as service code would, to meet Google's refusal.
+await adoptGoogleSettings(env("LOG_DIR"));
 
 const apiUrl = new URL(appUrl()).origin;
 const control = <T>(method: string, path: string, body?: unknown) =>

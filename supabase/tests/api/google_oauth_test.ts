@@ -10,6 +10,7 @@ import { GoogleNeedsReauth } from "../../functions/_shared/google/errors.ts";
 import { GOOGLE_SCOPES } from "../../functions/_shared/google/config.ts";
 import { ANON_KEY, env, must, runTag, SUPABASE_URL, type TestUser, TestUsers } from "./_helpers.ts";
 import { allowConsent, sandboxControl } from "./_google_sandbox.ts";
+import { adoptGoogleSettings } from "./_google_settings.ts";
 
 const tag = runTag();
 const users = new TestUsers();
@@ -18,12 +19,8 @@ const LOG_DIR = env("LOG_DIR");
 let owner: TestUser | undefined;
 let clinics = 0;
 
-// The functions' settings (the stack writes them next to its logs): this process refreshes tokens
-// as service code does, against the same sandbox with the same client.
-for (const line of (await Deno.readTextFile(`${LOG_DIR}/../functions.env`)).split("\n")) {
-  const match = line.match(/^(GOOGLE_[A-Z_]+)=(.*)$/);
-  if (match) Deno.env.set(match[1], match[2]);
-}
+// This process refreshes tokens as service code does.
+await adoptGoogleSettings(LOG_DIR);
 
 const control = <T>(method: string, path: string, body?: unknown) =>
   sandboxControl<T>(SUPABASE_URL, method, path, body);
