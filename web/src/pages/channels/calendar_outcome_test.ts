@@ -26,4 +26,5 @@ Deno.test("every refusal says nothing was connected and what to do; unknown outc
   }
   assert.equal(calendarOutcome(undefined, undefined, null), null);
   assert.equal(calendarOutcome("<script>", undefined, null), null);
+  assert.equal(calendarOutcome("toString", undefined, null), null);
 });
