@@ -11,7 +11,7 @@ import { refreshAccessToken } from "./oauth.ts";
 const EXPIRY_MARGIN_SECONDS = 120;
 
 /** The audit log's name for this code when it rotates a token. */
-const ACTOR = "google-tokens";
+const ACTOR = "google-sync";
 
 export const REAUTH_SENTENCE =
   "Google no longer accepts Frontdesk's access to this calendar (the permission was removed or " +
