@@ -1,0 +1,188 @@
+// Calendar sync state on the agenda: a receptionist of a clinic connected to Google (a fresh
+// sandbox account, connected through the google-oauth flow) books an appointment and sees it
+// pending, then synced once the worker has pushed it — on a desktop and on a 390 px phone.
+// Headless Chromium against a running stack (see browser.ts).
+import assert from "node:assert/strict";
+import type { Browser, Page } from "playwright-core";
+import { addDays, localDateOf, zonedDateTimeToInstant } from "@frontdesk/domain/opening_hours.ts";
+import { eventIdFor } from "../../supabase/functions/_shared/google/event_id.ts";
+import { allowConsent, sandboxControl } from "../../supabase/tests/api/_google_sandbox.ts";
+import {
+  apiClientAs,
+  appUrl,
+  createClinicWithTeam,
+  goTo,
+  launchBrowser,
+  newPhonePage,
+  randomEmail,
+  signIn,
+} from "./browser.ts";
+
+const TIME_ZONE = "Europe/London";
+const API_URL = new URL(appUrl()).origin;
+const SERVICE_ROLE_KEY = Deno.env.get("SUPABASE_SERVICE_ROLE_KEY")!;
+const user = (role: string) => ({
+  name: `${role} Person`,
+  email: randomEmail(`push-${role}`),
+  password: `pw-${role}-1234`,
+});
+
+/** A clinic open every day with a 30-minute check-up, connected to a fresh Google account. */
+async function connectedClinic() {
+  const team = { owner: user("owner"), admin: user("admin"), member: user("member") };
+  const organisationId = await createClinicWithTeam(
+    { name: `Push ${crypto.randomUUID().slice(0, 8)}`, timezone: TIME_ZONE },
+    team,
+  );
+  const owner = await apiClientAs(team.owner);
+  const hours = await owner.from("working_hours").insert(
+    [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({
+      organisation_id: organisationId,
+      weekday,
+      opens: "08:00",
+      closes: "20:00",
+    })),
+  );
+  assert.equal(hours.error, null, hours.error?.message);
+  const service = await owner.from("services")
+    .insert({ organisation_id: organisationId, name: "Check-up", duration_minutes: 30 });
+  assert.equal(service.error, null, service.error?.message);
+
+  const account = `push-browser-${crypto.randomUUID().slice(0, 8)}@sandbox.test`;
+  await sandboxControl(API_URL, "POST", "/accounts", { email: account, timeZone: TIME_ZONE });
+  const { data: { session } } = await owner.auth.getSession();
+  const started = await fetch(`${API_URL}/functions/v1/google-oauth/start`, {
+    method: "POST",
+    headers: {
+      authorization: `Bearer ${session!.access_token}`,
+      "content-type": "application/json",
+    },
+    body: JSON.stringify({ organisation_id: organisationId }),
+  });
+  const { url } = await started.json();
+  const callback = await fetch(await allowConsent(url, account), { redirect: "manual" });
+  await callback.body?.cancel();
+  assert.match(callback.headers.get("location") ?? "", /calendar=connected/);
+  return { team, account, owner };
+}
+
+async function runWorker() {
+  const response = await fetch(`${API_URL}/functions/v1/worker`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${SERVICE_ROLE_KEY}`, apikey: SERVICE_ROLE_KEY },
+  });
+  await response.body?.cancel();
+}
+
+async function desktopPage(browser: Browser): Promise<Page> {
+  const context = await browser.newContext({
+    viewport: { width: 1280, height: 800 },
+    locale: "en-GB",
+  });
+  return await context.newPage();
+}
+
+Deno.test("calendar push: a booking shows its sync state: synced once pushed, failed with the reason", async (t) => {
+  const { team, account, owner } = await connectedClinic();
+  const tomorrow = addDays(localDateOf(TIME_ZONE, new Date()), 1);
+  const browser = await launchBrowser();
+  try {
+    for (
+      const [viewport, open, time, patient] of [
+        ["desktop", desktopPage, "10:00", "Ada Desk"],
+        ["phone", (b: Browser) => newPhonePage(b, { locale: "en-GB" }), "12:00", "Ben Phone"],
+      ] as const
+    ) {
+      await t.step(`on a ${viewport}`, async () => {
+        const page = await open(browser);
+        await page.goto(appUrl());
+        await signIn(page, team.member);
+        await goTo(page, "Appointments");
+        await page.getByRole("link", { name: "Next day" }).click();
+        await page.waitForURL(new RegExp(`date=${tomorrow}`));
+
+        await page.getByRole("button", { name: "New appointment" }).click();
+        const form = page.getByRole("region", { name: "New appointment" });
+        await form.getByRole("group", { name: "Free times" })
+          .getByRole("button", { name: time, exact: true }).click();
+        await form.getByRole("button", { name: "New patient" }).click();
+        await form.getByLabel("Patient's name").fill(patient);
+        await form.getByLabel("Patient's phone").fill(
+          viewport === "desktop" ? "+447911123456" : "07400 123456",
+        );
+        await form.getByRole("button", { name: "Use this patient" }).click();
+        await form.getByRole("button", { name: "Book appointment" }).click();
+        const item = page.getByRole("listitem")
+          .filter({ has: page.getByRole("link", { name: patient, exact: true }) });
+        await item.getByText(/^Calendar/).waitFor();
+
+        // The worker pushes it (the wake usually has already); the page shows it on its next read.
+        const { data: booked } = await owner.from("appointments")
+          .select("id, contact:contacts!inner(name)").eq("contact.name", patient).single();
+        const deadline = Date.now() + 20_000;
+        while (true) {
+          const { data } = await owner.from("appointments").select("calendar_sync")
+            .eq("id", booked!.id).single();
+          if (data?.calendar_sync === "synced") break;
+          assert.ok(Date.now() < deadline, "synced within 20 s");
+          await runWorker();
+        }
+        await page.reload();
+        await item.getByText("Calendar ✓").waitFor();
+        assert.equal(
+          await item.getByText(/Calendar: (pending|failed)/).count(),
+          0,
+          "no longer pending",
+        );
+        // No wider than the screen.
+        const overflow = await page.evaluate(() =>
+          document.documentElement.scrollWidth - document.documentElement.clientWidth
+        );
+        assert.ok(overflow <= 0, `the page is ${overflow} px wider than the screen`);
+
+        const events = await sandboxControl<{ items: { id: string }[] }>(
+          API_URL,
+          "GET",
+          `/calendars/${encodeURIComponent(account)}/events`,
+        );
+        assert.equal(events.items.filter((e) => e.id === eventIdFor(booked!.id)).length, 1);
+        await page.context().close();
+      });
+    }
+
+    await t.step("a change Google refuses shows failed, with the reason", async () => {
+      const { data: booked } = await owner.from("appointments")
+        .select("id, contact:contacts!inner(name)").eq("contact.name", "Ada Desk").single();
+      const { id: fault } = await sandboxControl<{ id: string }>(API_URL, "POST", "/faults", {
+        endpoint: "events.patch",
+        status: 400,
+        account,
+      });
+      const moved = await owner.rpc("reschedule_appointment", {
+        appointment_id: booked!.id,
+        starts_at: zonedDateTimeToInstant(TIME_ZONE, tomorrow, "15:00").toISOString(),
+      });
+      assert.equal(moved.error, null, moved.error?.message);
+      const deadline = Date.now() + 20_000;
+      while (true) {
+        const { data } = await owner.from("appointments").select("calendar_sync")
+          .eq("id", booked!.id).single();
+        if (data?.calendar_sync === "failed") break;
+        assert.ok(Date.now() < deadline, "failed within 20 s");
+        await runWorker();
+      }
+      await sandboxControl(API_URL, "DELETE", `/faults/${fault}`);
+      const page = await newPhonePage(browser, { locale: "en-GB" });
+      await page.goto(appUrl());
+      await signIn(page, team.member);
+      await goTo(page, "Appointments");
+      await page.getByRole("link", { name: "Next day" }).click();
+      const item = page.getByRole("listitem")
+        .filter({ has: page.getByRole("link", { name: "Ada Desk", exact: true }) });
+      await item.getByText("Calendar: failed").waitFor();
+      await item.getByText(/Google Calendar refused the event: .*400/).waitFor();
+    });
+  } finally {
+    await browser.close();
+  }
+});
