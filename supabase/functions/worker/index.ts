@@ -3,7 +3,7 @@
 import { decodeJwt } from "jose";
 import { jsonResponse } from "../_shared/http/cors.ts";
 import { database } from "../_shared/io/db.ts";
-import { runDueJobs } from "../_shared/io/jobs.ts";
+import { runDueJobs, wakeWorker } from "../_shared/io/jobs.ts";
 import { jobErrorText } from "../_shared/jobs/error_text.ts";
 import { handlers } from "../_shared/jobs/handlers.ts";
 
@@ -26,7 +26,10 @@ Deno.serve(async (req) => {
   if (req.method !== "POST") return jsonResponse({ message: "Use POST" }, 405);
   await req.body?.cancel();
   try {
-    return jsonResponse(await runDueJobs(database(), handlers, { budgetMs: 20_000 }));
+    const summary = await runDueJobs(database(), handlers, { budgetMs: 20_000 });
+    // A backlog longer than one run goes on in a fresh invocation, not a minute later by cron.
+    if (summary.more) wakeWorker();
+    return jsonResponse(summary);
   } catch (err) {
     // The database is unreachable: the next wake-up or cron run tries again.
     console.error(`worker: ${jobErrorText(err)}`);

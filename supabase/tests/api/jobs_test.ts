@@ -9,7 +9,7 @@
 import assert from "node:assert/strict";
 import postgres from "postgres";
 import { SignJWT } from "jose";
-import { runDueJobs } from "../../functions/_shared/io/jobs.ts";
+import { runDueJobs, wakeWorker } from "../../functions/_shared/io/jobs.ts";
 import {
   JobFailedPermanently,
   type JobHandler,
@@ -97,6 +97,7 @@ Deno.test("the worker function runs jobs for the service role only", async () =>
     "claimed",
     "dead",
     "done",
+    "more",
     "postponed",
     "retried",
   ]);
@@ -170,7 +171,14 @@ Deno.test("runDueJobs: done, retried with backoff, postponed, dead", async () =>
     };
 
     const summary = await runDueJobs(sql, handlers, { budgetMs: 5_000 });
-    assert.deepEqual(summary, { claimed: 5, done: 1, retried: 1, postponed: 1, dead: 2 });
+    assert.deepEqual(summary, {
+      claimed: 5,
+      done: 1,
+      retried: 1,
+      postponed: 1,
+      dead: 2,
+      more: false,
+    });
     assert.equal(calls.length, 5, "each job ran once: none was due again within the run");
 
     const ok = await jobRow(sql, ids.ok);
@@ -224,6 +232,7 @@ Deno.test("a worker killed mid-job: the job is claimed again when its lock expir
       retried: 0,
       postponed: 0,
       dead: 0,
+      more: false,
     });
     assert.equal(runs, 1);
     const [{ finished }] =
@@ -320,4 +329,41 @@ Deno.test("pg_net: requests queued in SQL are sent, their responses land in net.
     assert.equal(failed.timed_out, false);
     assert.ok(failed.error_msg, "the connection error is recorded");
   });
+});
+
+Deno.test("runDueJobs stops when its budget is spent and says more may be due", async () => {
+  await withSql(async (sql) => {
+    for (let i = 0; i < 15; i++) await enqueue(sql, "backlog");
+    const handlers = { [`${tag}.backlog`]: () => Promise.resolve() };
+    const first = await runDueJobs(sql, handlers, { budgetMs: 0, batchSize: 10 });
+    assert.deepEqual([first.done, first.more], [10, true], "one batch, then the budget is spent");
+    const rest = await runDueJobs(sql, handlers, { budgetMs: 5_000, batchSize: 10 });
+    assert.deepEqual([rest.done, rest.more], [5, false], "the rest, then nothing is due");
+  });
+});
+
+Deno.test("wakeWorker posts to the worker with the service role in the background of the request", async () => {
+  const requests: Request[] = [];
+  const background: Promise<unknown>[] = [];
+  const realFetch = globalThis.fetch;
+  globalThis.fetch = (input, init) => {
+    requests.push(new Request(input, init));
+    return Promise.resolve(new Response("{}"));
+  };
+  Object.defineProperty(globalThis, "EdgeRuntime", {
+    value: { waitUntil: (p: Promise<unknown>) => background.push(p) },
+    configurable: true,
+  });
+  try {
+    assert.equal(wakeWorker(), undefined, "the caller has nothing to await");
+    assert.equal(background.length, 1, "handed to EdgeRuntime.waitUntil");
+    await Promise.all(background);
+  } finally {
+    globalThis.fetch = realFetch;
+    delete (globalThis as { EdgeRuntime?: unknown }).EdgeRuntime;
+  }
+  assert.equal(requests.length, 1);
+  assert.equal(requests[0].method, "POST");
+  assert.equal(requests[0].url, `${SUPABASE_URL}/functions/v1/worker`);
+  assert.equal(requests[0].headers.get("authorization"), `Bearer ${SERVICE_ROLE_KEY}`);
 });

@@ -12,6 +12,8 @@ export interface RunSummary {
   retried: number;
   postponed: number;
   dead: number;
+  /** The budget ran out while jobs were still being claimed: more may be due. */
+  more: boolean;
 }
 
 export interface RunOptions {
@@ -23,16 +25,26 @@ export interface RunOptions {
   lockFor?: string;
 }
 
-/** Claims due jobs of the handlers' kinds and runs them until none are due or the budget is spent. */
+/**
+ * Claims due jobs of the handlers' kinds and runs them, a batch at a time, until none are due or
+ * the budget is spent (at least one batch is claimed).
+ */
 export async function runDueJobs(
   sql: Sql,
   handlers: Record<string, JobHandler>,
   { budgetMs = 20_000, batchSize = 10, lockFor = "2 minutes" }: RunOptions = {},
 ): Promise<RunSummary> {
-  const summary: RunSummary = { claimed: 0, done: 0, retried: 0, postponed: 0, dead: 0 };
+  const summary: RunSummary = {
+    claimed: 0,
+    done: 0,
+    retried: 0,
+    postponed: 0,
+    dead: 0,
+    more: false,
+  };
   const deadline = Date.now() + budgetMs;
   const kinds = Object.keys(handlers);
-  while (Date.now() < deadline) {
+  while (!summary.more) {
     // A bigint arrives as a string; job ids stay far below 2^53.
     const jobs = await sql<Job[]>`
       select id::float8 as id, organisation_id, kind, payload, attempts, max_attempts, locked_by
@@ -41,6 +53,7 @@ export async function runDueJobs(
     summary.claimed += jobs.length;
     const outcomes = await Promise.all(jobs.map((job) => runJob(sql, handlers, job)));
     for (const outcome of outcomes) if (outcome) summary[outcome]++;
+    summary.more = Date.now() >= deadline;
   }
   return summary;
 }
@@ -77,7 +90,9 @@ async function runJob(
 /**
  * Asks the worker to run due jobs now, in the background of the current request
  * (EdgeRuntime.waitUntil where the runtime has it): never awaited by the caller's answer, and a
- * failed wake-up costs only time, because the minutely cron run picks the jobs up.
+ * failed wake-up costs only time, because the minutely cron run picks the jobs up. Work enqueued
+ * in SQL wakes the worker itself (private.enqueue_job, through pg_net); the worker calls this to
+ * carry on with a backlog its budget did not cover.
  */
 export function wakeWorker(): void {
   const url = Deno.env.get("SUPABASE_URL");
