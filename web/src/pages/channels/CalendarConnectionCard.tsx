@@ -17,7 +17,10 @@ export function CalendarConnectionCard(
   const connection = channels.calendar;
   const connected = connection !== null && connection.status !== "disconnected";
   const { calendar, missing } = currentLocation.value.query;
-  const outcome = calendarOutcome(calendar, missing, connection?.account_email ?? null);
+  // "Connected as …" only while it still is (the address keeps the outcome after a disconnect).
+  const outcome = calendar === "connected" && connection?.status !== "active"
+    ? null
+    : calendarOutcome(calendar, missing, connection?.account_email ?? null);
   return (
     <>
       <Card title="Google Calendar" level={2}>
