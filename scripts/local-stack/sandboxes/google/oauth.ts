@@ -332,7 +332,8 @@ export async function token(ctx: SandboxContext, req: Request): Promise<Response
 
 /** `POST <oauth2>/revoke?token=…` (or `token` in a form body): revokes the token's grant. */
 export async function revoke(ctx: SandboxContext, req: Request): Promise<Response> {
-  if (req.method !== "POST" && req.method !== "GET") {
+  // GET /revoke once worked and now is a 404 at Google (googleapis/oauth2client#750).
+  if (req.method !== "POST") {
     return record(ctx, req, "revoke", null, oauthError(405, "invalid_request", "Use POST."));
   }
   const form = await readForm(req);

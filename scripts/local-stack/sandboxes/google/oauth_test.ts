@@ -203,6 +203,8 @@ Deno.test("revoke: a refresh token (query or form) takes its access tokens with 
       error: "invalid_grant",
       error_description: "Token has been expired or revoked.",
     });
+    const byGet = await s.call(`/oauth2/revoke?token=${encodeURIComponent(refresh_token!)}`);
+    assert.equal(byGet.status, 405);
     const again = await s.call("/oauth2/revoke", s.form({ token: refresh_token! }));
     assert.equal(again.status, 400);
     assert.equal((await again.json()).error, "invalid_token");
