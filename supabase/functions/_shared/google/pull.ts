@@ -11,7 +11,7 @@
 // once the connection is not active (reconnecting enqueues them again). Google unreachable,
 // slow or rate limiting → thrown, so the jobs mechanism retries with backoff; the grant
 // revoked → postponed until an owner reconnects (the callback resumes the organisation's jobs).
-import type { Sql } from "../io/db.ts";
+import type { Sql, Tx } from "../io/db.ts";
 import { JobFailedPermanently, type JobHandler, JobPostponed } from "../jobs/types.ts";
 import { type BusyBlock, busyBlocks } from "./busy.ts";
 import { newChannelToken } from "./channel_token.ts";
@@ -120,8 +120,15 @@ export async function staffBlocks(
   return blocks.filter((b) => !(b.appointmentId && ours.has(b.appointmentId.toLowerCase())));
 }
 
-/** calendar_busy_blocks rows of a calendar (an event once, should Google list it twice). */
-export function busyRows({ organisationId, calendarId }: Target, blocks: readonly BusyBlock[]) {
+/**
+ * Writes the calendar's busy blocks (an event once, should Google list it twice); an event
+ * already mirrored takes its new times (a re-check at booking may have written it meanwhile).
+ */
+export async function writeBusy(
+  sql: Sql | Tx,
+  { organisationId, calendarId }: Target,
+  blocks: readonly BusyBlock[],
+): Promise<void> {
   const rows = new Map(blocks.map((b) => [b.eventId, {
     organisation_id: organisationId,
     calendar_id: calendarId,
@@ -129,7 +136,11 @@ export function busyRows({ organisationId, calendarId }: Target, blocks: readonl
     starts_at: new Date(b.startsAt).toISOString(),
     ends_at: new Date(b.endsAt).toISOString(),
   }]));
-  return [...rows.values()];
+  if (rows.size === 0) return;
+  await sql`
+    insert into public.calendar_busy_blocks ${sql([...rows.values()])}
+    on conflict (organisation_id, calendar_id, event_id)
+    do update set starts_at = excluded.starts_at, ends_at = excluded.ends_at`;
 }
 
 /** Replaces the calendar's mirrored busy time with the staff events among `blocks`; notes the pull. */
@@ -139,12 +150,12 @@ async function replaceMirror(
   blocks: readonly BusyBlock[],
 ): Promise<void> {
   const { organisationId, calendarId } = target;
-  const rows = busyRows(target, await staffBlocks(sql, organisationId, blocks));
+  const staff = await staffBlocks(sql, organisationId, blocks);
   await sql.begin(async (tx) => {
     await tx`
       delete from public.calendar_busy_blocks
       where organisation_id = ${organisationId} and calendar_id = ${calendarId}`;
-    if (rows.length > 0) await tx`insert into public.calendar_busy_blocks ${tx(rows)}`;
+    await writeBusy(tx, target, staff);
     await tx`
       insert into private.calendar_pulls (organisation_id, calendar_id, last_pulled_at)
       values (${organisationId}, ${calendarId}, now())

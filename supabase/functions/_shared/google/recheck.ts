@@ -9,7 +9,7 @@
 import type { Sql } from "../io/db.ts";
 import { busyBlocks } from "./busy.ts";
 import { googleCalendar } from "./client.ts";
-import { busyRows, staffBlocks } from "./pull.ts";
+import { staffBlocks, writeBusy } from "./pull.ts";
 
 export const RECHECK_TIMEOUT_MS = 1500;
 
@@ -70,14 +70,11 @@ async function recheck(
     const page = await google.listEvents(calendarId, { timeMin, timeMax });
     const blocks = busyBlocks(page.items, page.timeZone ?? timezone)
       .filter((b) => b.startsAt < until && b.endsAt > from);
-    const staff = await staffBlocks(sql, organisationId, blocks);
-    if (staff.length === 0) return;
-    await sql`
-      insert into public.calendar_busy_blocks ${
-      sql(busyRows({ organisationId, calendarId }, staff))
-    }
-      on conflict (organisation_id, calendar_id, event_id)
-      do update set starts_at = excluded.starts_at, ends_at = excluded.ends_at`;
+    await writeBusy(
+      sql,
+      { organisationId, calendarId },
+      await staffBlocks(sql, organisationId, blocks),
+    );
   }));
   return "done";
 }
