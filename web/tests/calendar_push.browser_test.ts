@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import type { Browser, Page } from "playwright-core";
 import { addDays, localDateOf, zonedDateTimeToInstant } from "@frontdesk/domain/opening_hours.ts";
 import { eventIdFor } from "../../supabase/functions/_shared/google/event_id.ts";
-import { allowConsent, sandboxControl } from "../../supabase/tests/api/_google_sandbox.ts";
+import { connectCalendar, sandboxControl } from "../../supabase/tests/api/_google_sandbox.ts";
 import {
   apiClientAs,
   appUrl,
@@ -51,18 +51,7 @@ async function connectedClinic() {
   const account = `push-browser-${crypto.randomUUID().slice(0, 8)}@sandbox.test`;
   await sandboxControl(API_URL, "POST", "/accounts", { email: account, timeZone: TIME_ZONE });
   const { data: { session } } = await owner.auth.getSession();
-  const started = await fetch(`${API_URL}/functions/v1/google-oauth/start`, {
-    method: "POST",
-    headers: {
-      authorization: `Bearer ${session!.access_token}`,
-      "content-type": "application/json",
-    },
-    body: JSON.stringify({ organisation_id: organisationId }),
-  });
-  const { url } = await started.json();
-  const callback = await fetch(await allowConsent(url, account), { redirect: "manual" });
-  await callback.body?.cancel();
-  assert.match(callback.headers.get("location") ?? "", /calendar=connected/);
+  await connectCalendar(API_URL, session!.access_token, organisationId, account);
   return { team, account, owner };
 }
 

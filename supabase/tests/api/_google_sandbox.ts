@@ -47,3 +47,27 @@ export async function allowConsent(url: string, account: string): Promise<string
   if (!location) throw new Error(`the consent page did not redirect (${allowed.status})`);
   return location;
 }
+
+/**
+ * Connects (or reconnects) a clinic's Google Calendar as an owner or admin does: the
+ * google-oauth function's /start, the consent page allowed as `account`, Google's redirect to
+ * the callback followed. Throws unless the callback says connected.
+ */
+export async function connectCalendar(
+  apiUrl: string,
+  accessToken: string,
+  organisationId: string,
+  account: string,
+): Promise<void> {
+  const started = await fetch(`${apiUrl}/functions/v1/google-oauth/start`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${accessToken}`, "content-type": "application/json" },
+    body: JSON.stringify({ organisation_id: organisationId }),
+  });
+  const { url, message } = await started.json();
+  if (!started.ok) throw new Error(`google-oauth/start: ${started.status} ${message}`);
+  const back = await fetch(await allowConsent(url, account), { redirect: "manual" });
+  await back.body?.cancel();
+  const outcome = back.headers.get("location") ?? "";
+  if (!/calendar=connected/.test(outcome)) throw new Error(`the callback answered ${outcome}`);
+}

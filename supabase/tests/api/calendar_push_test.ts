@@ -11,7 +11,6 @@ import { localDateTimeOf } from "../../functions/_shared/domain/opening_hours.ts
 import { eventIdFor } from "../../functions/_shared/google/event_id.ts";
 import { REAUTH_SENTENCE } from "../../functions/_shared/google/tokens.ts";
 import {
-  ANON_KEY,
   clientOptions,
   env,
   must,
@@ -21,7 +20,7 @@ import {
   type TestUser,
   TestUsers,
 } from "./_helpers.ts";
-import { allowConsent, sandboxControl } from "./_google_sandbox.ts";
+import { connectCalendar, sandboxControl } from "./_google_sandbox.ts";
 
 const ZONE = "Europe/London";
 const tag = runTag();
@@ -114,25 +113,11 @@ interface Clinic {
 }
 
 /** Connects (or reconnects) the clinic's calendar through the google-oauth flow as its owner. */
-async function connect(organisationId: string, account: string) {
-  const response = await fetch(`${SUPABASE_URL}/functions/v1/google-oauth/start`, {
-    method: "POST",
-    headers: {
-      authorization: `Bearer ${owner!.accessToken}`,
-      apikey: ANON_KEY,
-      "content-type": "application/json",
-    },
-    body: JSON.stringify({ organisation_id: organisationId }),
-  });
-  const { url } = await response.json();
-  assert.equal(response.status, 200);
-  const back = await fetch(await allowConsent(url, account), { redirect: "manual" });
-  await back.body?.cancel();
-  assert.match(back.headers.get("location") ?? "", /calendar=connected/);
-}
+const connect = (organisationId: string, account: string) =>
+  connectCalendar(SUPABASE_URL, owner!.accessToken, organisationId, account);
 
 /** A fresh clinic in London with a 60-minute service, a patient, and a fresh Google account. */
-async function makeClinic(connected = true): Promise<Clinic> {
+async function makeClinic(): Promise<Clinic> {
   owner ??= await users.signUp(`push-${tag}-owner@example.com`);
   const n = ++clinics;
   const account = `push-${tag}-${n}@sandbox.test`;
@@ -164,7 +149,7 @@ async function makeClinic(connected = true): Promise<Clinic> {
     }),
     "find_or_create_contact",
   );
-  if (connected) await connect(org.id, account);
+  await connect(org.id, account);
   return {
     id: org.id,
     account,
