@@ -182,3 +182,16 @@ export function must<T>(
   }
   return result.data as T;
 }
+
+/** `psql "$SUPABASE_DB_URL" -v k=v ... -f script`: an operator script in scripts/, as the README runs it. */
+export async function runScript(
+  script: string,
+  vars: Record<string, string> = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const args = ["-X", env("SUPABASE_DB_URL")];
+  for (const [k, v] of Object.entries(vars)) args.push("-v", `${k}=${v}`);
+  args.push("-f", script);
+  const out = await new Deno.Command("psql", { args, stdout: "piped", stderr: "piped" }).output();
+  const dec = new TextDecoder();
+  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+}

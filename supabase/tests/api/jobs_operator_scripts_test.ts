@@ -3,7 +3,7 @@
 // The jobs use kinds of their own (test_<tag>.*), which the stack's worker never claims.
 import assert from "node:assert/strict";
 import postgres from "postgres";
-import { env, runTag } from "./_helpers.ts";
+import { env, runScript, runTag } from "./_helpers.ts";
 
 const DB_URL = env("SUPABASE_DB_URL");
 const repoRoot = new URL("../../../", import.meta.url).pathname;
@@ -11,15 +11,6 @@ const FAILED = `${repoRoot}scripts/jobs_failed.sql`;
 const RETRY = `${repoRoot}scripts/jobs_retry.sql`;
 const tag = runTag();
 const kind = (name: string) => `test_${tag}.${name}`;
-
-async function psql(script: string, vars: Record<string, string> = {}) {
-  const args = ["-X", DB_URL];
-  for (const [k, v] of Object.entries(vars)) args.push("-v", `${k}=${v}`);
-  args.push("-f", script);
-  const out = await new Deno.Command("psql", { args, stdout: "piped", stderr: "piped" }).output();
-  const dec = new TextDecoder();
-  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
-}
 
 interface Fixture {
   sql: postgres.Sql;
@@ -82,7 +73,7 @@ const state = (sql: postgres.Sql, id: string) =>
 
 Deno.test("jobs_failed.sql lists an organisation's failed and dead jobs with their last error", async () => {
   await withFixture(async ({ slug, ids }) => {
-    const out = await psql(FAILED, { slug });
+    const out = await runScript(FAILED, { slug });
     assert.equal(out.code, 0, out.stderr);
     const [summary, list] = out.stdout.split("Jobs (newest change first)");
     const clinicLine = summary.split("\n").find((line) => line.includes(slug))!;
@@ -115,7 +106,7 @@ Deno.test("jobs_failed.sql lists an organisation's failed and dead jobs with the
 
 Deno.test("jobs_failed.sql without a slug shows every organisation", async () => {
   await withFixture(async ({ slug, otherSlug }) => {
-    const out = await psql(FAILED);
+    const out = await runScript(FAILED);
     assert.equal(out.code, 0, out.stderr);
     assert.match(out.stdout, new RegExp(slug));
     assert.match(out.stdout, new RegExp(otherSlug));
@@ -124,7 +115,7 @@ Deno.test("jobs_failed.sql without a slug shows every organisation", async () =>
 
 Deno.test("jobs_retry.sql retries an organisation's dead and failed jobs, or one job", async () => {
   await withFixture(async ({ sql, slug, ids }) => {
-    const out = await psql(RETRY, { slug });
+    const out = await runScript(RETRY, { slug });
     assert.equal(out.code, 0, out.stderr);
     assert.deepEqual(await state(sql, ids.dead), { status: "pending", attempts: 0, due: true });
     assert.deepEqual(await state(sql, ids.failed), { status: "pending", attempts: 0, due: true });
@@ -134,10 +125,10 @@ Deno.test("jobs_retry.sql retries an organisation's dead and failed jobs, or one
     assert.equal((await state(sql, ids.other)).status, "dead", "another clinic's job untouched");
     assert.match(out.stdout, new RegExp(`${ids.dead}\\s*\\|\\s*${slug}.*\\|\\s*dead\\s*\\|\\s*t`));
 
-    const one = await psql(RETRY, { job: ids.other });
+    const one = await runScript(RETRY, { job: ids.other });
     assert.equal(one.code, 0, one.stderr);
     assert.deepEqual(await state(sql, ids.other), { status: "pending", attempts: 0, due: true });
-    const done = await psql(RETRY, { job: ids.done });
+    const done = await runScript(RETRY, { job: ids.done });
     assert.equal(done.code, 0, done.stderr);
     assert.match(done.stdout, /\|\s*done\s*\|\s*f/, "a done job is not retried");
   });
@@ -154,7 +145,7 @@ Deno.test("jobs_retry.sql refuses unclear requests and changes nothing", async (
         [{ slug: "no-such-clinic" }, /No organisation has the slug "no-such-clinic"/],
       ] as const
     ) {
-      const out = await psql(RETRY, vars);
+      const out = await runScript(RETRY, vars);
       assert.notEqual(out.code, 0, JSON.stringify(vars));
       assert.match(out.stderr, message);
     }

@@ -11,6 +11,7 @@ import {
   clientOptions,
   env,
   must,
+  runScript,
   runTag,
   serviceClient,
   SUPABASE_URL,
@@ -25,22 +26,6 @@ const OFFBOARD = `${repoRoot}scripts/offboard_clinic.sql`;
 
 const tag = runTag();
 const slugPrefix = `optest-${tag}`;
-
-interface PsqlResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** `psql "$DB" -v k=v ... -f script`, as the README shows it. */
-async function runScript(script: string, vars: Record<string, string>): Promise<PsqlResult> {
-  const args = ["-X", DB_URL];
-  for (const [k, v] of Object.entries(vars)) args.push("-v", `${k}=${v}`);
-  args.push("-f", script);
-  const out = await new Deno.Command("psql", { args, stdout: "piped", stderr: "piped" }).output();
-  const dec = new TextDecoder();
-  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
-}
 
 /** One SQL query returning one json value, through psql. */
 async function queryJson<T>(sql: string): Promise<T> {
