@@ -324,6 +324,15 @@ Deno.test("pg_net: requests queued in SQL are sent, their responses land in net.
     assert.ok([200, 503].includes(got.status_code), got.content);
     assert.ok("checks" in JSON.parse(got.content), "the health function's answer");
 
+    const [{ url }] = await sql`
+      select net._encode_url_with_params_array('http://x/p?q=1',
+        array[net._urlencode_string('a b') || '=' || net._urlencode_string('é&/~')]) as url`;
+    assert.equal(
+      url,
+      "http://x/p?q=1&a%20b=%C3%A9%26%2F~",
+      "params are percent-encoded as curl does",
+    );
+
     const failed = await response(refused);
     assert.equal(failed.status_code, null);
     assert.equal(failed.timed_out, false);

@@ -68,11 +68,10 @@ as $$
   select pg_notify('pg_net_wake', '')
 $$;
 
-create or replace function net.http_get(
-  url text,
-  params jsonb default '{}'::jsonb,
-  headers jsonb default '{}'::jsonb,
-  timeout_milliseconds int default 5000
+-- What the three request functions share (upstream repeats it in each): the query string from
+-- params, the queue row, the sender's wake-up.
+create or replace function net._queue_request(
+  method net.http_method, url text, params jsonb, headers jsonb, body bytea, timeout_milliseconds int
 )
   returns bigint
   language plpgsql
@@ -85,13 +84,25 @@ begin
   into params_array
   from jsonb_each_text(params);
 
-  insert into net.http_request_queue(method, url, headers, timeout_milliseconds)
-  values ('GET', net._encode_url_with_params_array(url, params_array), headers, timeout_milliseconds)
+  insert into net.http_request_queue(method, url, headers, body, timeout_milliseconds)
+  values (method, net._encode_url_with_params_array(url, params_array), headers, body, timeout_milliseconds)
   returning id into request_id;
 
   perform net.wake();
   return request_id;
 end
+$$;
+
+create or replace function net.http_get(
+  url text,
+  params jsonb default '{}'::jsonb,
+  headers jsonb default '{}'::jsonb,
+  timeout_milliseconds int default 5000
+)
+  returns bigint
+  language sql
+as $$
+  select net._queue_request('GET', url, params, headers, null, timeout_milliseconds)
 $$;
 
 create or replace function net.http_post(
@@ -105,8 +116,6 @@ create or replace function net.http_post(
   language plpgsql
 as $$
 declare
-  request_id bigint;
-  params_array text[];
   content_type text;
 begin
   select header_value into content_type
@@ -122,19 +131,8 @@ begin
     raise exception 'Content-Type header must be "application/json"';
   end if;
 
-  select coalesce(array_agg(net._urlencode_string(key) || '=' || net._urlencode_string(value)), '{}')
-  into params_array
-  from jsonb_each_text(params);
-
-  insert into net.http_request_queue(method, url, headers, body, timeout_milliseconds)
-  values (
-    'POST', net._encode_url_with_params_array(url, params_array), headers,
-    convert_to(body::text, 'UTF8'), timeout_milliseconds
-  )
-  returning id into request_id;
-
-  perform net.wake();
-  return request_id;
+  return net._queue_request(
+    'POST', url, params, headers, convert_to(body::text, 'UTF8'), timeout_milliseconds);
 end
 $$;
 
@@ -146,26 +144,10 @@ create or replace function net.http_delete(
   body jsonb default null
 )
   returns bigint
-  language plpgsql
+  language sql
 as $$
-declare
-  request_id bigint;
-  params_array text[];
-begin
-  select coalesce(array_agg(net._urlencode_string(key) || '=' || net._urlencode_string(value)), '{}')
-  into params_array
-  from jsonb_each_text(params);
-
-  insert into net.http_request_queue(method, url, headers, body, timeout_milliseconds)
-  values (
-    'DELETE', net._encode_url_with_params_array(url, params_array), headers,
-    convert_to(body::text, 'UTF8'), timeout_milliseconds
-  )
-  returning id into request_id;
-
-  perform net.wake();
-  return request_id;
-end
+  select net._queue_request(
+    'DELETE', url, params, headers, convert_to(body::text, 'UTF8'), timeout_milliseconds)
 $$;
 
 grant usage on schema net to public;
