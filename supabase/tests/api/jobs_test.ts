@@ -376,3 +376,30 @@ Deno.test("wakeWorker posts to the worker with the service role in the backgroun
   assert.equal(requests[0].url, `${SUPABASE_URL}/functions/v1/worker`);
   assert.equal(requests[0].headers.get("authorization"), `Bearer ${SERVICE_ROLE_KEY}`);
 });
+
+Deno.test("a retry racing a new enqueue of the same work hands over to it, no error", async () => {
+  await withSql(async (sql) => {
+    const key = `race-${tag}`;
+    await sql`select private.enqueue_job(${`${tag}.race`}, '{"v": 1}', null, ${key})`;
+    const [claimed] = await sql<{ id: string; locked_by: string }[]>`
+      select id, locked_by from private.claim_jobs(1, '2 minutes', ${[`${tag}.race`]}::text[])`;
+    const other = postgres(DB_URL, { max: 1, prepare: false, onnotice: () => {} });
+    try {
+      let retried: Promise<{ status: string }[]> | undefined;
+      await other.begin(async (tx) => {
+        // Enqueued again, not yet committed: the retry cannot see it and waits on the index.
+        await tx`select private.enqueue_job(${`${tag}.race`}, '{"v": 2}', null, ${key})`;
+        retried = sql<{ status: string }[]>`
+          select private.retry_job(${claimed.id}, ${claimed.locked_by}, 'timeout', now())::text
+            as status`.execute(); // sent now, not when awaited
+        await new Promise((resolve) => setTimeout(resolve, 300));
+      });
+      assert.equal((await retried!)[0].status, "done", "handed over to the new job");
+    } finally {
+      await other.end();
+    }
+    const rows = await sql<{ status: string; payload: { v: number } }[]>`
+      select status::text, payload from private.jobs where kind = ${`${tag}.race`} order by id`;
+    assert.deepEqual(rows.map((r) => [r.status, r.payload.v]), [["done", 1], ["pending", 2]]);
+  });
+});
