@@ -205,29 +205,27 @@ declare
   twin_id bigint;
 begin
   select * into job from private.jobs j where j.id = job_id for update;
-  loop
-    if job.dedupe_key is not null then
-      update private.jobs t set run_after = least(t.run_after, run_at)
+  begin
+    if job.dedupe_key is null or not exists (
+      select from private.jobs t
       where t.kind = job.kind and t.dedupe_key = job.dedupe_key and t.status = 'pending' and t.id <> job.id
-      returning t.id into twin_id;
-    end if;
-    if twin_id is not null then
-      update private.jobs j
-      set status = 'done', finished_at = now(), locked_by = null, locked_until = null,
-          last_error = error || format(' (carried on by job %s)', twin_id)
-      where j.id = job_id;
-      return 'done'::private.job_status;
-    end if;
-    begin
+    ) then
       update private.jobs j
       set status = 'pending', run_after = run_at, locked_by = null, locked_until = null, last_error = error
       where j.id = job_id;
       return 'pending'::private.job_status;
-    exception when unique_violation then
-      -- The work was enqueued again after the look above: hand over to that twin.
-      null;
-    end;
-  end loop;
+    end if;
+  exception when unique_violation then
+    null; -- enqueued again after the look above (its transaction committed meanwhile)
+  end;
+  update private.jobs t set run_after = least(t.run_after, run_at)
+  where t.kind = job.kind and t.dedupe_key = job.dedupe_key and t.status = 'pending' and t.id <> job.id
+  returning t.id into twin_id;
+  update private.jobs j
+  set status = 'done', finished_at = now(), locked_by = null, locked_until = null,
+      last_error = error || format(' (carried on by job %s)', twin_id)
+  where j.id = job_id;
+  return 'done'::private.job_status;
 end
 $$;
 
