@@ -74,8 +74,9 @@ export function googleCalendar(
   options: GoogleCalendarOptions = {},
 ) {
   return calendarClient({
-    current: () => accessToken(sql, organisationId),
-    renew: (rejected) => accessToken(sql, organisationId, { forceRefresh: true, rejected }),
+    current: (timeoutMs) => accessToken(sql, organisationId, { timeoutMs }),
+    renew: (rejected, timeoutMs) =>
+      accessToken(sql, organisationId, { forceRefresh: true, rejected, timeoutMs }),
   }, options);
 }
 
@@ -84,10 +85,11 @@ export function googleCalendarWithToken(token: string, options: GoogleCalendarOp
   return calendarClient({ current: () => Promise.resolve(token) }, options);
 }
 
+/** Tokens for the calls; a refresh at Google gets the call's timeout too. */
 interface TokenSource {
-  current(): Promise<string>;
+  current(timeoutMs: number): Promise<string>;
   /** A new token after Google refused `rejected`; absent when there is no other. */
-  renew?(rejected: string): Promise<string>;
+  renew?(rejected: string, timeoutMs: number): Promise<string>;
 }
 
 function calendarClient(
@@ -116,12 +118,12 @@ function calendarClient(
         body: body === undefined ? undefined : JSON.stringify(body),
         timeoutMs: timeout,
       });
-    const token = await tokens.current();
+    const token = await tokens.current(timeout);
     try {
       return await send(token);
     } catch (error) {
       if (!(error instanceof GoogleApiError && error.kind === "auth" && tokens.renew)) throw error;
-      return await send(await tokens.renew(token));
+      return await send(await tokens.renew(token, timeout));
     }
   }
 

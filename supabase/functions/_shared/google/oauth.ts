@@ -33,8 +33,14 @@ export function authorizationUrl(
   return `${config.oauthBaseUrl}/o/oauth2/v2/auth?${query}`;
 }
 
-function tokenRequest(operation: string, form: Record<string, string>, config: GoogleConfig) {
+function tokenRequest(
+  operation: string,
+  form: Record<string, string>,
+  config: GoogleConfig,
+  timeoutMs?: number,
+) {
   return googleFetch<GoogleTokens>(operation, `${config.tokenBaseUrl}/token`, {
+    timeoutMs,
     method: "POST",
     headers: { "content-type": "application/x-www-form-urlencoded" },
     body: new URLSearchParams({
@@ -58,11 +64,20 @@ export function exchangeCode(code: string, config: GoogleConfig = googleConfig()
   }, config);
 }
 
-export function refreshAccessToken(refreshToken: string, config: GoogleConfig = googleConfig()) {
-  return tokenRequest("token refresh", {
-    refresh_token: refreshToken,
-    grant_type: "refresh_token",
-  }, config);
+export function refreshAccessToken(
+  refreshToken: string,
+  timeoutMs?: number,
+  config: GoogleConfig = googleConfig(),
+) {
+  return tokenRequest(
+    "token refresh",
+    {
+      refresh_token: refreshToken,
+      grant_type: "refresh_token",
+    },
+    config,
+    timeoutMs,
+  );
 }
 
 /** Revokes the grant (a refresh token revokes its access tokens too). */

@@ -38,14 +38,19 @@ async function tokenState(sql: Sql | Tx, organisationId: string): Promise<TokenS
 
 /**
  * A valid access token for the organisation's Google Calendar. `forceRefresh` (after Google
- * answered 401 to `rejected`) refreshes unless another caller already replaced that token.
+ * answered 401 to `rejected`) refreshes unless another caller already replaced that token;
+ * `timeoutMs` bounds a refresh at Google (default 10 s).
  * Throws GoogleNotConnected, GoogleNeedsReauth (invalid_grant: the connection is marked for the
  * owners to reconnect) or GoogleApiError (Google unreachable: try again later).
  */
 export async function accessToken(
   sql: Sql,
   organisationId: string,
-  { forceRefresh = false, rejected }: { forceRefresh?: boolean; rejected?: string } = {},
+  { forceRefresh = false, rejected, timeoutMs }: {
+    forceRefresh?: boolean;
+    rejected?: string;
+    timeoutMs?: number;
+  } = {},
 ): Promise<string> {
   if (!forceRefresh) {
     const state = await tokenState(sql, organisationId);
@@ -66,7 +71,7 @@ export async function accessToken(
     const refreshToken = await decryptCredential(tx, state.connection_id, "google_refresh_token");
     if (!refreshToken) return { reauth: state.connection_id };
     try {
-      const fresh = await refreshAccessToken(refreshToken);
+      const fresh = await refreshAccessToken(refreshToken, timeoutMs);
       await tx`select private.store_credential(${state.connection_id}, 'google_access_token',
         ${fresh.access_token}, ${ACTOR}, now() + make_interval(secs => ${fresh.expires_in}))`;
       if (fresh.refresh_token && fresh.refresh_token !== refreshToken) {
