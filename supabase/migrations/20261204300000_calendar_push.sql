@@ -74,33 +74,58 @@ create trigger appointments_push
   for each row execute function private.enqueue_appointment_push();
 
 -- ---------------------------------------------------------------------------
--- Connecting (or reconnecting) pushes the backlog; disconnecting clears the state
+-- Whole sets of appointments pushed again: connecting, another calendar
 -- ---------------------------------------------------------------------------
 
--- After a calendar connection becomes active: every upcoming booked appointment of the clinic
--- that Google does not show yet becomes pending with a push enqueued (those already waiting are
--- made due now by the dedupe). After it becomes disconnected: no appointment has a sync state.
+-- Makes these appointments of the organisation pending and enqueues a push for each (a push
+-- already waiting is reused and made due now). For the triggers below.
+create function private.enqueue_pushes(organisation uuid, appointment_ids uuid[])
+returns void
+language plpgsql
+set search_path = ''
+as $$
+declare
+  appointment_id uuid;
+begin
+  for appointment_id in
+    update public.appointments a set calendar_sync = 'pending', calendar_sync_error = null
+    where a.id = any(appointment_ids) and a.organisation_id = organisation
+    returning a.id
+  loop
+    perform private.enqueue_job('google.push_appointment',
+      jsonb_build_object('appointment_id', appointment_id), organisation, appointment_id::text);
+  end loop;
+end
+$$;
+
+revoke all on function private.enqueue_pushes(uuid, uuid[]) from public;
+
+-- After a calendar connection changes:
+-- - becoming active (connected or reconnected): every upcoming booked appointment Google does
+--   not show yet is pushed;
+-- - another calendar for the clinic while connected: the upcoming booked appointments of
+--   practitioners without a calendar of their own move there;
+-- - disconnected: no appointment has a sync state any more.
 create function private.push_on_calendar_connection()
 returns trigger
 language plpgsql
 security definer
 set search_path = ''
 as $$
-declare
-  appointment_id uuid;
 begin
   if new.status = 'active' and (tg_op = 'INSERT' or old.status <> 'active') then
-    for appointment_id in
-      update public.appointments a set calendar_sync = 'pending', calendar_sync_error = null
+    perform private.enqueue_pushes(new.organisation_id, array(
+      select a.id from public.appointments a
       where a.organisation_id = new.organisation_id and a.status = 'booked' and a.ends_at > now()
-        and a.calendar_sync is distinct from 'synced'
-      returning a.id
-    loop
-      perform private.enqueue_job('google.push_appointment',
-        jsonb_build_object('appointment_id', appointment_id), new.organisation_id,
-        appointment_id::text);
-    end loop;
-  elsif new.status = 'disconnected' and tg_op = 'UPDATE' and old.status <> 'disconnected' then
+        and a.calendar_sync is distinct from 'synced'));
+  elsif tg_op = 'UPDATE' and new.status <> 'disconnected'
+        and new.calendar_id is distinct from old.calendar_id then
+    perform private.enqueue_pushes(new.organisation_id, array(
+      select a.id from public.appointments a
+      join public.practitioners p on p.id = a.practitioner_id
+      where a.organisation_id = new.organisation_id and a.status = 'booked' and a.ends_at > now()
+        and p.google_calendar_id is null));
+  elsif tg_op = 'UPDATE' and new.status = 'disconnected' and old.status <> 'disconnected' then
     update public.appointments a set calendar_sync = null, calendar_sync_error = null
     where a.organisation_id = new.organisation_id and a.calendar_sync is not null;
   end if;
@@ -111,5 +136,31 @@ $$;
 revoke all on function private.push_on_calendar_connection() from public;
 
 create trigger calendar_connections_push
-  after insert or update of status on public.calendar_connections
+  after insert or update of status, calendar_id on public.calendar_connections
   for each row execute function private.push_on_calendar_connection();
+
+-- After a practitioner gets another Google calendar (chosen by an owner, or back to the clinic's
+-- when theirs left the account): their upcoming booked appointments move there.
+create function private.push_on_practitioner_calendar()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+  if exists (select from public.calendar_connections c
+             where c.organisation_id = new.organisation_id and c.status <> 'disconnected') then
+    perform private.enqueue_pushes(new.organisation_id, array(
+      select a.id from public.appointments a
+      where a.practitioner_id = new.id and a.status = 'booked' and a.ends_at > now()));
+  end if;
+  return null;
+end
+$$;
+
+revoke all on function private.push_on_practitioner_calendar() from public;
+
+create trigger practitioners_push
+  after update of google_calendar_id on public.practitioners
+  for each row when (old.google_calendar_id is distinct from new.google_calendar_id)
+  execute function private.push_on_practitioner_calendar();

@@ -249,28 +249,32 @@ Deno.test({
           assert.equal(moved.length, 1);
           assert.deepEqual(timesOf(moved[0]).local, ["2027-03-29 10:00", "2027-03-29 11:00"]);
 
-          // The practitioner's own calendar: the event moves there (deleted in the old one).
+          // The practitioner gets a calendar of their own: both appointments move there.
           must(
             await admin.from("practitioners").update({ google_calendar_id: clinic.chairTwo })
               .eq("id", clinic.practitionerId),
             "practitioner's calendar",
           );
-          const [{ id: other }] = must<{ id: string }[]>(
-            await admin.from("practitioners").insert({
-              organisation_id: clinic.id,
-              display_name: "Dr Two",
-              google_calendar_id: clinic.chairTwo,
-            }).select("id"),
-            "second practitioner",
+          await workUntil("both moved", async () => {
+            const both = [await syncOf(spring), await syncOf(autumn)];
+            return both.every((s) =>
+              s.calendar_sync === "synced" && s.calendar_event_calendar_id === clinic.chairTwo
+            );
+          });
+          assert.equal(
+            (await eventsIn(clinic.account)).length,
+            0,
+            "gone from the clinic's calendar",
           );
-          must(
-            await admin.from("practitioner_services").insert({
-              organisation_id: clinic.id,
-              practitioner_id: other,
-              service_id: clinic.serviceId,
-            }),
-            "service of the second practitioner",
-          );
+          assert.equal((await eventsOf(clinic.chairTwo, spring)).length, 1, "in theirs once");
+          assert.equal((await eventsOf(clinic.chairTwo, autumn)).length, 1);
+
+          // Booked with another practitioner, who has none: back to the clinic's calendar.
+          const [{ id: other }] = await sql<{ id: string }[]>`
+            insert into public.practitioners (organisation_id, display_name)
+            values (${clinic.id}, 'Dr Two') returning id`;
+          await sql`insert into public.practitioner_services (organisation_id, practitioner_id, service_id)
+            values (${clinic.id}, ${other}, ${clinic.serviceId})`;
           must(
             await admin.rpc("reschedule_appointment", {
               appointment_id: spring,
@@ -280,22 +284,18 @@ Deno.test({
             "change of practitioner",
           );
           await workUntil("the move is synced", synced(spring));
-          assert.equal(
-            (await eventsOf(clinic.account, spring)).length,
-            0,
-            "gone from the old calendar",
-          );
-          assert.equal((await eventsOf(clinic.chairTwo, spring)).length, 1, "in the new one once");
-          assert.equal((await syncOf(spring)).calendar_event_calendar_id, clinic.chairTwo);
+          assert.equal((await eventsOf(clinic.chairTwo, spring)).length, 0, "gone from theirs");
+          assert.equal((await eventsOf(clinic.account, spring)).length, 1, "in the clinic's once");
+          assert.equal((await syncOf(spring)).calendar_event_calendar_id, clinic.account);
 
           must(
             await admin.rpc("cancel_appointment", { appointment_id: spring, reason: "Away" }),
             "cancel",
           );
           await workUntil("the cancellation is synced", synced(spring));
-          assert.equal((await eventsOf(clinic.chairTwo, spring)).length, 0, "cancelled: deleted");
+          assert.equal((await eventsIn(clinic.account)).length, 0, "cancelled: deleted");
           assert.equal((await syncOf(spring)).calendar_event_calendar_id, null);
-          assert.equal((await eventsIn(clinic.account)).length, 1, "the other appointment stays");
+          assert.equal((await eventsIn(clinic.chairTwo)).length, 1, "the other appointment stays");
         },
       );
 

@@ -8,7 +8,7 @@ create extension if not exists pgtap with schema extensions;
 \ir _tenancy_fixture.psql
 \ir _booking_fixture.psql
 
-select plan(64);
+select plan(68);
 
 -- Pending push jobs of an appointment (the queue holds at most one while waiting).
 create function tests.pending_pushes(appointment uuid)
@@ -181,6 +181,36 @@ select set_eq(
     and organisation_id = '0a000000-0000-4000-8000-00000000000a'$$,
   $$select id::text from booked union all values ('ad000000-0000-4000-8000-0000000000ad')$$,
   'reconnecting pushes every upcoming booked appointment Google may not show');
+
+-- ---------------------------------------------------------------------------
+-- Another calendar: a practitioner's own, or the clinic's
+-- ---------------------------------------------------------------------------
+
+select from tests.finish_pushes();
+insert into public.google_calendars (organisation_id, calendar_id, summary, access_role)
+  values ('0a000000-0000-4000-8000-00000000000a', 'spare@group.calendar.google.com', 'Dr Spare', 'owner');
+update public.practitioners set google_calendar_id = 'spare@group.calendar.google.com'
+  where id = 'a2000000-0000-4000-8000-0000000000a2';
+select set_eq(
+  $$select dedupe_key from private.jobs where kind = 'google.push_appointment' and status = 'pending'
+    and organisation_id = '0a000000-0000-4000-8000-00000000000a'$$,
+  $$values ('ad000000-0000-4000-8000-0000000000ad')$$,
+  'a practitioner''s own calendar pushes their upcoming booked appointments (not cancelled or others'' ones)');
+select is(tests.sync_of('ad000000-0000-4000-8000-0000000000ad'), 'pending', '… which are pending again');
+
+select from tests.finish_pushes();
+update public.calendar_connections set calendar_id = 'other@a.test'
+  where organisation_id = '0a000000-0000-4000-8000-00000000000a';
+select set_eq(
+  $$select dedupe_key from private.jobs where kind = 'google.push_appointment' and status = 'pending'
+    and organisation_id = '0a000000-0000-4000-8000-00000000000a'$$,
+  $$select id::text from booked$$,
+  'another calendar for the clinic pushes the upcoming appointments of practitioners without their own');
+
+select from tests.finish_pushes();
+delete from public.google_calendars where calendar_id = 'spare@group.calendar.google.com';
+select is(tests.pending_pushes('ad000000-0000-4000-8000-0000000000ad'), 1::bigint,
+  'a practitioner''s calendar leaving the account moves their appointments back to the clinic''s');
 
 select * from finish();
 rollback;
