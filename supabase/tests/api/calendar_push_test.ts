@@ -333,18 +333,46 @@ Deno.test({
       );
 
       await t.step(
+        "a push out of attempts is dead, and the appointment failed with the reason",
+        async () => {
+          const clinic = await makeClinic();
+          await control("POST", "/faults", {
+            endpoint: "events.insert",
+            status: 500,
+            account: clinic.account,
+          });
+          // One attempt allowed, set before any worker can take it.
+          const appointment = await sql.begin(async (tx) => {
+            const [{ id }] = await tx<{ id: string }[]>`
+            select (public.book_appointment(${clinic.id}, ${clinic.serviceId},
+              ${clinic.practitionerId}, '2027-02-04T10:00:00Z', ${clinic.contactId})).id`;
+            await tx`update private.jobs set max_attempts = 1
+            where kind = 'google.push_appointment' and dedupe_key = ${id}`;
+            return id;
+          });
+          await workUntil(
+            "the push is dead",
+            async () => (await pushJob(appointment)).status === "dead",
+          );
+          const failed = await syncOf(appointment);
+          assert.equal(failed.calendar_sync, "failed");
+          assert.match(failed.calendar_sync_error!, /500.*Gave up after 1 attempt\.$/);
+        },
+      );
+
+      await t.step(
         "a worker killed after its insert → the job is claimed again when its lock expires, still one event",
         async () => {
           const clinic = await makeClinic();
           // Booked and the job taken by a worker that then dies, in one transaction (so no
-          // other worker takes it first): claimed as claim_jobs does, locked for a second.
+          // other worker takes it first): claimed as claim_jobs does, locked for three seconds.
           const appointment = await sql.begin(async (tx) => {
             const [{ id }] = await tx<{ id: string }[]>`
             select (public.book_appointment(${clinic.id}, ${clinic.serviceId},
               ${clinic.practitionerId}, '2027-02-02T10:00:00Z', ${clinic.contactId})).id`;
             await tx`
             update private.jobs set status = 'running', attempts = attempts + 1,
-              locked_until = now() + interval '1 second', locked_by = 'a worker that dies'
+              locked_until = now() + interval '3 seconds', locked_by = 'a worker that dies'
             where kind = 'google.push_appointment' and dedupe_key = ${id}`;
             return id;
           });
@@ -358,7 +386,7 @@ Deno.test({
           });
           assert.equal((await syncOf(appointment)).calendar_sync, "pending");
 
-          await new Promise((resolve) => setTimeout(resolve, 1_100));
+          await new Promise((resolve) => setTimeout(resolve, 3_100));
           await workUntil("synced by the next worker", synced(appointment));
           const job = await pushJob(appointment);
           assert.equal(job.status, "done");

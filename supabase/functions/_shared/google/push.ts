@@ -202,7 +202,7 @@ export const pushAppointment: JobHandler = async (job: Job, { sql }) => {
     await record(sql, row.id, {
       state: lastAttempt ? "failed" : "pending",
       error: lastAttempt
-        ? `${message}. Gave up after ${job.attempts} attempts.`
+        ? `${message}. Gave up after ${job.attempts} attempt${job.attempts === 1 ? "" : "s"}.`
         : `${message}. Trying again shortly.`,
     });
     throw error;
