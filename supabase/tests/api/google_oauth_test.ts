@@ -6,7 +6,8 @@
 import assert from "node:assert/strict";
 import postgres from "postgres";
 import { accessToken } from "../../functions/_shared/google/tokens.ts";
-import { GoogleNeedsReauth } from "../../functions/_shared/google/errors.ts";
+import { googleCalendar } from "../../functions/_shared/google/client.ts";
+import { GoogleApiError, GoogleNeedsReauth } from "../../functions/_shared/google/errors.ts";
 import { GOOGLE_SCOPES } from "../../functions/_shared/google/config.ts";
 import { ANON_KEY, env, must, runTag, SUPABASE_URL, type TestUser, TestUsers } from "./_helpers.ts";
 import { allowConsent, sandboxControl } from "./_google_sandbox.ts";
@@ -378,6 +379,63 @@ Deno.test({
             [],
             "without asking Google",
           );
+        },
+      );
+
+      await t.step(
+        "the client: a 401 refreshes once and retries; failures say what to do",
+        async () => {
+          const clinic = await makeClinic();
+          await connect(clinic);
+          const google = googleCalendar(sql, clinic.id);
+          const refused = await control<{ id: string }>("POST", "/faults", {
+            endpoint: "calendarList",
+            status: 401,
+            times: 1,
+            account: clinic.account,
+          });
+          const seq = await lastSeq();
+          try {
+            const calendars = await google.calendarList();
+            assert.deepEqual(
+              calendars.map((c) => c.id).sort(),
+              [clinic.account, clinic.secondCalendar].sort(),
+            );
+          } finally {
+            await control("DELETE", `/faults/${refused.id}`).catch(() => {});
+          }
+          // The sync's own jobs may call Google meanwhile: only these endpoints count.
+          assert.deepEqual(
+            (await requestsSince(seq)).filter((r) => ["calendarList", "token"].includes(r.endpoint))
+              .map((r) => `${r.endpoint} ${r.status}`),
+            ["calendarList 401", "token 200", "calendarList 200"],
+          );
+
+          const slow = await control<{ id: string }>("POST", "/faults", {
+            endpoint: "freeBusy",
+            delayMs: 1_000,
+            account: clinic.account,
+          });
+          try {
+            const late = await google.freeBusy(
+              [clinic.account],
+              new Date(),
+              new Date(Date.now() + 3_600_000),
+              {
+                timeoutMs: 200,
+              },
+            ).catch((error) => error);
+            assert.ok(late instanceof GoogleApiError);
+            assert.equal(late.kind, "retry");
+            assert.equal(late.status, 0);
+          } finally {
+            await control("DELETE", `/faults/${slow.id}`);
+          }
+          const missing = await google.getEvent(clinic.account, "nosuchevent0").catch((error) =>
+            error
+          );
+          assert.ok(missing instanceof GoogleApiError);
+          assert.equal(missing.kind, "not_found");
         },
       );
 
