@@ -403,3 +403,23 @@ Deno.test("a retry racing a new enqueue of the same work hands over to it, no er
     assert.deepEqual(rows.map((r) => [r.status, r.payload.v]), [["done", 1], ["pending", 2]]);
   });
 });
+
+Deno.test("pg_cron runs frontdesk-worker every minute and its request reaches the worker", async () => {
+  await withSql(async (sql) => {
+    // The first run comes at the stack's first full minute.
+    const run = await until("a frontdesk-worker run", async () => {
+      const [row] = await sql<{ status: string; start_time: Date }[]>`
+        select d.status, d.start_time from cron.job_run_details d join cron.job j using (jobid)
+        where j.jobname = 'frontdesk-worker' order by d.start_time desc limit 1`;
+      return row ?? null;
+    }, 75_000);
+    assert.equal(run.status, "succeeded");
+    const answered = await until("the worker's answer to it", async () => {
+      const [row] = await sql`
+        select content from net._http_response
+        where created >= ${run.start_time} and content like '{"claimed":%' limit 1`;
+      return row ?? null;
+    });
+    assert.ok("claimed" in JSON.parse(answered.content));
+  });
+});
