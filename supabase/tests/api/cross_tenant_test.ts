@@ -202,6 +202,17 @@ const FIXTURES: [string, (t: Tenant) => Promise<void>][] = [
       status: "active",
     });
   }],
+  ["public.calendar_busy_blocks", async (t) => {
+    // Written by the pull job (service code) from the connected calendar's events.
+    const { error } = await admin.from("calendar_busy_blocks").insert({
+      organisation_id: t.orgId,
+      calendar_id: `ct-${tag}-${t.label}-calendar@example.com`,
+      event_id: `staff${tag}${t.label}`,
+      starts_at: "2030-12-02T10:00:00Z",
+      ends_at: "2030-12-02T11:00:00Z",
+    });
+    if (error) throw new Error(`fixture: calendar busy block: ${error.message}`);
+  }],
   ["public.credentials", async (t) => {
     // One expiring soon, so the rotation report has a row too; every change is audited.
     await rpcAs(t.owner, "set_credential", {
