@@ -10,21 +10,17 @@ import {
   createClinicWithTeam,
   goTo,
   launchBrowser,
+  newDesktopPage,
   newPhonePage,
-  randomEmail,
+  newTeam,
   signIn,
 } from "./browser.ts";
 
 const TIME_ZONE = "Europe/London";
-const user = (role: string) => ({
-  name: `${role} Person`,
-  email: randomEmail(`appt-${role}`),
-  password: `pw-${role}-1234`,
-});
 
 /** A clinic open every day 08:00–20:00 with Dr Hale and a 30-minute check-up. */
 async function clinic() {
-  const team = { owner: user("owner"), admin: user("admin"), member: user("member") };
+  const team = newTeam("appt");
   const organisationId = await createClinicWithTeam(
     { name: `Appt ${crypto.randomUUID().slice(0, 8)}`, timezone: TIME_ZONE },
     team,
@@ -58,14 +54,6 @@ async function clinic() {
   return { team, client, organisationId, haleId: hale.data.id, serviceId: service.data.id };
 }
 
-async function desktopPage(browser: Browser): Promise<Page> {
-  const context = await browser.newContext({
-    viewport: { width: 1280, height: 800 },
-    locale: "en-GB",
-  });
-  return await context.newPage();
-}
-
 /** The appointment of a patient in the agenda. */
 const appointmentOf = (page: Page, name: string) =>
   page.getByRole("listitem").filter({ has: page.getByRole("link", { name, exact: true }) });
@@ -85,7 +73,7 @@ Deno.test("appointments: book a new patient, reschedule, a taken time in words, 
   try {
     for (
       const [viewport, open, phone, patient] of [
-        ["desktop", desktopPage, "+44 7911 123456", "Ada Desk"],
+        ["desktop", newDesktopPage, "+44 7911 123456", "Ada Desk"],
         [
           "phone",
           (b: Browser) => newPhonePage(b, { locale: "en-GB" }),
@@ -245,7 +233,7 @@ Deno.test("practitioners: an owner adds one with services, hours and time off, a
   const tomorrow = addDays(localDateOf(TIME_ZONE, new Date()), 1);
   const browser = await launchBrowser();
   try {
-    const page = await desktopPage(browser);
+    const page = await newDesktopPage(browser);
     await page.goto(appUrl());
     await signIn(page, team.owner);
     await goTo(page, "Practitioners");

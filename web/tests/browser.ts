@@ -37,8 +37,27 @@ export async function newPhonePage(
   return await context.newPage();
 }
 
+/** A desktop-sized page of its own (1280 × 800, en-GB), as newPhonePage. */
+export async function newDesktopPage(browser: Browser): Promise<Page> {
+  const context = await browser.newContext({
+    viewport: { width: 1280, height: 800 },
+    locale: "en-GB",
+  });
+  return await context.newPage();
+}
+
 export function randomEmail(prefix: string): string {
   return `${prefix}-${crypto.randomUUID()}@example.com`;
+}
+
+/** An owner, an admin and a member to be, with fresh addresses (for createClinicWithTeam). */
+export function newTeam(prefix: string) {
+  const user = (role: string) => ({
+    name: `${role} Person`,
+    email: randomEmail(`${prefix}-${role}`),
+    password: `pw-${role}-1234`,
+  });
+  return { owner: user("owner"), admin: user("admin"), member: user("member") };
 }
 
 /**

@@ -3,7 +3,7 @@
 // pending, then synced once the worker has pushed it — on a desktop and on a 390 px phone.
 // Headless Chromium against a running stack (see browser.ts).
 import assert from "node:assert/strict";
-import type { Browser, Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { addDays, localDateOf, zonedDateTimeToInstant } from "@frontdesk/domain/opening_hours.ts";
 import { eventIdFor } from "../../supabase/functions/_shared/google/event_id.ts";
 import { connectCalendar, sandboxControl } from "../../supabase/tests/api/_google_sandbox.ts";
@@ -13,23 +13,19 @@ import {
   createClinicWithTeam,
   goTo,
   launchBrowser,
+  newDesktopPage,
   newPhonePage,
-  randomEmail,
+  newTeam,
   signIn,
 } from "./browser.ts";
 
 const TIME_ZONE = "Europe/London";
 const API_URL = new URL(appUrl()).origin;
 const SERVICE_ROLE_KEY = Deno.env.get("SUPABASE_SERVICE_ROLE_KEY")!;
-const user = (role: string) => ({
-  name: `${role} Person`,
-  email: randomEmail(`push-${role}`),
-  password: `pw-${role}-1234`,
-});
 
 /** A clinic open every day with a 30-minute check-up, connected to a fresh Google account. */
 async function connectedClinic() {
-  const team = { owner: user("owner"), admin: user("admin"), member: user("member") };
+  const team = newTeam("push");
   const organisationId = await createClinicWithTeam(
     { name: `Push ${crypto.randomUUID().slice(0, 8)}`, timezone: TIME_ZONE },
     team,
@@ -63,14 +59,6 @@ async function runWorker() {
   await response.body?.cancel();
 }
 
-async function desktopPage(browser: Browser): Promise<Page> {
-  const context = await browser.newContext({
-    viewport: { width: 1280, height: 800 },
-    locale: "en-GB",
-  });
-  return await context.newPage();
-}
-
 Deno.test("calendar push: a booking shows its sync state: synced once pushed, failed with the reason", async (t) => {
   const { team, account, owner } = await connectedClinic();
   const tomorrow = addDays(localDateOf(TIME_ZONE, new Date()), 1);
@@ -78,7 +66,7 @@ Deno.test("calendar push: a booking shows its sync state: synced once pushed, fa
   try {
     for (
       const [viewport, open, time, patient] of [
-        ["desktop", desktopPage, "10:00", "Ada Desk"],
+        ["desktop", newDesktopPage, "10:00", "Ada Desk"],
         ["phone", (b: Browser) => newPhonePage(b, { locale: "en-GB" }), "12:00", "Ben Phone"],
       ] as const
     ) {
