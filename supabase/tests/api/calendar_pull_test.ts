@@ -57,9 +57,14 @@ async function waitFor<T>(
 
 async function pullState(clinic: Clinic) {
   const [row] = await sql<
-    { channel_id: string | null; resource_id: string | null; last_pulled_at: Date | null }[]
+    {
+      channel_id: string | null;
+      resource_id: string | null;
+      last_pulled_at: Date | null;
+      last_error: string | null;
+    }[]
   >`
-    select channel_id::text, resource_id, last_pulled_at from private.calendar_pulls
+    select channel_id::text, resource_id, last_pulled_at, last_error from private.calendar_pulls
     where organisation_id = ${clinic.id} and calendar_id = ${clinic.account}`;
   return row;
 }
@@ -172,6 +177,13 @@ async function pullJobsSince(clinic: Clinic, since: Date): Promise<number> {
   return count;
 }
 
+/** Enqueues a job for the clinic's calendar, as the trigger, webhook or backstop would. */
+async function enqueue(clinic: Clinic, kind: "google.pull_calendar" | "google.watch_calendar") {
+  await sql`
+    select private.enqueue_job(${kind}, jsonb_build_object('calendar_id', ${clinic.account}::text),
+      ${clinic.id}::uuid, ${`${clinic.id}:${clinic.account}`})`;
+}
+
 Deno.test({
   name: "calendar pull",
   sanitizeOps: false,
@@ -229,10 +241,7 @@ Deno.test({
           return page.items.some((e) => e.id === ownEvent);
         });
         const since = new Date();
-        await sql`
-          select private.enqueue_job('google.pull_calendar',
-            jsonb_build_object('calendar_id', ${clinic.account}::text), ${clinic.id}::uuid,
-            ${`${clinic.id}:${clinic.account}`})`;
+        await enqueue(clinic, "google.pull_calendar");
         await waitFor(
           "the calendar was pulled after that",
           async () => ((await pullState(clinic)).last_pulled_at?.getTime() ?? 0) > since.getTime(),
@@ -313,6 +322,72 @@ Deno.test({
           assert.equal(taken.alternatives.length, 3);
           assert.ok(taken.alternatives.every((a) => !a.start.includes("T12:00")));
           assert.ok(!(await freeTimes(clinic)).includes("12:00"), "and now mirrored");
+        },
+      );
+
+      await t.step(
+        "a renewed channel replaces the old one, which is stopped at Google and refused here",
+        async () => {
+          const clinic = await makeClinic();
+          const old = await pullState(clinic);
+          await enqueue(clinic, "google.watch_calendar");
+          const renewed = await waitFor("a new channel", async () => {
+            const now = await pullState(clinic);
+            return now.channel_id !== old.channel_id && now;
+          });
+          const open = await control<{ id: string }[]>("GET", "/channels");
+          assert.ok(open.some((c) => c.id === renewed.channel_id), "the new channel is open");
+          await waitFor(
+            "the old channel is stopped",
+            () =>
+              control<{ id: string }[]>("GET", "/channels").then((channels) =>
+                !channels.some((c) => c.id === old.channel_id)
+              ),
+          );
+          const late = await fetch(`${SUPABASE_URL}/functions/v1/google-calendar-webhook`, {
+            method: "POST",
+            headers: {
+              "x-goog-channel-id": old.channel_id!,
+              "x-goog-resource-id": old.resource_id!,
+              "x-goog-resource-state": "exists",
+            },
+          });
+          await late.body?.cancel();
+          assert.equal(late.status, 404);
+        },
+      );
+
+      await t.step(
+        "Google failing a pull → retried later with the reason; the mirror is kept meanwhile",
+        async () => {
+          const clinic = await makeClinic();
+          await staffEvent(clinic, "15:00", "15:30");
+          await waitFor(
+            "15:00 is blocked",
+            async () => !(await freeTimes(clinic)).includes("15:00"),
+          );
+          await control("POST", "/faults", {
+            endpoint: "events.list",
+            status: 503,
+            times: 1,
+            account: clinic.account,
+          });
+          await enqueue(clinic, "google.pull_calendar");
+          const job = await waitFor("the pull failed once", async () => {
+            const [row] = await sql<
+              { status: string; attempts: number; last_error: string | null; run_after: Date }[]
+            >`
+              select status, attempts, last_error, run_after from private.jobs
+              where organisation_id = ${clinic.id} and kind = 'google.pull_calendar'
+                and last_error is not null
+              order by id desc limit 1`;
+            return row;
+          });
+          assert.equal(job.status, "pending");
+          assert.match(job.last_error!, /503/);
+          assert.ok(job.run_after.getTime() > Date.now() + 10_000, "retried with backoff");
+          assert.match((await pullState(clinic)).last_error ?? "", /503/);
+          assert.ok(!(await freeTimes(clinic)).includes("15:00"), "the mirror still blocks it");
         },
       );
 
