@@ -391,6 +391,38 @@ Deno.test({
         },
       );
 
+      await t.step(
+        "a revoked grant → the pull waits for reconnecting without spending an attempt; the mirror still counts and bookings go on",
+        async () => {
+          const clinic = await makeClinic();
+          await staffEvent(clinic, "16:00", "16:30");
+          await waitFor(
+            "16:00 is blocked",
+            async () => !(await freeTimes(clinic)).includes("16:00"),
+          );
+          await control("POST", `/accounts/${encodeURIComponent(clinic.account)}/revoke`);
+          await enqueue(clinic, "google.pull_calendar");
+          const job = await waitFor("the pull is postponed", async () => {
+            const [row] = await sql<{ status: string; attempts: number; run_after: Date }[]>`
+              select status, attempts, run_after from private.jobs
+              where organisation_id = ${clinic.id} and kind = 'google.pull_calendar'
+                and last_error is not null
+              order by id desc limit 1`;
+            return row;
+          });
+          assert.equal(job.status, "pending");
+          assert.equal(job.attempts, 0, "no attempt spent");
+          assert.ok(job.run_after.getTime() > Date.now() + 3_600_000, "waits for reconnecting");
+          const [connection] = await sql<{ status: string }[]>`
+            select status from public.calendar_connections where organisation_id = ${clinic.id}`;
+          assert.equal(connection.status, "needs_reauth");
+          assert.ok(!(await freeTimes(clinic)).includes("16:00"), "the mirror still blocks it");
+          const answer = await book(clinic, "09:00");
+          assert.equal(answer.status, 200, JSON.stringify(answer.body));
+          assert.equal(answer.body.status, "booked");
+        },
+      );
+
       await t.step("Google too slow at booking → the booking stands", async () => {
         const clinic = await makeClinic();
         // The re-check's events.list (the first for this account from now on) waits 5 s.
