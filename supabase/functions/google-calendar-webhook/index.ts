@@ -27,7 +27,8 @@ async function storedChannel(channelId: string): Promise<StoredChannel | null> {
   return {
     organisationId: row.organisation_id,
     calendarId: row.calendar_id,
-    tokenSha256: row.channel_token_sha256 && new Uint8Array(row.channel_token_sha256),
+    tokenSha256: row.channel_token_sha256 &&
+      new Uint8Array(row.channel_token_sha256),
     resourceId: row.resource_id,
     expiresAt: row.channel_expires_at?.getTime() ?? null,
   };
@@ -49,8 +50,16 @@ Deno.serve(async (req) => {
     }
     return new Response(null, { status: verdict.status });
   } catch (error) {
+    // The clinic was deleted between the lookup and the enqueue: its channel is gone.
+    if ((error as { code?: string }).code === "23503") {
+      return new Response(null, { status: 404 });
+    }
     // Google retries a notification it could not deliver; the backstop pulls anyway.
-    console.error(`google-calendar-webhook: ${error instanceof Error ? error.message : error}`);
+    console.error(
+      `google-calendar-webhook: ${
+        error instanceof Error ? error.message : error
+      }`,
+    );
     return new Response(null, { status: 503 });
   }
 });
