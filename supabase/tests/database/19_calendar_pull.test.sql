@@ -50,7 +50,7 @@ from (values
    'denied', 'denied', 'denied', 'denied', 'denied', 'rows:1'),
   ('calendar_pulls', 'select', $$select channel_token_sha256 from private.calendar_pulls where calendar_id = 'hale@gmail.test'$$,
    'denied', 'denied', 'denied', 'denied', 'denied', 'rows:1'),
-  ('calendar_pulls', 'update', $$update private.calendar_pulls set channel_token_sha256 = sha256('mine')$$,
+  ('calendar_pulls', 'update', $$update private.calendar_pulls set channel_token_sha256 = sha256('mine') where calendar_id = 'hale@gmail.test'$$,
    'denied', 'denied', 'denied', 'denied', 'denied', 'rows:1'),
   ('enqueue_calendar_backstop', 'call', $$select private.enqueue_calendar_backstop()$$,
    'denied', 'denied', 'denied', 'denied', 'denied', 'rows:1'),
