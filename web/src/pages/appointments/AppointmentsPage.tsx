@@ -1,4 +1,5 @@
 import { useSignal } from "@preact/signals";
+import { useEffect } from "preact/hooks";
 import { QueryStatus } from "../../data/QueryStatus.tsx";
 import { readAll, useQuery } from "../../data/query.ts";
 import { formatDay, formatDays } from "../../format.ts";
@@ -24,6 +25,9 @@ import {
   readPractitioners,
 } from "./booking.ts";
 import { NewAppointment } from "./NewAppointment.tsx";
+
+const SYNC_RECHECK_MS = 3000;
+const SYNC_RECHECK_FOR_MS = 120_000;
 
 const agendaAddress = (date: string, view: AgendaView) =>
   `#${addressOf("/appointments", { date, view })}`;
@@ -54,6 +58,18 @@ export function AppointmentsPage({ query }: PageProps) {
       }),
     [range.from, range.until],
   );
+  // A push to Google Calendar just enqueued is usually done within seconds: read again while one
+  // is under way (changed in the last two minutes, pending without a reason), so the agenda shows
+  // it synced without a reload. One waiting for a retry or a reconnect has a reason.
+  const pushing = agenda.data.value?.appointments.some((a) =>
+    a.calendar_sync === "pending" && !a.calendar_sync_error &&
+    Date.now() - Date.parse(a.updated_at) < SYNC_RECHECK_FOR_MS
+  );
+  useEffect(() => {
+    if (!pushing) return;
+    const timer = setTimeout(() => agenda.reload(), SYNC_RECHECK_MS);
+    return () => clearTimeout(timer);
+  }, [pushing, agenda.data.value]);
   const step = view === "day" ? 1 : 7;
   const laidOut = agenda.data.value && layoutAgenda(
     agenda.data.value.appointments,

@@ -34,6 +34,7 @@ export type Appointment = {
   /** Whether Google Calendar shows it as it is; null while no calendar is connected. */
   calendar_sync: CalendarSync | null;
   calendar_sync_error: string | null;
+  updated_at: string;
   practitioner: { display_name: string } | null;
   service: { name: string } | null;
   contact: { id: string; name: string | null; phone: string } | null;
@@ -41,7 +42,7 @@ export type Appointment = {
 
 /** One read, the names embedded: the agenda, a contact's page. */
 export const APPOINTMENT_COLUMNS = "id, starts_at, ends_at, status, source, practitioner_id, " +
-  "service_id, contact_id, cancellation_reason, calendar_sync, calendar_sync_error, " +
+  "service_id, contact_id, cancellation_reason, calendar_sync, calendar_sync_error, updated_at, " +
   "practitioner:practitioners(display_name), " +
   "service:services(name), contact:contacts(id, name, phone)";
 
