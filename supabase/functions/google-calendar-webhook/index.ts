@@ -56,9 +56,7 @@ Deno.serve(async (req) => {
     }
     // Google retries a notification it could not deliver; the backstop pulls anyway.
     console.error(
-      `google-calendar-webhook: ${
-        error instanceof Error ? error.message : error
-      }`,
+      `google-calendar-webhook: ${error instanceof Error ? error.message : error}`,
     );
     return new Response(null, { status: 503 });
   }
