@@ -10,10 +10,9 @@
 // POST {"action": "reschedule", appointmentId, slotId | start} → {status: "rescheduled" | "taken", …}
 // POST {"action": "upcoming", organisationId, phone}          → {contact, appointments}
 // Bad input and refusals answer 4xx {message}.
-import { createClient } from "@supabase/supabase-js";
 import { decodeJwt } from "jose";
 import { z } from "zod";
-import type { Database } from "../_shared/database.types.ts";
+import { callerClient } from "../_shared/http/caller.ts";
 import { jsonResponse, preflight } from "../_shared/http/cors.ts";
 import {
   type AvailabilityInput,
@@ -79,18 +78,7 @@ Deno.serve(async (req) => {
   // The operations parse the rest themselves (their schemas are the assistants' tools' too).
   const { action: name, ...rest } = body as Record<string, unknown>;
 
-  const db = createClient<Database>(
-    Deno.env.get("SUPABASE_URL")!,
-    Deno.env.get("SUPABASE_ANON_KEY")!,
-    {
-      global: { headers: { authorization } },
-      auth: {
-        persistSession: false,
-        autoRefreshToken: false,
-        detectSessionInUrl: false,
-      },
-    },
-  );
+  const db = callerClient(authorization);
 
   try {
     switch (chosen.data.action) {

@@ -6,7 +6,7 @@
 //                                     #/channels/calendar?calendar=<outcome>[&missing=<scopes>]
 // POST /disconnect {organisation_id}  owners/admins → {disconnected, revoked}
 // Bad input and refusals answer 4xx {message}. No token ever appears in an answer or a log line.
-import { createClient } from "@supabase/supabase-js";
+import type { SupabaseClient } from "@supabase/supabase-js";
 import type { Database } from "../_shared/database.types.ts";
 import {
   completeConnection,
@@ -15,6 +15,7 @@ import {
   startConnection,
 } from "../_shared/google/connect.ts";
 import { GoogleNotConfigured } from "../_shared/google/config.ts";
+import { callerClient } from "../_shared/http/caller.ts";
 import { jsonResponse, preflight } from "../_shared/http/cors.ts";
 import { database } from "../_shared/io/db.ts";
 
@@ -37,7 +38,7 @@ function dashboard(outcome: string, missing: string[] = []): Response {
 async function withUser(
   req: Request,
   act: (
-    db: ReturnType<typeof createClient<Database>>,
+    db: SupabaseClient<Database>,
     authorization: string,
     organisationId: string,
   ) => Promise<object>,
@@ -58,19 +59,7 @@ async function withUser(
   if (!parsed.success) {
     return jsonResponse({ message: parsed.error.issues[0].message }, 400);
   }
-  const db = createClient<Database>(
-    Deno.env.get("SUPABASE_URL")!,
-    Deno.env.get("SUPABASE_ANON_KEY")!,
-    {
-      global: { headers: { authorization } },
-      auth: {
-        persistSession: false,
-        autoRefreshToken: false,
-        detectSessionInUrl: false,
-      },
-    },
-  );
-  const answer = await act(db, authorization, parsed.data.organisation_id);
+  const answer = await act(callerClient(authorization), authorization, parsed.data.organisation_id);
   return "status" in answer && "message" in answer
     ? jsonResponse({ message: answer.message }, answer.status as number)
     : jsonResponse(answer);

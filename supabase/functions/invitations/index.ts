@@ -6,10 +6,11 @@
 // POST {"organisation_id", "email", "role"}  invites (or re-invites: a fresh link)
 // POST {"invitation_id"}                     mails a pending invitation again, with a fresh link
 // Both answer 200 {invitation: {id, email, role, expires_at, token, replaced_role}, mailed, message}.
-import { createClient, type SupabaseClient } from "@supabase/supabase-js";
+import type { SupabaseClient } from "@supabase/supabase-js";
 import { decodeJwt } from "jose";
 import { z } from "zod";
 import type { Database } from "../_shared/database.types.ts";
+import { callerClient } from "../_shared/http/caller.ts";
 import { jsonResponse, preflight } from "../_shared/http/cors.ts";
 import { invitationMail, type InvitationRole } from "../_shared/domain/invitation_mail.ts";
 import { mailConfig, sendMail } from "../_shared/io/mail.ts";
@@ -106,14 +107,7 @@ Deno.serve(async (req) => {
     return jsonResponse({ error: issue.message }, 400);
   }
 
-  const db = createClient<Database>(
-    Deno.env.get("SUPABASE_URL")!,
-    Deno.env.get("SUPABASE_ANON_KEY")!,
-    {
-      global: { headers: { authorization } },
-      auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
-    },
-  );
+  const db = callerClient(authorization);
 
   let target: { organisation_id: string; email: string; role: InvitationRole };
   if ("invitation_id" in parsed.data) {
