@@ -26,6 +26,7 @@ import postgres from "postgres";
 import { googleConfig } from "../../supabase/functions/_shared/google/config.ts";
 import { authorizationUrl, exchangeCode } from "../../supabase/functions/_shared/google/oauth.ts";
 import { allowConsent, sandboxControl } from "../../supabase/tests/api/_google_sandbox.ts";
+import { runWorker } from "../../supabase/tests/api/_worker.ts";
 import { loadSecrets, stackConfig } from "../local-stack/config.ts";
 import { functionsEnvFile } from "../local-stack/stack.ts";
 import { devDatabaseUrl, option, percentile } from "./_cli.ts";
@@ -157,16 +158,6 @@ async function book(clinics: Awaited<ReturnType<typeof generate>>, round: number
   return ids;
 }
 
-async function callWorker(): Promise<number> {
-  const response = await fetch(`${opts.apiUrl}/functions/v1/worker`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${opts.serviceKey}`, apikey: opts.serviceKey },
-  });
-  const body = await response.json();
-  if (!response.ok) throw new Error(`worker: ${response.status} ${JSON.stringify(body)}`);
-  return body.done ?? 0;
-}
-
 async function measure(ids: string[], workers: number) {
   const [{ released }] = await sql<{ released: Date }[]>`
     update private.jobs set run_after = now()
@@ -177,7 +168,7 @@ async function measure(ids: string[], workers: number) {
   let remaining = ids.length;
   const caller = async () => {
     while (remaining > 0) {
-      await callWorker();
+      await runWorker(opts.apiUrl, opts.serviceKey);
       const [{ left }] = await sql<{ left: number }[]>`
         select count(*)::int as left from public.appointments
         where id = any(${ids}::uuid[]) and calendar_sync is distinct from 'synced'`;

@@ -5,14 +5,12 @@ import assert from "node:assert/strict";
 import type { Browser, Locator, Page } from "playwright-core";
 import { addDays, localDateOf, zonedDateTimeToInstant } from "@frontdesk/domain/opening_hours.ts";
 import {
-  apiClientAs,
   appUrl,
-  createClinicWithTeam,
+  clinicOpenDaily,
   goTo,
   launchBrowser,
   newDesktopPage,
   newPhonePage,
-  newTeam,
   signIn,
 } from "./browser.ts";
 
@@ -20,26 +18,7 @@ const TIME_ZONE = "Europe/London";
 
 /** A clinic open every day 08:00–20:00 with Dr Hale and a 30-minute check-up. */
 async function clinic() {
-  const team = newTeam("appt");
-  const organisationId = await createClinicWithTeam(
-    { name: `Appt ${crypto.randomUUID().slice(0, 8)}`, timezone: TIME_ZONE },
-    team,
-  );
-  const client = await apiClientAs(team.owner);
-  const check = async (p: PromiseLike<{ error: { message: string } | null }>) => {
-    const { error } = await p;
-    if (error) throw new Error(error.message);
-  };
-  await check(
-    client.from("working_hours").insert(
-      [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({
-        organisation_id: organisationId,
-        weekday,
-        opens: "08:00",
-        closes: "20:00",
-      })),
-    ),
-  );
+  const { team, organisationId, owner: client } = await clinicOpenDaily("appt", TIME_ZONE);
   const hale = await client.from("practitioners")
     .insert({ organisation_id: organisationId, display_name: "Dr Hale", position: 1 })
     .select("id").single();

@@ -51,7 +51,7 @@ export function randomEmail(prefix: string): string {
 }
 
 /** An owner, an admin and a member to be, with fresh addresses (for createClinicWithTeam). */
-export function newTeam(prefix: string) {
+function newTeam(prefix: string) {
   const user = (role: string) => ({
     name: `${role} Person`,
     email: randomEmail(`${prefix}-${role}`),
@@ -210,4 +210,28 @@ export async function createClinicWithTeam(
     await createUser(user);
   }
   return organisationId;
+}
+
+/**
+ * A clinic open every day 08:00–20:00 with a fresh team (createClinicWithTeam; its name and the
+ * team's addresses start with `prefix`), and its owner signed in through the API for arranging
+ * more.
+ */
+export async function clinicOpenDaily(prefix: string, timezone: string) {
+  const team = newTeam(prefix);
+  const organisationId = await createClinicWithTeam(
+    { name: `${prefix} ${crypto.randomUUID().slice(0, 8)}`, timezone },
+    team,
+  );
+  const owner = await apiClientAs(team.owner);
+  const hours = await owner.from("working_hours").insert(
+    [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({
+      organisation_id: organisationId,
+      weekday,
+      opens: "08:00",
+      closes: "20:00",
+    })),
+  );
+  if (hours.error) throw new Error(`opening ${prefix} every day failed: ${hours.error.message}`);
+  return { team, organisationId, owner };
 }

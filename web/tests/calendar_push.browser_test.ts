@@ -3,19 +3,19 @@
 // pending, then synced without a reload once the worker has pushed it — on a desktop and a phone.
 // Headless Chromium against a running stack (see browser.ts).
 import assert from "node:assert/strict";
+import type { SupabaseClient } from "@supabase/supabase-js";
 import type { Browser } from "playwright-core";
 import { addDays, localDateOf, zonedDateTimeToInstant } from "@frontdesk/domain/opening_hours.ts";
 import { eventIdFor } from "../../supabase/functions/_shared/google/event_id.ts";
 import { connectCalendar, sandboxControl } from "../../supabase/tests/api/_google_sandbox.ts";
+import { runWorker } from "../../supabase/tests/api/_worker.ts";
 import {
-  apiClientAs,
   appUrl,
-  createClinicWithTeam,
+  clinicOpenDaily,
   goTo,
   launchBrowser,
   newDesktopPage,
   newPhonePage,
-  newTeam,
   signIn,
 } from "./browser.ts";
 
@@ -25,21 +25,7 @@ const SERVICE_ROLE_KEY = Deno.env.get("SUPABASE_SERVICE_ROLE_KEY")!;
 
 /** A clinic open every day with a 30-minute check-up, connected to a fresh Google account. */
 async function connectedClinic() {
-  const team = newTeam("push");
-  const organisationId = await createClinicWithTeam(
-    { name: `Push ${crypto.randomUUID().slice(0, 8)}`, timezone: TIME_ZONE },
-    team,
-  );
-  const owner = await apiClientAs(team.owner);
-  const hours = await owner.from("working_hours").insert(
-    [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({
-      organisation_id: organisationId,
-      weekday,
-      opens: "08:00",
-      closes: "20:00",
-    })),
-  );
-  assert.equal(hours.error, null, hours.error?.message);
+  const { team, organisationId, owner } = await clinicOpenDaily("push", TIME_ZONE);
   const service = await owner.from("services")
     .insert({ organisation_id: organisationId, name: "Check-up", duration_minutes: 30 });
   assert.equal(service.error, null, service.error?.message);
@@ -56,12 +42,16 @@ async function connectedClinic() {
   return { team, account, owner };
 }
 
-async function runWorker() {
-  const response = await fetch(`${API_URL}/functions/v1/worker`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${SERVICE_ROLE_KEY}`, apikey: SERVICE_ROLE_KEY },
-  });
-  await response.body?.cancel();
+/** Runs the worker until the appointment's calendar_sync is `state` (within 20 s). */
+async function workUntil(owner: SupabaseClient, appointmentId: string, state: string) {
+  const deadline = Date.now() + 20_000;
+  while (true) {
+    const { data } = await owner.from("appointments").select("calendar_sync")
+      .eq("id", appointmentId).single();
+    if (data?.calendar_sync === state) return;
+    assert.ok(Date.now() < deadline, `${state} within 20 s`);
+    await runWorker(API_URL, SERVICE_ROLE_KEY);
+  }
 }
 
 Deno.test("calendar push: a booking shows its sync state: synced once pushed, failed with the reason", async (t) => {
@@ -102,14 +92,7 @@ Deno.test("calendar push: a booking shows its sync state: synced once pushed, fa
         // The worker pushes it (the wake usually has already); the agenda reads again by itself.
         const { data: booked } = await owner.from("appointments")
           .select("id, contact:contacts!inner(name)").eq("contact.name", patient).single();
-        const deadline = Date.now() + 20_000;
-        while (true) {
-          const { data } = await owner.from("appointments").select("calendar_sync")
-            .eq("id", booked!.id).single();
-          if (data?.calendar_sync === "synced") break;
-          assert.ok(Date.now() < deadline, "synced within 20 s");
-          await runWorker();
-        }
+        await workUntil(owner, booked!.id, "synced");
         await item.getByText("Calendar ✓").waitFor();
         assert.equal(
           await item.getByText(/Calendar: (pending|failed)/).count(),
@@ -145,14 +128,7 @@ Deno.test("calendar push: a booking shows its sync state: synced once pushed, fa
         starts_at: zonedDateTimeToInstant(TIME_ZONE, tomorrow, "15:00").toISOString(),
       });
       assert.equal(moved.error, null, moved.error?.message);
-      const deadline = Date.now() + 20_000;
-      while (true) {
-        const { data } = await owner.from("appointments").select("calendar_sync")
-          .eq("id", booked!.id).single();
-        if (data?.calendar_sync === "failed") break;
-        assert.ok(Date.now() < deadline, "failed within 20 s");
-        await runWorker();
-      }
+      await workUntil(owner, booked!.id, "failed");
       await sandboxControl(API_URL, "DELETE", `/faults/${fault}`);
       const page = await newPhonePage(browser, { locale: "en-GB" });
       await page.goto(appUrl());

@@ -21,6 +21,7 @@ import {
   TestUsers,
 } from "./_helpers.ts";
 import { connectCalendar, sandboxControl } from "./_google_sandbox.ts";
+import { runWorker } from "./_worker.ts";
 
 const ZONE = "Europe/London";
 const tag = runTag();
@@ -65,23 +66,12 @@ function timesOf(event: SandboxEvent) {
   };
 }
 
-/** Runs due jobs as the wake and cron do. */
-async function runWorker(): Promise<Record<string, number>> {
-  const response = await fetch(`${SUPABASE_URL}/functions/v1/worker`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${SERVICE_ROLE_KEY}`, apikey: SERVICE_ROLE_KEY },
-  });
-  const body = await response.json();
-  assert.equal(response.status, 200, JSON.stringify(body));
-  return body;
-}
-
 /** Runs the worker until `check` holds (or fails after `timeoutMs`). */
 async function workUntil(what: string, check: () => Promise<boolean>, timeoutMs = 30_000) {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await runWorker();
+    await runWorker(SUPABASE_URL, SERVICE_ROLE_KEY);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
@@ -410,7 +400,7 @@ Deno.test({
             return connection.status === "needs_reauth" &&
               (await syncOf(appointment)).calendar_sync_error === REAUTH_SENTENCE;
           });
-          await runWorker();
+          await runWorker(SUPABASE_URL, SERVICE_ROLE_KEY);
           const waiting = await pushJob(appointment);
           assert.equal(waiting.status, "pending", "not dead");
           assert.equal(waiting.attempts, 0, "no attempt spent");
