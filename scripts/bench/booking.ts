@@ -33,40 +33,34 @@ import type { Database } from "../../supabase/functions/_shared/database.types.t
 import { findSlots } from "../../supabase/functions/_shared/domain/slots.ts";
 import { addDays, localDateOf } from "../../supabase/functions/_shared/domain/opening_hours.ts";
 import { book, checkAvailability } from "../../supabase/functions/_shared/io/booking.ts";
-import { loadSecrets, stackConfig } from "../local-stack/config.ts";
-import { devDatabaseUrl, option, percentile } from "./_cli.ts";
+import { stackConfig } from "../local-stack/config.ts";
+import {
+  countOption,
+  devDatabaseUrl,
+  option,
+  percentile,
+  refuseRemote,
+  serviceKeyOption,
+} from "./_cli.ts";
 
 const EMAIL_DOMAIN = "bench-booking.frontdesk.invalid";
 const SLUG = "bench-booking";
 const ZONE = "Europe/London";
 const RACE = 100;
 
-const count = (name: string, fallback: number) => {
-  const n = Number(option(name, String(fallback)));
-  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} needs a whole number`);
-  return n;
-};
 const opts = {
   dbUrl: option("db-url", devDatabaseUrl),
   apiUrl: option("api-url", stackConfig("dev").apiUrl),
-  serviceKey: option(
-    "service-key",
-    Deno.env.get("SUPABASE_SERVICE_ROLE_KEY") ?? (await loadSecrets()).serviceRoleKey,
-  ),
-  iterations: count("iterations", 300),
-  rounds: count("rounds", 5),
-  orgs: count("orgs", 1000),
-  appointments: count("appointments", 1000),
-  agendaRuns: count("agenda-runs", 2000),
+  serviceKey: await serviceKeyOption(),
+  iterations: countOption("iterations", 300),
+  rounds: countOption("rounds", 5),
+  orgs: countOption("orgs", 1000),
+  appointments: countOption("appointments", 1000),
+  agendaRuns: countOption("agenda-runs", 2000),
   fresh: Deno.args.includes("--fresh"),
   clean: Deno.args.includes("--clean"),
-  allowRemote: Deno.args.includes("--allow-remote"),
 };
-const host = new URL(opts.dbUrl).hostname;
-if (!["127.0.0.1", "localhost", "::1", "[::1]"].includes(host) && !opts.allowRemote) {
-  console.error(`${host} is not this machine: pass --allow-remote to load test data into it.`);
-  Deno.exit(2);
-}
+refuseRemote(opts.dbUrl);
 
 const sql = postgres(opts.dbUrl, { max: 4, onnotice: () => {} });
 const db = createClient<Database>(opts.apiUrl, opts.serviceKey, {

@@ -25,7 +25,7 @@ import { addDays, localDateOf } from "../../supabase/functions/_shared/domain/op
 import { findSlots, type SlotQuery } from "../../supabase/functions/_shared/domain/slots.ts";
 import { allowConsent, sandboxControl } from "../../supabase/tests/api/_google_sandbox.ts";
 import { loadSecrets, stackConfig } from "../local-stack/config.ts";
-import { devDatabaseUrl, option, percentile } from "./_cli.ts";
+import { countOption, devDatabaseUrl, option, percentile } from "./_cli.ts";
 
 const SLUG = "bench-calendar-pull";
 const EMAIL_DOMAIN = "bench.frontdesk.invalid";
@@ -33,17 +33,12 @@ const ZONE = "Europe/London";
 const BLOCKS = 1000;
 const DAYS = 14;
 
-const count = (name: string, fallback: number) => {
-  const n = Number(option(name, String(fallback)));
-  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} needs a whole number`);
-  return n;
-};
 const opts = {
   dbUrl: option("db-url", devDatabaseUrl),
   apiUrl: option("api-url", stackConfig("dev").apiUrl).replace(/\/+$/, ""),
-  iterations: count("iterations", 200),
-  bookings: count("bookings", 40),
-  runs: count("runs", 20),
+  iterations: countOption("iterations", 200),
+  bookings: countOption("bookings", 40),
+  runs: countOption("runs", 20),
 };
 const secrets = await loadSecrets();
 const sql = postgres(opts.dbUrl, { max: 4, onnotice: () => {} });

@@ -27,38 +27,32 @@ import { googleConfig } from "../../supabase/functions/_shared/google/config.ts"
 import { authorizationUrl, exchangeCode } from "../../supabase/functions/_shared/google/oauth.ts";
 import { allowConsent, sandboxControl } from "../../supabase/tests/api/_google_sandbox.ts";
 import { runWorker } from "../../supabase/tests/api/_worker.ts";
-import { loadSecrets, stackConfig } from "../local-stack/config.ts";
+import { stackConfig } from "../local-stack/config.ts";
 import { functionsEnvFile } from "../local-stack/stack.ts";
-import { devDatabaseUrl, option, percentile } from "./_cli.ts";
+import {
+  countOption,
+  devDatabaseUrl,
+  option,
+  percentile,
+  refuseRemote,
+  serviceKeyOption,
+} from "./_cli.ts";
 
 const SLUG = "bench-push";
 const ZONE = "Europe/London";
 
-const count = (name: string, fallback: number) => {
-  const n = Number(option(name, String(fallback)));
-  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} needs a whole number`);
-  return n;
-};
 const opts = {
   dbUrl: option("db-url", devDatabaseUrl),
   apiUrl: option("api-url", stackConfig("dev").apiUrl).replace(/\/+$/, ""),
-  serviceKey: option(
-    "service-key",
-    Deno.env.get("SUPABASE_SERVICE_ROLE_KEY") ?? (await loadSecrets()).serviceRoleKey,
-  ),
+  serviceKey: await serviceKeyOption(),
   functionsEnv: option("functions-env", functionsEnvFile(stackConfig("dev"))),
-  jobs: count("jobs", 500),
-  orgs: count("orgs", 10),
-  delayMs: count("delay-ms", 50),
+  jobs: countOption("jobs", 500),
+  orgs: countOption("orgs", 10),
+  delayMs: countOption("delay-ms", 50),
   workers: option("workers", "1,4").split(",").map(Number),
   clean: Deno.args.includes("--clean"),
-  allowRemote: Deno.args.includes("--allow-remote"),
 };
-const host = new URL(opts.dbUrl).hostname;
-if (!["127.0.0.1", "localhost", "::1", "[::1]"].includes(host) && !opts.allowRemote) {
-  console.error(`${host} is not this machine: pass --allow-remote to load test data into it.`);
-  Deno.exit(2);
-}
+refuseRemote(opts.dbUrl);
 
 const sql = postgres(opts.dbUrl, { max: 4, onnotice: () => {} });
 const ms = (v: number) => `${v.toFixed(0)} ms`;
