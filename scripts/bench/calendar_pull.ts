@@ -23,7 +23,7 @@ import postgres from "postgres";
 import { SignJWT } from "jose";
 import { addDays, localDateOf } from "../../supabase/functions/_shared/domain/opening_hours.ts";
 import { findSlots, type SlotQuery } from "../../supabase/functions/_shared/domain/slots.ts";
-import { allowConsent, sandboxControl } from "../../supabase/tests/api/_google_sandbox.ts";
+import { connectCalendar, sandboxControl } from "../../supabase/tests/api/_google_sandbox.ts";
 import { loadSecrets, stackConfig } from "../local-stack/config.ts";
 import { countOption, devDatabaseUrl, option, percentile } from "./_cli.ts";
 
@@ -249,21 +249,7 @@ try {
   const google = await makeClinic(owner.id, "google");
   const account = `bench-pull-${tag}@sandbox.test`;
   await control("POST", "/accounts", { email: account, timeZone: ZONE });
-  const start = await fetch(`${opts.apiUrl}/functions/v1/google-oauth/start`, {
-    method: "POST",
-    headers: {
-      authorization: `Bearer ${jwt}`,
-      apikey: secrets.anonKey,
-      "content-type": "application/json",
-    },
-    body: JSON.stringify({ organisation_id: google.id }),
-  });
-  const { url } = await start.json();
-  const back = await fetch(await allowConsent(url, account), { redirect: "manual" });
-  await back.body?.cancel();
-  if (!/calendar=connected/.test(back.headers.get("location") ?? "")) {
-    throw new Error(`connecting failed: ${back.headers.get("location")}`);
-  }
+  await connectCalendar(opts.apiUrl, jwt, google.id, account);
   const watched = async () => {
     const [row] = await sql`select channel_id, last_pulled_at from private.calendar_pulls
       where organisation_id = ${google.id}`;

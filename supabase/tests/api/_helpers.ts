@@ -169,6 +169,23 @@ export class TestUsers {
   }
 }
 
+/** The dashboard's way in to the booking operations: POST the booking function with a user's JWT. */
+export async function callBooking<T = Record<string, unknown> & { message?: string }>(
+  accessToken: string,
+  body: unknown,
+): Promise<{ status: number; body: T }> {
+  const response = await fetch(`${SUPABASE_URL}/functions/v1/booking`, {
+    method: "POST",
+    headers: {
+      authorization: `Bearer ${accessToken}`,
+      apikey: ANON_KEY,
+      "content-type": "application/json",
+    },
+    body: JSON.stringify(body),
+  });
+  return { status: response.status, body: await response.json() };
+}
+
 /** Unwraps a supabase-js result or throws with what was being attempted. */
 export function must<T>(
   // The second shape is supabase-js's failure variant, whose data is not T (e.g. generateLink).

@@ -14,6 +14,7 @@ import {
 import { book, type Db, reschedule } from "../../functions/_shared/io/booking.ts";
 import {
   ANON_KEY,
+  callBooking,
   clientOptions,
   must,
   runTag,
@@ -33,20 +34,6 @@ const admin = serviceDb;
 
 type Answer = { status: number; body: Record<string, unknown> & { message?: string } };
 type Slot = { slotId: string; start: string; label: string; practitioners: { id: string }[] };
-
-/** The dashboard's way in: POST to the booking function with the user's JWT. */
-async function callBooking(token: string, body: unknown): Promise<Answer> {
-  const response = await fetch(`${SUPABASE_URL}/functions/v1/booking`, {
-    method: "POST",
-    headers: {
-      authorization: `Bearer ${token}`,
-      apikey: ANON_KEY,
-      "content-type": "application/json",
-    },
-    body: JSON.stringify(body),
-  });
-  return { status: response.status, body: await response.json() };
-}
 
 interface Clinic {
   id: string;

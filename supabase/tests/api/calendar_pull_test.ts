@@ -9,8 +9,16 @@ import assert from "node:assert/strict";
 import postgres from "postgres";
 import { eventIdFor } from "../../functions/_shared/google/event_id.ts";
 import { addDays, localDateOf } from "../../functions/_shared/domain/opening_hours.ts";
-import { ANON_KEY, env, must, runTag, SUPABASE_URL, type TestUser, TestUsers } from "./_helpers.ts";
-import { allowConsent, sandboxControl } from "./_google_sandbox.ts";
+import {
+  callBooking,
+  env,
+  must,
+  runTag,
+  SUPABASE_URL,
+  type TestUser,
+  TestUsers,
+} from "./_helpers.ts";
+import { connectCalendar, sandboxControl } from "./_google_sandbox.ts";
 
 const ZONE = "Europe/London";
 const tag = runTag();
@@ -96,21 +104,7 @@ async function makeClinic(): Promise<Clinic> {
     insert into public.services (organisation_id, name, duration_minutes)
     values (${org.id}, 'Check-up', 30) returning id`;
 
-  const response = await fetch(`${SUPABASE_URL}/functions/v1/google-oauth/start`, {
-    method: "POST",
-    headers: {
-      authorization: `Bearer ${owner.accessToken}`,
-      apikey: ANON_KEY,
-      "content-type": "application/json",
-    },
-    body: JSON.stringify({ organisation_id: org.id }),
-  });
-  const { url } = await response.json();
-  assert.equal(response.status, 200);
-  const back = await fetch(await allowConsent(url, account), { redirect: "manual" });
-  await back.body?.cancel();
-  assert.match(back.headers.get("location") ?? "", /calendar=connected/);
-
+  await connectCalendar(SUPABASE_URL, owner.accessToken, org.id, account);
   const clinic = { id: org.id, account, serviceId: service.id };
   await waitFor("the calendar is watched and pulled after connecting", async () => {
     const state = await pullState(clinic);
@@ -119,18 +113,8 @@ async function makeClinic(): Promise<Clinic> {
   return clinic;
 }
 
-async function booking<T>(body: Record<string, unknown>): Promise<{ status: number; body: T }> {
-  const response = await fetch(`${SUPABASE_URL}/functions/v1/booking`, {
-    method: "POST",
-    headers: {
-      authorization: `Bearer ${owner!.accessToken}`,
-      apikey: ANON_KEY,
-      "content-type": "application/json",
-    },
-    body: JSON.stringify(body),
-  });
-  return { status: response.status, body: await response.json() };
-}
+/** The booking function as the clinic's owner. */
+const booking = <T>(body: Record<string, unknown>) => callBooking<T>(owner!.accessToken, body);
 
 /** The day's free start times ("HH:MM", local) from the booking function. */
 async function freeTimes(clinic: Clinic): Promise<string[]> {
