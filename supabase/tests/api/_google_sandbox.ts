@@ -1,5 +1,6 @@
 // The local Google sandbox as tests and benchmarks drive it: its control API, and its consent
 // page answered without a browser (GET the page, POST its form with an account and Allow).
+import type { SupabaseClient } from "@supabase/supabase-js";
 
 /** A control API call (`/_local/google/control<path>`); throws on anything but 2xx. */
 export async function sandboxControl<T>(
@@ -70,4 +71,28 @@ export async function connectCalendar(
   await back.body?.cancel();
   const outcome = back.headers.get("location") ?? "";
   if (!/calendar=connected/.test(outcome)) throw new Error(`the callback answered ${outcome}`);
+}
+
+/**
+ * A fresh clinic for a Google test: the organisation `slug` (in `timeZone`, GB) created by
+ * `owner` as the dashboard does, and the sandbox account `<slug>@sandbox.test` in the same zone
+ * with `calendars` besides its primary one. Not yet connected.
+ */
+export async function clinicWithAccount(
+  apiUrl: string,
+  owner: { client: SupabaseClient },
+  slug: string,
+  timeZone: string,
+  calendars: { id: string; summary: string }[] = [],
+): Promise<{ id: string; account: string }> {
+  const account = `${slug}@sandbox.test`;
+  await sandboxControl(apiUrl, "POST", "/accounts", { email: account, timeZone, calendars });
+  const { data, error } = await owner.client.rpc("create_organisation", {
+    name: slug,
+    slug,
+    timezone: timeZone,
+    country: "GB",
+  });
+  if (error) throw new Error(`create_organisation ${slug} failed: ${error.message}`);
+  return { id: data.id, account };
 }

@@ -9,16 +9,8 @@ import assert from "node:assert/strict";
 import postgres from "postgres";
 import { eventIdFor } from "../../functions/_shared/google/event_id.ts";
 import { addDays, localDateOf } from "../../functions/_shared/domain/opening_hours.ts";
-import {
-  callBooking,
-  env,
-  must,
-  runTag,
-  SUPABASE_URL,
-  type TestUser,
-  TestUsers,
-} from "./_helpers.ts";
-import { connectCalendar, sandboxControl } from "./_google_sandbox.ts";
+import { callBooking, env, runTag, SUPABASE_URL, type TestUser, TestUsers } from "./_helpers.ts";
+import { clinicWithAccount, connectCalendar, sandboxControl } from "./_google_sandbox.ts";
 
 const ZONE = "Europe/London";
 const tag = runTag();
@@ -84,28 +76,22 @@ async function pullState(clinic: Clinic) {
  */
 async function makeClinic(): Promise<Clinic> {
   owner ??= await users.signUp(`pull-${tag}-owner@example.com`);
-  const n = ++clinics;
-  const account = `pull-${tag}-${n}@sandbox.test`;
-  await control("POST", "/accounts", { email: account, timeZone: ZONE });
-  const org = must<{ id: string }>(
-    await owner.client.rpc("create_organisation", {
-      name: `Pull ${tag} ${n}`,
-      slug: `pull-${tag}-${n}`,
-      timezone: ZONE,
-      country: "GB",
-    }),
-    "create_organisation",
+  const { id, account } = await clinicWithAccount(
+    SUPABASE_URL,
+    owner,
+    `pull-${tag}-${++clinics}`,
+    ZONE,
   );
-  await sql`delete from public.working_hours where organisation_id = ${org.id}`;
+  await sql`delete from public.working_hours where organisation_id = ${id}`;
   await sql`
     insert into public.working_hours (organisation_id, weekday, opens, closes)
-    select ${org.id}, d, '08:00', '18:00' from generate_series(1, 7) d`;
+    select ${id}, d, '08:00', '18:00' from generate_series(1, 7) d`;
   const [service] = await sql<{ id: string }[]>`
     insert into public.services (organisation_id, name, duration_minutes)
-    values (${org.id}, 'Check-up', 30) returning id`;
+    values (${id}, 'Check-up', 30) returning id`;
 
-  await connectCalendar(SUPABASE_URL, owner.accessToken, org.id, account);
-  const clinic = { id: org.id, account, serviceId: service.id };
+  await connectCalendar(SUPABASE_URL, owner.accessToken, id, account);
+  const clinic = { id, account, serviceId: service.id };
   await waitFor("the calendar is watched and pulled after connecting", async () => {
     const state = await pullState(clinic);
     return state?.channel_id && state.last_pulled_at;

@@ -20,7 +20,7 @@ import {
   type TestUser,
   TestUsers,
 } from "./_helpers.ts";
-import { connectCalendar, sandboxControl } from "./_google_sandbox.ts";
+import { clinicWithAccount, connectCalendar, sandboxControl } from "./_google_sandbox.ts";
 import { runWorker } from "./_worker.ts";
 
 const ZONE = "Europe/London";
@@ -110,38 +110,26 @@ const connect = (organisationId: string, account: string) =>
 async function makeClinic(): Promise<Clinic> {
   owner ??= await users.signUp(`push-${tag}-owner@example.com`);
   const n = ++clinics;
-  const account = `push-${tag}-${n}@sandbox.test`;
   const chairTwo = `chair2-${tag}-${n}@group.calendar.google.com`;
-  await control("POST", "/accounts", {
-    email: account,
-    timeZone: ZONE,
-    calendars: [{ id: chairTwo, summary: "Chair 2" }],
-  });
-  const org = must<{ id: string }>(
-    await owner.client.rpc("create_organisation", {
-      name: `Push ${tag} ${n}`,
-      slug: `push-${tag}-${n}`,
-      timezone: ZONE,
-      country: "GB",
-    }),
-    "create_organisation",
-  );
+  const { id, account } = await clinicWithAccount(SUPABASE_URL, owner, `push-${tag}-${n}`, ZONE, [
+    { id: chairTwo, summary: "Chair 2" },
+  ]);
   const [service] = await sql<{ id: string }[]>`
     insert into public.services (organisation_id, name, duration_minutes)
-    values (${org.id}, 'Check-up', 60) returning id`;
+    values (${id}, 'Check-up', 60) returning id`;
   const [practitioner] = await sql<{ id: string }[]>`
-    select id from public.practitioners where organisation_id = ${org.id}`;
+    select id from public.practitioners where organisation_id = ${id}`;
   const contact = must<{ id: string }>(
     await admin.rpc("find_or_create_contact", {
-      organisation_id: org.id,
+      organisation_id: id,
       phone: "+447700900123",
       name: "Ada Lovelace",
     }),
     "find_or_create_contact",
   );
-  await connect(org.id, account);
+  await connect(id, account);
   return {
-    id: org.id,
+    id,
     account,
     chairTwo,
     serviceId: service.id,

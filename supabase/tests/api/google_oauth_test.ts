@@ -9,8 +9,8 @@ import { accessToken } from "../../functions/_shared/google/tokens.ts";
 import { googleCalendar } from "../../functions/_shared/google/client.ts";
 import { GoogleApiError, GoogleNeedsReauth } from "../../functions/_shared/google/errors.ts";
 import { GOOGLE_SCOPES } from "../../functions/_shared/google/config.ts";
-import { ANON_KEY, env, must, runTag, SUPABASE_URL, type TestUser, TestUsers } from "./_helpers.ts";
-import { allowConsent, sandboxControl } from "./_google_sandbox.ts";
+import { ANON_KEY, env, runTag, SUPABASE_URL, type TestUser, TestUsers } from "./_helpers.ts";
+import { allowConsent, clinicWithAccount, sandboxControl } from "./_google_sandbox.ts";
 import { adoptGoogleSettings } from "./_google_settings.ts";
 
 const tag = runTag();
@@ -96,23 +96,15 @@ interface Clinic {
 async function makeClinic(): Promise<Clinic> {
   owner ??= await users.signUp(`oauth-${tag}-owner@example.com`);
   const n = ++clinics;
-  const account = `oauth-${tag}-${n}@sandbox.test`;
   const secondCalendar = `room-${tag}-${n}@group.calendar.google.com`;
-  await control("POST", "/accounts", {
-    email: account,
-    timeZone: "Europe/London",
-    calendars: [{ id: secondCalendar, summary: "Treatment room" }],
-  });
-  const org = must<{ id: string }>(
-    await owner.client.rpc("create_organisation", {
-      name: `OAuth ${tag} ${n}`,
-      slug: `oauth-${tag}-${n}`,
-      timezone: "Europe/London",
-      country: "GB",
-    }),
-    "create_organisation",
+  const { id, account } = await clinicWithAccount(
+    SUPABASE_URL,
+    owner,
+    `oauth-${tag}-${n}`,
+    "Europe/London",
+    [{ id: secondCalendar, summary: "Treatment room" }],
   );
-  return { id: org.id, account, secondCalendar };
+  return { id, account, secondCalendar };
 }
 
 async function connect(clinic: Clinic): Promise<void> {
