@@ -11,6 +11,7 @@ import {
   launchBrowser,
   newDesktopPage,
   newPhonePage,
+  overflow,
   signIn,
 } from "./browser.ts";
 
@@ -195,10 +196,7 @@ Deno.test("appointments: book a new patient, reschedule, a taken time in words, 
         assert.equal(await page.getByRole("button", { name: "Deactivate" }).count(), 0);
 
         // No page is wider than the screen.
-        const overflow = await page.evaluate(() =>
-          document.documentElement.scrollWidth - document.documentElement.clientWidth
-        );
-        assert.equal(overflow, 0, `${viewport}: ${overflow}px wider than the screen`);
+        assert.equal(await overflow(page), 0, `${viewport}: wider than the screen`);
         await page.context().close();
       });
     }

@@ -46,6 +46,13 @@ export async function newDesktopPage(browser: Browser): Promise<Page> {
   return await context.newPage();
 }
 
+/** How far the page reaches past the viewport's right edge, in CSS pixels (0: nothing does). */
+export async function overflow(page: Page): Promise<number> {
+  return await page.evaluate(() =>
+    Math.max(0, document.documentElement.scrollWidth - document.documentElement.clientWidth)
+  );
+}
+
 export function randomEmail(prefix: string): string {
   return `${prefix}-${crypto.randomUUID()}@example.com`;
 }

@@ -16,6 +16,7 @@ import {
   launchBrowser,
   newDesktopPage,
   newPhonePage,
+  overflow,
   signIn,
 } from "./browser.ts";
 
@@ -100,10 +101,7 @@ Deno.test("calendar push: a booking shows its sync state: synced once pushed, fa
           "no longer pending",
         );
         // No wider than the screen.
-        const overflow = await page.evaluate(() =>
-          document.documentElement.scrollWidth - document.documentElement.clientWidth
-        );
-        assert.ok(overflow <= 0, `the page is ${overflow} px wider than the screen`);
+        assert.equal(await overflow(page), 0, "no wider than the screen");
 
         const events = await sandboxControl<{ items: { id: string }[] }>(
           API_URL,

@@ -10,6 +10,7 @@ import {
   goTo,
   launchBrowser,
   newPhonePage,
+  overflow,
   randomEmail,
   signUp,
 } from "./browser.ts";
@@ -34,13 +35,6 @@ async function showsCountry(page: Page, code: string) {
     }
     await page.waitForTimeout(50);
   }
-}
-
-/** How far the page reaches past the viewport's right edge, in CSS pixels (0: nothing does). */
-async function overflow(page: Page): Promise<number> {
-  return await page.evaluate(() =>
-    document.documentElement.scrollWidth - document.documentElement.clientWidth
-  );
 }
 
 // A browser in Riga: what onboarding proposes comes from the browser's own time zone first.

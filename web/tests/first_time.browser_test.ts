@@ -3,25 +3,18 @@
 // cannot work refused in words, closures that overlap or are over, unsaved changes asked about, and
 // long text that wraps on a phone.
 import assert from "node:assert/strict";
-import type { Page } from "playwright-core";
 import {
   appUrl,
   createUser,
   goTo,
   launchBrowser,
   newPhonePage,
+  overflow,
   randomEmail,
   signIn,
 } from "./browser.ts";
 
 const LONG = "x".repeat(300);
-
-/** How far the page reaches past the viewport's right edge, in CSS pixels (0: nothing does). */
-async function overflow(page: Page): Promise<number> {
-  return await page.evaluate(() =>
-    document.documentElement.scrollWidth - document.documentElement.clientWidth
-  );
-}
 
 /** The same calendar date of next year as "YYYY-MM-DD": a day that is surely to come. */
 function nextYear(monthDay: string): string {

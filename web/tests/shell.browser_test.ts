@@ -3,8 +3,16 @@
 // the screen, Channels' sections are each a page of their own and short, and a save is confirmed by
 // a toast. Headless Chromium against a running stack (see browser.ts).
 import assert from "node:assert/strict";
-import type { Browser, Page } from "playwright-core";
-import { appUrl, createUser, goTo, launchBrowser, randomEmail, signIn } from "./browser.ts";
+import type { Browser } from "playwright-core";
+import {
+  appUrl,
+  createUser,
+  goTo,
+  launchBrowser,
+  overflow,
+  randomEmail,
+  signIn,
+} from "./browser.ts";
 
 /** Every page of the navigation, the address it opens and its heading. */
 const PAGES = [
@@ -144,11 +152,4 @@ for (const [viewport, size] of Object.entries(VIEWPORTS)) {
 
 async function openPage(browser: Browser, viewport: { width: number; height: number }) {
   return await (await browser.newContext({ viewport })).newPage();
-}
-
-/** How far the page reaches past the viewport's right edge, in CSS pixels (0: nothing does). */
-async function overflow(page: Page): Promise<number> {
-  return await page.evaluate(() =>
-    Math.max(0, document.documentElement.scrollWidth - document.documentElement.clientWidth)
-  );
 }

@@ -8,6 +8,7 @@ import {
   launchBrowser,
   mailedLink,
   newPhonePage,
+  overflow,
   randomEmail,
   signedIn,
   signOut,
@@ -117,10 +118,7 @@ async function signUpAndConfirm(
 }
 
 async function noHorizontalScroll(page: Page) {
-  const overflow = await page.evaluate(() =>
-    document.documentElement.scrollWidth - document.documentElement.clientWidth
-  );
-  assert.ok(overflow <= 0, `the page scrolls sideways by ${overflow} px`);
+  assert.equal(await overflow(page), 0, "the page scrolls sideways");
 }
 
 for (const viewport of ["desktop", "phone"] as const) {
