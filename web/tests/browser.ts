@@ -58,7 +58,7 @@ export function randomEmail(prefix: string): string {
 }
 
 /** An owner, an admin and a member to be, with fresh addresses (for createClinicWithTeam). */
-function newTeam(prefix: string) {
+export function newTeam(prefix: string) {
   const user = (role: string) => ({
     name: `${role} Person`,
     email: randomEmail(`${prefix}-${role}`),

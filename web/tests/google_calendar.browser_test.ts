@@ -16,9 +16,10 @@ import {
   createClinicWithTeam,
   goTo,
   launchBrowser,
+  newDesktopPage,
   newPhonePage,
+  newTeam,
   overflow,
-  randomEmail,
   signIn,
 } from "./browser.ts";
 
@@ -40,9 +41,8 @@ async function consent(page: Page, account: string) {
 Deno.test("google calendar: connect, calendar per practitioner, reauth banner", async (t) => {
   const tag = crypto.randomUUID().slice(0, 8);
   const clinic = `Calendar ${tag}`;
-  const owner = { name: "Orla Owner", email: randomEmail("gc-owner"), password: "pw-owner-1234" };
-  const admin = { name: "Ari Admin", email: randomEmail("gc-admin"), password: "pw-admin-1234" };
-  const member = { name: "Mo Member", email: randomEmail("gc-member"), password: "pw-mem-12345" };
+  const team = newTeam("gc");
+  const { owner, member } = team;
   const account = `gc-${tag}@sandbox.test`;
   const room = `room-${tag}@group.calendar.google.com`;
   await control("POST", "/accounts", {
@@ -50,17 +50,15 @@ Deno.test("google calendar: connect, calendar per practitioner, reauth banner", 
     timeZone: "Europe/London",
     calendars: [{ id: room, summary: "Treatment room" }],
   });
-  const organisationId = await createClinicWithTeam({ name: clinic, timezone: "Europe/London" }, {
-    owner,
-    admin,
-    member,
-  });
+  const organisationId = await createClinicWithTeam(
+    { name: clinic, timezone: "Europe/London" },
+    team,
+  );
   const sql = postgres(env("SUPABASE_DB_URL"), { max: 2, prepare: false, onnotice: () => {} });
 
   const browser = await launchBrowser();
   try {
-    const desktop = await (await browser.newContext({ viewport: { width: 1280, height: 800 } }))
-      .newPage();
+    const desktop = await newDesktopPage(browser);
     await desktop.goto(appUrl());
     await signIn(desktop, owner);
     const card = desktop.getByRole("region", { name: "Google Calendar" });
