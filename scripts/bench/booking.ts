@@ -32,7 +32,11 @@ import postgres from "postgres";
 import type { Database } from "../../supabase/functions/_shared/database.types.ts";
 import { findSlots } from "../../supabase/functions/_shared/domain/slots.ts";
 import { addDays, localDateOf } from "../../supabase/functions/_shared/domain/opening_hours.ts";
-import { book, checkAvailability } from "../../supabase/functions/_shared/io/booking.ts";
+import {
+  book,
+  busyRanges,
+  checkAvailability,
+} from "../../supabase/functions/_shared/io/booking.ts";
 import { stackConfig } from "../local-stack/config.ts";
 import {
   countOption,
@@ -222,11 +226,7 @@ async function availability(organisationId: string, serviceId: string) {
       now: Date.now(),
       from,
       to,
-      busy: raw.busy.map((b: { practitionerId: string; from: string; until: string }) => ({
-        practitionerId: b.practitionerId,
-        from: Date.parse(b.from),
-        until: Date.parse(b.until),
-      })),
+      busy: busyRanges(raw.busy),
     });
     finder.push(performance.now() - started);
   }

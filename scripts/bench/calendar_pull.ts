@@ -23,6 +23,7 @@ import postgres from "postgres";
 import { SignJWT } from "jose";
 import { addDays, localDateOf } from "../../supabase/functions/_shared/domain/opening_hours.ts";
 import { findSlots, type SlotQuery } from "../../supabase/functions/_shared/domain/slots.ts";
+import { type BusyEntries, busyRanges } from "../../supabase/functions/_shared/io/booking.ts";
 import { connectCalendar, sandboxControl } from "../../supabase/tests/api/_google_sandbox.ts";
 import { loadSecrets, stackConfig } from "../local-stack/config.ts";
 import { countOption, devDatabaseUrl, option, percentile } from "./_cli.ts";
@@ -207,25 +208,23 @@ async function availabilityFigures(clinic: Clinic) {
       now: Date.now(),
       from: FROM,
       to,
-      busy: raw.busy.map((b) => ({ ...b, from: Date.parse(b.from), until: Date.parse(b.until) })),
+      busy: busyRanges(raw.busy),
     }).length;
     return Promise.resolve();
   });
   const own = query.map((q, i) => q + finder[i]);
-  const counted = raw.busy.length;
+  const counted = busyRanges(raw.busy).length;
   console.log(`     booking function       ${summary(whole)}`);
   console.log(`     our own work (SQL+find) ${summary(own)}`);
   console.log(`       availability_inputs  ${summary(query)}`);
   console.log(`       findSlots            ${summary(finder)}`);
   console.log(
-    `     ${counted} busy ranges in the days asked, ${free} free slots; ` +
+    `     ${counted} busy ranges in the days asked (Google's merged), ${free} free slots; ` +
       `Google requests during the ${opts.iterations} calls: ${after - before}`,
   );
 }
 
-type RawInputs = Omit<SlotQuery, "now" | "from" | "to" | "busy"> & {
-  busy: { practitionerId: string; from: string; until: string }[];
-};
+type RawInputs = Omit<SlotQuery, "now" | "from" | "to" | "busy"> & { busy: BusyEntries };
 
 // -------------------------------------------------------------------------------------------
 

@@ -58,42 +58,75 @@ from (values
    'denied', 'denied', 'denied', 'denied', 'denied', 'rows:1')
 ) as t(relation, operation, statement, outsider, member, admin, owner, other_owner, service);
 
-create function tests.calendar_busy(who text) returns setof text
+-- The busy time availability_inputs gives `who` for 7–8 January 2030: each (calendar or
+-- booked) range, named by practitioner, as "DD HH:MI–DD HH:MI" in UTC.
+create function tests.busy_ranges(who text, from_calendar boolean) returns setof text
 language plpgsql as $$
+declare
+  inputs jsonb;
 begin
   perform tests.act_as(who);
-  return query
-    select format('%s %s–%s', p.display_name, to_char((b->>'from')::timestamptz at time zone 'UTC', 'DD HH24:MI'),
-      to_char((b->>'until')::timestamptz at time zone 'UTC', 'DD HH24:MI'))
-    from jsonb_array_elements(public.availability_inputs('0a000000-0000-4000-8000-00000000000a',
-      'a4000000-0000-4000-8000-0000000000a4', '2030-01-07', '2030-01-08')->'busy') b
-    join public.practitioners p on p.id = (b->>'practitionerId')::uuid
-    where (b->>'calendar')::boolean
-    order by 1;
+  inputs := public.availability_inputs('0a000000-0000-4000-8000-00000000000a',
+    'a4000000-0000-4000-8000-0000000000a4', '2030-01-07', '2030-01-08');
   perform tests.stop_acting();
+  return query
+    select format('%s %s–%s', p.display_name, to_char(lower(b.busy) at time zone 'UTC', 'DD HH24:MI'),
+      to_char(upper(b.busy) at time zone 'UTC', 'DD HH24:MI'))
+    from tests.busy_of(inputs) b
+    join public.practitioners p on p.id = b.practitioner_id
+    where b.calendar = from_calendar
+    order by 1;
 end
 $$;
 
-select plan(tests.access_matrix_size() + 17);
+select plan(tests.access_matrix_size() + 20);
 
 select * from tests.access_matrix();
 
 -- Availability
 select results_eq(
-  $$select * from tests.calendar_busy('member@a.test')$$,
+  $$select * from tests.busy_ranges('member@a.test', true)$$,
   $$values ('Clinic A 07 12:00–07 12:30'), ('Dr Hale 07 11:00–07 11:30'), ('Dr Hale 08 00:00–09 00:00'),
     ('Dr Spare 07 12:00–07 12:30')$$,
   'availability counts each practitioner''s own calendar, else the connection''s; no unused calendar, no other clinic''s');
 select results_eq(
-  $$select count(*)::int from jsonb_array_elements(
-    (select public.availability_inputs('0a000000-0000-4000-8000-00000000000a', 'a4000000-0000-4000-8000-0000000000a4', '2030-01-07', '2030-01-08'))->'busy') b
-    where not coalesce((b->>'calendar')::boolean, false)$$,
-  $$values (1)$$, 'the clinic''s own booking is still busy, once');
+  $$select * from tests.busy_ranges('member@a.test', false)$$,
+  $$values ('Dr Hale 07 09:55–07 10:40')$$, 'the clinic''s own booking is still busy, once');
 
 update public.calendar_connections set status = 'needs_reauth' where organisation_id = '0a000000-0000-4000-8000-00000000000a';
-select is((select count(*)::int from tests.calendar_busy('member@a.test')), 4,
+select is((select count(*)::int from tests.busy_ranges('member@a.test', true)), 4,
   'while Google waits for reauthorisation the mirror still counts');
 update public.calendar_connections set status = 'active' where organisation_id = '0a000000-0000-4000-8000-00000000000a';
+
+-- Dr Hale's calendar also has a stand-up touching the meeting, a call overlapping the stand-up
+-- (ending on a half minute), preparation just before his booking, and events outside the days
+-- asked (with the day either side: 6–9 January).
+insert into public.calendar_busy_blocks (organisation_id, calendar_id, event_id, starts_at, ends_at) values
+  ('0a000000-0000-4000-8000-00000000000a', 'hale@gmail.test', 'stand-up', '2030-01-07 11:30Z', '2030-01-07 11:45Z'),
+  ('0a000000-0000-4000-8000-00000000000a', 'hale@gmail.test', 'call', '2030-01-07 11:40Z', '2030-01-07 12:05:30Z'),
+  ('0a000000-0000-4000-8000-00000000000a', 'hale@gmail.test', 'prep', '2030-01-07 09:30Z', '2030-01-07 09:55Z'),
+  ('0a000000-0000-4000-8000-00000000000a', 'hale@gmail.test', 'before', '2030-01-05 09:00Z', '2030-01-06 00:00Z'),
+  ('0a000000-0000-4000-8000-00000000000a', 'hale@gmail.test', 'after', '2030-01-10 00:00Z', '2030-01-10 01:00Z');
+select results_eq(
+  $$select * from tests.busy_ranges('member@a.test', true)$$,
+  $$values ('Clinic A 07 12:00–07 12:30'), ('Dr Hale 07 09:30–07 09:55'), ('Dr Hale 07 11:00–07 12:05'),
+    ('Dr Hale 08 00:00–09 00:00'), ('Dr Spare 07 12:00–07 12:30')$$,
+  'a calendar''s overlapping and touching events come as one range; events outside the days asked not at all');
+select results_eq(
+  $$select * from tests.busy_ranges('member@a.test', false)$$,
+  $$values ('Dr Hale 07 09:55–07 10:40')$$,
+  'a booking stays its own range beside calendar time touching it (a move leaves out exactly its own)');
+select tests.act_as('member@a.test');
+select is(
+  (select r from jsonb_array_elements(public.availability_inputs('0a000000-0000-4000-8000-00000000000a',
+      'a4000000-0000-4000-8000-0000000000a4', '2030-01-07', '2030-01-08') -> 'busy') e,
+    jsonb_array_elements(e -> 'ranges') r
+   where e ->> 'practitionerId' = 'a1000000-0000-4000-8000-0000000000a1' and e ? 'calendar'
+     and (r ->> 0)::bigint = 1894014000000),
+  '[1894014000000, 1894017930000]'::jsonb,
+  'busy ranges are [from, until) in exact epoch milliseconds (11:00 to 12:05:30)');
+select tests.stop_acting();
+delete from public.calendar_busy_blocks where event_id in ('stand-up', 'call', 'prep', 'before', 'after');
 
 -- Booking over a commitment
 select tests.act_as('member@a.test');

@@ -202,9 +202,19 @@ interface Inputs {
   query: Omit<SlotQuery, "now" | "from" | "to" | "preference">;
 }
 
+/** availability_inputs' busy time: per practitioner, [from, until] pairs in epoch ms. */
+export type BusyEntries = { practitionerId: string; ranges: [number, number][] }[];
+
+/** findSlots' busy list from availability_inputs' entries. */
+export function busyRanges(entries: BusyEntries): SlotQuery["busy"] {
+  return entries.flatMap(({ practitionerId, ranges }) =>
+    ranges.map(([from, until]) => ({ practitionerId, from, until }))
+  );
+}
+
 type RawInputs = Omit<Inputs["query"], "busy"> & {
   service: Inputs["query"]["service"] & { name: string };
-  busy: { practitionerId: string; from: string; until: string }[];
+  busy: BusyEntries;
 };
 
 async function availabilityInputs(
@@ -226,14 +236,7 @@ async function availabilityInputs(
     timeZone: raw.timeZone,
     serviceName: raw.service.name,
     names: new Map(raw.practitioners.map((p) => [p.id, p.name])),
-    query: {
-      ...raw,
-      busy: raw.busy.map((b) => ({
-        practitionerId: b.practitionerId,
-        from: Date.parse(b.from),
-        until: Date.parse(b.until),
-      })),
-    },
+    query: { ...raw, busy: busyRanges(raw.busy) },
   };
 }
 
