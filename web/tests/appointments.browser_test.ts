@@ -2,16 +2,19 @@
 // the appointment, on a desktop and on a 390 px phone; a time taken behind the page's back is
 // refused in words. Headless Chromium against a running stack (see browser.ts).
 import assert from "node:assert/strict";
-import type { Browser, Locator, Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { addDays, localDateOf, zonedDateTimeToInstant } from "@frontdesk/domain/opening_hours.ts";
 import {
+  appointmentOf,
   appUrl,
+  bookNewPatient,
   clinicOpenDaily,
   goTo,
   launchBrowser,
   newDesktopPage,
   newPhonePage,
   overflow,
+  pickTime,
   signIn,
 } from "./browser.ts";
 
@@ -32,18 +35,6 @@ async function clinic() {
   }).select("id").single();
   if (service.error) throw new Error(service.error.message);
   return { team, client, organisationId, haleId: hale.data.id, serviceId: service.data.id };
-}
-
-/** The appointment of a patient in the agenda. */
-const appointmentOf = (page: Page, name: string) =>
-  page.getByRole("listitem").filter({ has: page.getByRole("link", { name, exact: true }) });
-
-/** Picks a free time in a slot picker. */
-async function pickTime(scope: Locator, time: string) {
-  await scope.getByRole("group", { name: "Free times" }).getByRole("button", {
-    name: time,
-    exact: true,
-  }).click();
 }
 
 Deno.test("appointments: book a new patient, reschedule, a taken time in words, cancel", async (t) => {
@@ -72,16 +63,12 @@ Deno.test("appointments: book a new patient, reschedule, a taken time in words, 
         await page.waitForURL(new RegExp(`date=${tomorrow}`));
 
         // Book: service → Dr Hale → tomorrow's 10:00 → a new patient → confirm.
-        await page.getByRole("button", { name: "New appointment" }).click();
-        const form = page.getByRole("region", { name: "New appointment" });
-        await form.getByLabel("Practitioner").selectOption({ label: "Dr Hale" });
-        await pickTime(form, viewport === "desktop" ? "10:00" : "12:00");
-        await form.getByRole("button", { name: "New patient" }).click();
-        await form.getByLabel("Patient's name").fill(patient);
-        await form.getByLabel("Patient's phone").fill(phone);
-        await form.getByRole("button", { name: "Use this patient" }).click();
-        await form.getByRole("button", { name: "Book appointment" }).click();
-        const item = appointmentOf(page, patient);
+        const item = await bookNewPatient(page, {
+          practitioner: "Dr Hale",
+          time: viewport === "desktop" ? "10:00" : "12:00",
+          name: patient,
+          phone,
+        });
         await item.getByText(viewport === "desktop" ? "10:00–10:30" : "12:00–12:30").waitFor();
         // In Dr Hale's column.
         await page.getByRole("list", { name: "Dr Hale" }).getByRole("link", { name: patient })

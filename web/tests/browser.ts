@@ -1,7 +1,13 @@
 // Shared by the browser tests: headless Debian Chromium through playwright-core, pointed at a
 // running stack. APP_URL is where the stack serves the app, with Supabase Auth at the same origin.
 import { createClient, type SupabaseClient } from "@supabase/supabase-js";
-import { type Browser, type BrowserContextOptions, chromium, type Page } from "playwright-core";
+import {
+  type Browser,
+  type BrowserContextOptions,
+  chromium,
+  type Locator,
+  type Page,
+} from "playwright-core";
 
 export function appUrl(): string {
   const url = Deno.env.get("APP_URL");
@@ -241,4 +247,38 @@ export async function clinicOpenDaily(prefix: string, timezone: string) {
   );
   if (hours.error) throw new Error(`opening ${prefix} every day failed: ${hours.error.message}`);
   return { team, organisationId, owner };
+}
+
+/** A patient's appointment in the agenda. */
+export const appointmentOf = (page: Page, name: string): Locator =>
+  page.getByRole("listitem").filter({ has: page.getByRole("link", { name, exact: true }) });
+
+/** Picks a free time in a slot picker. */
+export async function pickTime(scope: Locator, time: string) {
+  await scope.getByRole("group", { name: "Free times" }).getByRole("button", {
+    name: time,
+    exact: true,
+  }).click();
+}
+
+/**
+ * From the agenda: books `time` for a new patient through the New appointment form, with
+ * `practitioner` chosen first if given. Answers the patient's appointment in the agenda.
+ */
+export async function bookNewPatient(
+  page: Page,
+  booking: { time: string; name: string; phone: string; practitioner?: string },
+): Promise<Locator> {
+  await page.getByRole("button", { name: "New appointment" }).click();
+  const form = page.getByRole("region", { name: "New appointment" });
+  if (booking.practitioner) {
+    await form.getByLabel("Practitioner").selectOption({ label: booking.practitioner });
+  }
+  await pickTime(form, booking.time);
+  await form.getByRole("button", { name: "New patient" }).click();
+  await form.getByLabel("Patient's name").fill(booking.name);
+  await form.getByLabel("Patient's phone").fill(booking.phone);
+  await form.getByRole("button", { name: "Use this patient" }).click();
+  await form.getByRole("button", { name: "Book appointment" }).click();
+  return appointmentOf(page, booking.name);
 }

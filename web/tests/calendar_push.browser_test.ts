@@ -10,7 +10,9 @@ import { eventIdFor } from "../../supabase/functions/_shared/google/event_id.ts"
 import { connectCalendar, sandboxControl } from "../../supabase/tests/api/_google_sandbox.ts";
 import { runWorker } from "../../supabase/tests/api/_worker.ts";
 import {
+  appointmentOf,
   appUrl,
+  bookNewPatient,
   clinicOpenDaily,
   goTo,
   launchBrowser,
@@ -74,19 +76,11 @@ Deno.test("calendar push: a booking shows its sync state: synced once pushed, fa
         await page.getByRole("link", { name: "Next day" }).click();
         await page.waitForURL(new RegExp(`date=${tomorrow}`));
 
-        await page.getByRole("button", { name: "New appointment" }).click();
-        const form = page.getByRole("region", { name: "New appointment" });
-        await form.getByRole("group", { name: "Free times" })
-          .getByRole("button", { name: time, exact: true }).click();
-        await form.getByRole("button", { name: "New patient" }).click();
-        await form.getByLabel("Patient's name").fill(patient);
-        await form.getByLabel("Patient's phone").fill(
-          viewport === "desktop" ? "+447911123456" : "07400 123456",
-        );
-        await form.getByRole("button", { name: "Use this patient" }).click();
-        await form.getByRole("button", { name: "Book appointment" }).click();
-        const item = page.getByRole("listitem")
-          .filter({ has: page.getByRole("link", { name: patient, exact: true }) });
+        const item = await bookNewPatient(page, {
+          time,
+          name: patient,
+          phone: viewport === "desktop" ? "+447911123456" : "07400 123456",
+        });
         // Google answers slowly here, so the agenda read after booking finds the push under way.
         await item.getByText("Calendar: pending").waitFor();
 
@@ -133,8 +127,7 @@ Deno.test("calendar push: a booking shows its sync state: synced once pushed, fa
       await signIn(page, team.member);
       await goTo(page, "Appointments");
       await page.getByRole("link", { name: "Next day" }).click();
-      const item = page.getByRole("listitem")
-        .filter({ has: page.getByRole("link", { name: "Ada Desk", exact: true }) });
+      const item = appointmentOf(page, "Ada Desk");
       await item.getByText("Calendar: failed").waitFor();
       await item.getByText(/Google Calendar refused the event: .*400/).waitFor();
     });
