@@ -84,6 +84,21 @@ export async function waitForMail(
   }
 }
 
+/** Asks `check` every 50 ms until it answers a value, which it returns; throws after `timeoutMs`. */
+export async function waitFor<T>(
+  what: string,
+  check: () => Promise<T | false | null | undefined>,
+  timeoutMs = 15_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 /** Mails to `to` (none expected is a result too): after a short wait for stragglers. */
 export async function mailsTo(to: string, since: Date, settleMs = 500): Promise<OutboxMail[]> {
   await new Promise((resolve) => setTimeout(resolve, settleMs));

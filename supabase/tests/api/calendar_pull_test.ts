@@ -9,7 +9,15 @@ import assert from "node:assert/strict";
 import postgres from "postgres";
 import { eventIdFor } from "../../functions/_shared/google/event_id.ts";
 import { addDays, localDateOf } from "../../functions/_shared/domain/opening_hours.ts";
-import { callBooking, env, runTag, SUPABASE_URL, type TestUser, TestUsers } from "./_helpers.ts";
+import {
+  callBooking,
+  env,
+  runTag,
+  SUPABASE_URL,
+  type TestUser,
+  TestUsers,
+  waitFor,
+} from "./_helpers.ts";
 import { clinicWithAccount, connectCalendar, sandboxControl } from "./_google_sandbox.ts";
 
 const ZONE = "Europe/London";
@@ -39,20 +47,6 @@ interface Clinic {
   id: string;
   account: string;
   serviceId: string;
-}
-
-async function waitFor<T>(
-  what: string,
-  check: () => Promise<T | false | null | undefined>,
-  timeoutMs = 15_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 async function pullState(clinic: Clinic) {

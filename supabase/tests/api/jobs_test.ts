@@ -15,7 +15,15 @@ import {
   type JobHandler,
   JobPostponed,
 } from "../../functions/_shared/jobs/types.ts";
-import { ANON_KEY, anonClient, env, runTag, SERVICE_ROLE_KEY, SUPABASE_URL } from "./_helpers.ts";
+import {
+  ANON_KEY,
+  anonClient,
+  env,
+  runTag,
+  SERVICE_ROLE_KEY,
+  SUPABASE_URL,
+  waitFor,
+} from "./_helpers.ts";
 
 const DB_URL = env("SUPABASE_DB_URL");
 const tag = `test_${runTag()}`;
@@ -28,20 +36,6 @@ async function withSql(fn: (sql: postgres.Sql) => Promise<void>): Promise<void> 
     await sql`delete from private.jobs where kind like ${tag + ".%"}`;
     await sql.end();
   }
-}
-
-async function until<T>(
-  what: string,
-  check: () => Promise<T | null>,
-  timeoutMs = 15_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await check();
-    if (value !== null) return value;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`${what}: not within ${timeoutMs / 1000} s`);
 }
 
 const enqueue = (sql: postgres.Sql, kind: string, maxAttempts = 10) =>
@@ -125,7 +119,7 @@ Deno.test("a job enqueued in the database is run by the worker woken through pg_
     const [{ id: prune }] = await sql<{ id: string }[]>`
       select private.enqueue_job('jobs.prune', dedupe_key => 'jobs.prune') as id`;
     const started = Date.now();
-    await until("the prune job done", async () => {
+    await waitFor("the prune job done", async () => {
       const [row] = await sql`select status from private.jobs where id = ${prune}`;
       return !row || row.status === "done" ? true : null;
     });
@@ -305,7 +299,7 @@ Deno.test("pg_net: requests queued in SQL are sent, their responses land in net.
         ) as get,
         net.http_delete(url := 'http://127.0.0.1:9/nothing-listens-here') as refused`;
     const response = (id: string) =>
-      until(`response ${id}`, async () => {
+      waitFor(`response ${id}`, async () => {
         const [row] = await sql`
           select status_code, content_type, headers, content, timed_out, error_msg
           from net._http_response where id = ${id}`;
@@ -407,14 +401,14 @@ Deno.test("a retry racing a new enqueue of the same work hands over to it, no er
 Deno.test("pg_cron runs frontdesk-worker every minute and its request reaches the worker", async () => {
   await withSql(async (sql) => {
     // The first run comes at the stack's first full minute.
-    const run = await until("a frontdesk-worker run", async () => {
+    const run = await waitFor("a frontdesk-worker run", async () => {
       const [row] = await sql<{ status: string; start_time: Date }[]>`
         select d.status, d.start_time from cron.job_run_details d join cron.job j using (jobid)
         where j.jobname = 'frontdesk-worker' order by d.start_time desc limit 1`;
       return row ?? null;
     }, 75_000);
     assert.equal(run.status, "succeeded");
-    const answered = await until("the worker's answer to it", async () => {
+    const answered = await waitFor("the worker's answer to it", async () => {
       const [row] = await sql`
         select content from net._http_response
         where created >= ${run.start_time} and content like '{"claimed":%' limit 1`;
