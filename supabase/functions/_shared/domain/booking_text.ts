@@ -2,7 +2,7 @@
 // dashboard: slot ids it can pass back unchanged, and times in the clinic's own zone as people
 // say them ("Tuesday 8 December, 10:30") beside the exact instant with its offset. Pure.
 
-import { localDateTimeOf } from "./opening_hours.ts";
+import { wallClockMs } from "./opening_hours.ts";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -35,40 +35,41 @@ export function decodeSlotId(slotId: string): SlotRef | null {
   return { serviceId, start: Number(start), practitionerId: practitionerId || null };
 }
 
-const labelFormats = new Map<string, Intl.DateTimeFormat>();
-const offsetFormats = new Map<string, Intl.DateTimeFormat>();
-
-function cached(
-  cache: Map<string, Intl.DateTimeFormat>,
-  timeZone: string,
-  options: Intl.DateTimeFormatOptions,
-): Intl.DateTimeFormat {
-  let format = cache.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat("en-GB", { timeZone, ...options });
-    cache.set(timeZone, format);
-  }
-  return format;
-}
+// Names as en-GB writes them. An availability answer labels up to 200 slots: reading the wall
+// clock once per time (one formatToParts) keeps that well under a millisecond.
+const WEEKDAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
+const MONTHS = [
+  "January",
+  "February",
+  "March",
+  "April",
+  "May",
+  "June",
+  "July",
+  "August",
+  "September",
+  "October",
+  "November",
+  "December",
+];
 
 /** "Tuesday 8 December, 10:30": an instant as the clinic's wall clock and calendar show it. */
 export function timeLabel(timeZone: string, epochMs: number): string {
-  const parts = cached(labelFormats, timeZone, { weekday: "long", day: "numeric", month: "long" })
-    .formatToParts(epochMs);
-  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value;
-  const { time } = localDateTimeOf(timeZone, new Date(epochMs));
-  return `${part("weekday")} ${part("day")} ${part("month")}, ${time}`;
+  const wall = new Date(wallClockMs(timeZone, epochMs));
+  const [weekday, month] = [WEEKDAYS[wall.getUTCDay()], MONTHS[wall.getUTCMonth()]];
+  return `${weekday} ${wall.getUTCDate()} ${month}, ${wall.toISOString().slice(11, 16)}`;
 }
 
 /** "2026-12-08T10:30:00+00:00": ISO 8601 in the clinic's zone, its offset written out. */
 export function isoInZone(timeZone: string, epochMs: number): string {
-  const { date, time } = localDateTimeOf(timeZone, new Date(epochMs));
-  const name = cached(offsetFormats, timeZone, { timeZoneName: "longOffset" })
-    .formatToParts(epochMs).find((p) => p.type === "timeZoneName")?.value ?? "GMT";
-  // "GMT" alone is UTC itself; otherwise "GMT+05:30".
-  const offset = name === "GMT" ? "+00:00" : name.slice(3);
+  const wall = wallClockMs(timeZone, epochMs);
+  const local = new Date(wall).toISOString();
+  // The offset as Intl's longOffset writes it ("+05:30"; seconds only for old local mean times).
+  const offset = Math.round((wall - epochMs) / 1000);
+  const hhmmss = new Date(Math.abs(offset) * 1000).toISOString().slice(11, 19);
+  const written = `${offset < 0 ? "-" : "+"}${offset % 60 === 0 ? hhmmss.slice(0, 5) : hhmmss}`;
   const seconds = String(new Date(epochMs).getUTCSeconds()).padStart(2, "0");
-  return `${date}T${time}:${seconds}${offset}`;
+  return `${local.slice(0, 16)}:${seconds}${written}`;
 }
 
 /** The answer when a time cannot be booked: why, and what else there is. */

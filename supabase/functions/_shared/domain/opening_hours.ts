@@ -95,7 +95,7 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
 }
 
 /** The wall-clock reading in `timeZone` at `epochMs`, expressed as if it were UTC. */
-function wallClockMs(timeZone: string, epochMs: number): number {
+export function wallClockMs(timeZone: string, epochMs: number): number {
   const fields: Record<string, number> = {};
   for (const part of formatterFor(timeZone).formatToParts(epochMs)) {
     if (part.type !== "literal") fields[part.type] = Number(part.value);
