@@ -40,3 +40,11 @@ export function refuseRemote(url: string): void {
 export function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))];
 }
+
+/** Timings in milliseconds as one line: p50, p95, max and how many. */
+export function summary(samples: number[]): string {
+  const ms = (v: number) => `${v.toFixed(1)} ms`;
+  const sorted = [...samples].sort((a, b) => a - b);
+  return `p50 ${ms(percentile(sorted, 0.5))}  p95 ${ms(percentile(sorted, 0.95))}  ` +
+    `max ${ms(sorted.at(-1)!)}  (n=${sorted.length})`;
+}

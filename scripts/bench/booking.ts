@@ -45,6 +45,7 @@ import {
   percentile,
   refuseRemote,
   serviceKeyOption,
+  summary,
 } from "./_cli.ts";
 
 const EMAIL_DOMAIN = "bench-booking.frontdesk.invalid";
@@ -71,14 +72,7 @@ const db = createClient<Database>(opts.apiUrl, opts.serviceKey, {
   auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
 });
 
-const ms = (v: number) => `${v.toFixed(1)} ms`;
 const elapsed = (started: number) => `${((performance.now() - started) / 1000).toFixed(1)} s`;
-
-function summary(samples: number[]): string {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return `p50 ${ms(percentile(sorted, 0.5))}  p95 ${ms(percentile(sorted, 0.95))}  ` +
-    `max ${ms(sorted.at(-1)!)}  (n=${sorted.length})`;
-}
 
 async function clean() {
   const started = performance.now();

@@ -26,7 +26,7 @@ import { findSlots, type SlotQuery } from "../../supabase/functions/_shared/doma
 import { type BusyEntries, busyRanges } from "../../supabase/functions/_shared/io/booking.ts";
 import { connectCalendar, sandboxControl } from "../../supabase/tests/api/_google_sandbox.ts";
 import { loadSecrets, stackConfig } from "../local-stack/config.ts";
-import { countOption, devDatabaseUrl, option, percentile } from "./_cli.ts";
+import { countOption, devDatabaseUrl, option, summary } from "./_cli.ts";
 
 const SLUG = "bench-calendar-pull";
 const EMAIL_DOMAIN = "bench.frontdesk.invalid";
@@ -46,13 +46,6 @@ const sql = postgres(opts.dbUrl, { max: 4, onnotice: () => {} });
 const tag = crypto.randomUUID().slice(0, 8);
 const control = <T>(method: string, path: string, body?: unknown) =>
   sandboxControl<T>(opts.apiUrl, method, path, body);
-
-const ms = (v: number) => `${v.toFixed(1)} ms`;
-function summary(samples: number[]): string {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return `p50 ${ms(percentile(sorted, 0.5))}  p95 ${ms(percentile(sorted, 0.95))}  ` +
-    `max ${ms(sorted.at(-1)!)}  (n=${sorted.length})`;
-}
 
 // -------------------------------------------------------------------------------------------
 // Data
