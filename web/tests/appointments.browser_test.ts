@@ -13,6 +13,7 @@ import {
   launchBrowser,
   newDesktopPage,
   newPhonePage,
+  openAgendaTomorrow,
   overflow,
   pickTime,
   signIn,
@@ -55,12 +56,7 @@ Deno.test("appointments: book a new patient, reschedule, a taken time in words, 
     ) {
       await t.step(`on a ${viewport}`, async () => {
         const page = await open(browser);
-        await page.goto(appUrl());
-        await signIn(page, team.member);
-        await goTo(page, "Appointments");
-        await page.getByRole("heading", { name: "Appointments", level: 1 }).waitFor();
-        await page.getByRole("link", { name: "Next day" }).click();
-        await page.waitForURL(new RegExp(`date=${tomorrow}`));
+        await openAgendaTomorrow(page, team.member, tomorrow);
 
         // Book: service → Dr Hale → tomorrow's 10:00 → a new patient → confirm.
         const item = await bookNewPatient(page, {

@@ -249,6 +249,20 @@ export async function clinicOpenDaily(prefix: string, timezone: string) {
   return { team, organisationId, owner };
 }
 
+/** Signs `user` in on a fresh page and opens the agenda at the next day, `tomorrow`. */
+export async function openAgendaTomorrow(
+  page: Page,
+  user: { email: string; password: string },
+  tomorrow: string,
+) {
+  await page.goto(appUrl());
+  await signIn(page, user);
+  await goTo(page, "Appointments");
+  await page.getByRole("heading", { name: "Appointments", level: 1 }).waitFor();
+  await page.getByRole("link", { name: "Next day" }).click();
+  await page.waitForURL(new RegExp(`date=${tomorrow}`));
+}
+
 /** A patient's appointment in the agenda. */
 export const appointmentOf = (page: Page, name: string): Locator =>
   page.getByRole("listitem").filter({ has: page.getByRole("link", { name, exact: true }) });

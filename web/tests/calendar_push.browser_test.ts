@@ -14,12 +14,11 @@ import {
   appUrl,
   bookNewPatient,
   clinicOpenDaily,
-  goTo,
   launchBrowser,
   newDesktopPage,
   newPhonePage,
+  openAgendaTomorrow,
   overflow,
-  signIn,
 } from "./browser.ts";
 
 const TIME_ZONE = "Europe/London";
@@ -70,11 +69,7 @@ Deno.test("calendar push: a booking shows its sync state: synced once pushed, fa
     ) {
       await t.step(`on a ${viewport}`, async () => {
         const page = await open(browser);
-        await page.goto(appUrl());
-        await signIn(page, team.member);
-        await goTo(page, "Appointments");
-        await page.getByRole("link", { name: "Next day" }).click();
-        await page.waitForURL(new RegExp(`date=${tomorrow}`));
+        await openAgendaTomorrow(page, team.member, tomorrow);
 
         const item = await bookNewPatient(page, {
           time,
@@ -123,10 +118,7 @@ Deno.test("calendar push: a booking shows its sync state: synced once pushed, fa
       await workUntil(owner, booked!.id, "failed");
       await sandboxControl(API_URL, "DELETE", `/faults/${fault}`);
       const page = await newPhonePage(browser, { locale: "en-GB" });
-      await page.goto(appUrl());
-      await signIn(page, team.member);
-      await goTo(page, "Appointments");
-      await page.getByRole("link", { name: "Next day" }).click();
+      await openAgendaTomorrow(page, team.member, tomorrow);
       const item = appointmentOf(page, "Ada Desk");
       await item.getByText("Calendar: failed").waitFor();
       await item.getByText(/Google Calendar refused the event: .*400/).waitFor();
