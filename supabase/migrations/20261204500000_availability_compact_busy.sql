@@ -21,6 +21,10 @@ language plpgsql
 stable
 security invoker
 set search_path = ''
+-- One plan kept per connection: every statement here filters by the organisation and its
+-- practitioners through indexes whatever the values, and planning anew on each call (what the
+-- default settles on for this function) cost more than the busy time itself.
+set plan_cache_mode = force_generic_plan
 as $$
 declare
   target_org uuid := organisation_id;
@@ -83,6 +87,18 @@ begin
       where c.organisation_id = target_org and c.starts_on <= to_date and c.ends_on >= from_date
         and (c.practitioner_id is null or c.practitioner_id = any (performers))),
     'busy', (
+      -- Each practitioner's own calendar, else the connection's, while the connection is active
+      -- or waits for reauthorisation. Materialised so the calendar id is a plain value: the
+      -- index on (organisation_id, calendar_id, starts_at) then reads one calendar's blocks that
+      -- start before the range ends (an expression over the outer rows would read the clinic's).
+      with used as materialized (
+        select p.id as practitioner_id,
+          coalesce(p.google_calendar_id, c.calendar_id) as calendar_id
+        from public.practitioners p
+        join public.calendar_connections c
+          on c.organisation_id = target_org and c.status in ('active', 'needs_reauth')
+        where p.id = any (performers)
+      )
       select coalesce(jsonb_agg(busy.entry order by busy.calendar, busy.practitioner_id), '[]')
       from (
         select a.practitioner_id, false as calendar,
@@ -98,25 +114,19 @@ begin
           and a.blocked_until > range_from
         group by a.practitioner_id
         union all
-        -- Each practitioner's own calendar, else the connection's, while the connection is
-        -- active or waits for reauthorisation; the index on (organisation_id, calendar_id,
-        -- starts_at) reads only the blocks starting before the range ends.
-        select p.id, true, jsonb_build_object('practitionerId', p.id, 'calendar', true,
-          'ranges', merged.ranges)
-        from public.practitioners p
-        join public.calendar_connections c
-          on c.organisation_id = target_org and c.status in ('active', 'needs_reauth')
+        select u.practitioner_id, true, jsonb_build_object('practitionerId', u.practitioner_id,
+          'calendar', true, 'ranges', merged.ranges)
+        from used u
         cross join lateral (
           select to_jsonb(array_agg(array[floor(extract(epoch from lower(r)) * 1000)::bigint,
               floor(extract(epoch from upper(r)) * 1000)::bigint] order by r)) as ranges
           from unnest((
             select range_agg(tstzrange(b.starts_at, b.ends_at))
             from public.calendar_busy_blocks b
-            where b.organisation_id = target_org
-              and b.calendar_id = coalesce(p.google_calendar_id, c.calendar_id)
+            where b.organisation_id = target_org and b.calendar_id = u.calendar_id
               and b.starts_at < range_until and b.ends_at > range_from)) r
         ) merged
-        where p.id = any (performers) and merged.ranges is not null
+        where merged.ranges is not null
       ) busy)
   );
 end
