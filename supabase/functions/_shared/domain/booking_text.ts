@@ -35,8 +35,8 @@ export function decodeSlotId(slotId: string): SlotRef | null {
   return { serviceId, start: Number(start), practitionerId: practitionerId || null };
 }
 
-// Names as en-GB writes them. An availability answer labels up to 200 slots: reading the wall
-// clock once per time (one formatToParts) keeps that well under a millisecond.
+// Names as en-GB writes them. An availability answer labels and writes out up to 200 slots:
+// one wall-clock read (one formatToParts) per slot for both keeps that near a millisecond.
 const WEEKDAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
 const MONTHS = [
   "January",
@@ -53,16 +53,26 @@ const MONTHS = [
   "December",
 ];
 
+// The last wall-clock read: a slot or an appointment's start is written out and labelled in turn.
+let lastRead = { timeZone: "", epochMs: NaN, wall: NaN };
+
+function wallClock(timeZone: string, epochMs: number): number {
+  if (lastRead.epochMs !== epochMs || lastRead.timeZone !== timeZone) {
+    lastRead = { timeZone, epochMs, wall: wallClockMs(timeZone, epochMs) };
+  }
+  return lastRead.wall;
+}
+
 /** "Tuesday 8 December, 10:30": an instant as the clinic's wall clock and calendar show it. */
 export function timeLabel(timeZone: string, epochMs: number): string {
-  const wall = new Date(wallClockMs(timeZone, epochMs));
+  const wall = new Date(wallClock(timeZone, epochMs));
   const [weekday, month] = [WEEKDAYS[wall.getUTCDay()], MONTHS[wall.getUTCMonth()]];
   return `${weekday} ${wall.getUTCDate()} ${month}, ${wall.toISOString().slice(11, 16)}`;
 }
 
 /** "2026-12-08T10:30:00+00:00": ISO 8601 in the clinic's zone, its offset written out. */
 export function isoInZone(timeZone: string, epochMs: number): string {
-  const wall = wallClockMs(timeZone, epochMs);
+  const wall = wallClock(timeZone, epochMs);
   const local = new Date(wall).toISOString();
   // The offset as Intl's longOffset writes it ("+05:30"; seconds only for old local mean times).
   const offset = Math.round((wall - epochMs) / 1000);
