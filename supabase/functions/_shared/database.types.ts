@@ -337,6 +337,237 @@ export type Database = {
           },
         ];
       };
+      "call_appointments": {
+        Row: {
+          "action": Database["public"]["Enums"]["call_outcome"];
+          "appointment_id": string;
+          "call_id": string;
+          "created_at": string;
+          "id": string;
+          "organisation_id": string;
+        };
+        ComputedFields: never;
+        Insert: {
+          "action": Database["public"]["Enums"]["call_outcome"];
+          "appointment_id": string;
+          "call_id": string;
+          "created_at"?: string;
+          "id"?: string;
+          "organisation_id": string;
+        };
+        Update: {
+          "action"?: Database["public"]["Enums"]["call_outcome"];
+          "appointment_id"?: string;
+          "call_id"?: string;
+          "created_at"?: string;
+          "id"?: string;
+          "organisation_id"?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "call_appointments_organisation_id_appointment_id_fkey";
+            columns: ["organisation_id", "appointment_id"];
+            isOneToOne: false;
+            referencedRelation: "appointments";
+            referencedColumns: ["organisation_id", "id"];
+          },
+          {
+            foreignKeyName: "call_appointments_organisation_id_call_id_fkey";
+            columns: ["organisation_id", "call_id"];
+            isOneToOne: false;
+            referencedRelation: "calls";
+            referencedColumns: ["organisation_id", "id"];
+          },
+          {
+            foreignKeyName: "call_appointments_organisation_id_fkey";
+            columns: ["organisation_id"];
+            isOneToOne: false;
+            referencedRelation: "organisations";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
+      "callback_tasks": {
+        Row: {
+          "assigned_to": string | null;
+          "call_id": string | null;
+          "callback_e164": string | null;
+          "caller_name": string | null;
+          "contact_id": string | null;
+          "created_at": string;
+          "done_at": string | null;
+          "done_by": string | null;
+          "id": string;
+          "kind": string;
+          "organisation_id": string;
+          "reason": string;
+          "recording_url": string | null;
+          "status": Database["public"]["Enums"]["callback_task_status"];
+          "updated_at": string;
+          "urgency": Database["public"]["Enums"]["callback_urgency"];
+        };
+        ComputedFields: never;
+        Insert: {
+          "assigned_to"?: string | null;
+          "call_id"?: string | null;
+          "callback_e164"?: string | null;
+          "caller_name"?: string | null;
+          "contact_id"?: string | null;
+          "created_at"?: string;
+          "done_at"?: string | null;
+          "done_by"?: string | null;
+          "id"?: string;
+          "kind": string;
+          "organisation_id": string;
+          "reason"?: string;
+          "recording_url"?: string | null;
+          "status"?: Database["public"]["Enums"]["callback_task_status"];
+          "updated_at"?: string;
+          "urgency"?: Database["public"]["Enums"]["callback_urgency"];
+        };
+        Update: {
+          "assigned_to"?: string | null;
+          "call_id"?: string | null;
+          "callback_e164"?: string | null;
+          "caller_name"?: string | null;
+          "contact_id"?: string | null;
+          "created_at"?: string;
+          "done_at"?: string | null;
+          "done_by"?: string | null;
+          "id"?: string;
+          "kind"?: string;
+          "organisation_id"?: string;
+          "reason"?: string;
+          "recording_url"?: string | null;
+          "status"?: Database["public"]["Enums"]["callback_task_status"];
+          "updated_at"?: string;
+          "urgency"?: Database["public"]["Enums"]["callback_urgency"];
+        };
+        Relationships: [
+          {
+            foreignKeyName: "callback_tasks_organisation_id_call_id_fkey";
+            columns: ["organisation_id", "call_id"];
+            isOneToOne: false;
+            referencedRelation: "calls";
+            referencedColumns: ["organisation_id", "id"];
+          },
+          {
+            foreignKeyName: "callback_tasks_organisation_id_contact_id_fkey";
+            columns: ["organisation_id", "contact_id"];
+            isOneToOne: false;
+            referencedRelation: "contacts";
+            referencedColumns: ["organisation_id", "id"];
+          },
+          {
+            foreignKeyName: "callback_tasks_organisation_id_fkey";
+            columns: ["organisation_id"];
+            isOneToOne: false;
+            referencedRelation: "organisations";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
+      "calls": {
+        Row: {
+          "answered_by": string | null;
+          "contact_id": string | null;
+          "cost": number | null;
+          "created_at": string;
+          "direction": string;
+          "duration_seconds": number | null;
+          "ended_at": string | null;
+          "ended_reason": string | null;
+          "from_e164": string | null;
+          "id": string;
+          "language": string | null;
+          "organisation_id": string;
+          "outcome": Database["public"]["Enums"]["call_outcome"] | null;
+          "phone_number_id": string | null;
+          "recording_url": string | null;
+          "started_at": string | null;
+          "status": Database["public"]["Enums"]["call_status"];
+          "summary": string | null;
+          "to_e164": string | null;
+          "transcript": NonNullable<Json>;
+          "twilio_call_sid": string | null;
+          "updated_at": string;
+          "vapi_call_id": string | null;
+        };
+        ComputedFields: never;
+        Insert: {
+          "answered_by"?: string | null;
+          "contact_id"?: string | null;
+          "cost"?: number | null;
+          "created_at"?: string;
+          "direction"?: string;
+          "duration_seconds"?: never;
+          "ended_at"?: string | null;
+          "ended_reason"?: string | null;
+          "from_e164"?: string | null;
+          "id"?: string;
+          "language"?: string | null;
+          "organisation_id": string;
+          "outcome"?: Database["public"]["Enums"]["call_outcome"] | null;
+          "phone_number_id"?: string | null;
+          "recording_url"?: string | null;
+          "started_at"?: string | null;
+          "status"?: Database["public"]["Enums"]["call_status"];
+          "summary"?: string | null;
+          "to_e164"?: string | null;
+          "transcript"?: NonNullable<Json>;
+          "twilio_call_sid"?: string | null;
+          "updated_at"?: string;
+          "vapi_call_id"?: string | null;
+        };
+        Update: {
+          "answered_by"?: string | null;
+          "contact_id"?: string | null;
+          "cost"?: number | null;
+          "created_at"?: string;
+          "direction"?: string;
+          "duration_seconds"?: never;
+          "ended_at"?: string | null;
+          "ended_reason"?: string | null;
+          "from_e164"?: string | null;
+          "id"?: string;
+          "language"?: string | null;
+          "organisation_id"?: string;
+          "outcome"?: Database["public"]["Enums"]["call_outcome"] | null;
+          "phone_number_id"?: string | null;
+          "recording_url"?: string | null;
+          "started_at"?: string | null;
+          "status"?: Database["public"]["Enums"]["call_status"];
+          "summary"?: string | null;
+          "to_e164"?: string | null;
+          "transcript"?: NonNullable<Json>;
+          "twilio_call_sid"?: string | null;
+          "updated_at"?: string;
+          "vapi_call_id"?: string | null;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "calls_organisation_id_contact_id_fkey";
+            columns: ["organisation_id", "contact_id"];
+            isOneToOne: false;
+            referencedRelation: "contacts";
+            referencedColumns: ["organisation_id", "id"];
+          },
+          {
+            foreignKeyName: "calls_organisation_id_fkey";
+            columns: ["organisation_id"];
+            isOneToOne: false;
+            referencedRelation: "organisations";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "calls_organisation_id_phone_number_id_fkey";
+            columns: ["organisation_id", "phone_number_id"];
+            isOneToOne: false;
+            referencedRelation: "phone_numbers";
+            referencedColumns: ["organisation_id", "id"];
+          },
+        ];
+      };
       "closures": {
         Row: {
           "created_at": string;
@@ -769,7 +1000,11 @@ export type Database = {
           "messaging_enabled": boolean;
           "organisation_id": string;
           "twilio_account_id": string;
+          "twilio_number_sid": string | null;
           "updated_at": string;
+          "vapi_phone_number_id": string | null;
+          "voice_connection": Database["public"]["Enums"]["voice_connection_state"];
+          "voice_connection_error": string | null;
           "voice_enabled": boolean;
         };
         ComputedFields: never;
@@ -782,7 +1017,11 @@ export type Database = {
           "messaging_enabled"?: boolean;
           "organisation_id": string;
           "twilio_account_id": string;
+          "twilio_number_sid"?: string | null;
           "updated_at"?: string;
+          "vapi_phone_number_id"?: string | null;
+          "voice_connection"?: Database["public"]["Enums"]["voice_connection_state"];
+          "voice_connection_error"?: string | null;
           "voice_enabled"?: boolean;
         };
         Update: {
@@ -794,7 +1033,11 @@ export type Database = {
           "messaging_enabled"?: boolean;
           "organisation_id"?: string;
           "twilio_account_id"?: string;
+          "twilio_number_sid"?: string | null;
           "updated_at"?: string;
+          "vapi_phone_number_id"?: string | null;
+          "voice_connection"?: Database["public"]["Enums"]["voice_connection_state"];
+          "voice_connection_error"?: string | null;
           "voice_enabled"?: boolean;
         };
         Relationships: [
@@ -1441,6 +1684,31 @@ export type Database = {
           isSetofReturn: false;
         };
       };
+      "retry_voice_connection": {
+        Args: { "phone_number_id": string };
+        Returns: {
+          "active": boolean;
+          "created_at": string;
+          "e164": string;
+          "id": string;
+          "label": string;
+          "messaging_enabled": boolean;
+          "organisation_id": string;
+          "twilio_account_id": string;
+          "twilio_number_sid": string | null;
+          "updated_at": string;
+          "vapi_phone_number_id": string | null;
+          "voice_connection": Database["public"]["Enums"]["voice_connection_state"];
+          "voice_connection_error": string | null;
+          "voice_enabled": boolean;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "phone_numbers";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
       "revoke_invitation": { Args: { "invitation_id": string }; Returns: undefined };
       "set_appointment_status": {
         Args: {
@@ -1514,6 +1782,17 @@ export type Database = {
       "assistant_tone": "professional" | "friendly" | "warm" | "concise";
       "calendar_status": "active" | "needs_reauth" | "disconnected";
       "calendar_sync_state": "pending" | "synced" | "failed";
+      "call_outcome":
+        | "booked"
+        | "rescheduled"
+        | "cancelled"
+        | "message_taken"
+        | "transferred"
+        | "answered"
+        | "abandoned";
+      "call_status": "ringing" | "in_progress" | "forwarding" | "ended";
+      "callback_task_status": "open" | "done";
+      "callback_urgency": "normal" | "urgent";
       "credential_kind":
         | "twilio_auth_token"
         | "meta_access_token"
@@ -1523,6 +1802,7 @@ export type Database = {
       "faq_kind": "faq" | "canned_reply";
       "intent_action": "answer" | "book" | "cancel" | "transfer" | "take_message";
       "organisation_role": "owner" | "admin" | "member";
+      "voice_connection_state": "pending" | "connected" | "failed" | "disconnected";
       "whatsapp_provider": "meta" | "twilio";
     };
     CompositeTypes: {
@@ -1641,6 +1921,18 @@ export const Constants = {
       "assistant_tone": ["professional", "friendly", "warm", "concise"],
       "calendar_status": ["active", "needs_reauth", "disconnected"],
       "calendar_sync_state": ["pending", "synced", "failed"],
+      "call_outcome": [
+        "booked",
+        "rescheduled",
+        "cancelled",
+        "message_taken",
+        "transferred",
+        "answered",
+        "abandoned",
+      ],
+      "call_status": ["ringing", "in_progress", "forwarding", "ended"],
+      "callback_task_status": ["open", "done"],
+      "callback_urgency": ["normal", "urgent"],
       "credential_kind": [
         "twilio_auth_token",
         "meta_access_token",
@@ -1651,6 +1943,7 @@ export const Constants = {
       "faq_kind": ["faq", "canned_reply"],
       "intent_action": ["answer", "book", "cancel", "transfer", "take_message"],
       "organisation_role": ["owner", "admin", "member"],
+      "voice_connection_state": ["pending", "connected", "failed", "disconnected"],
       "whatsapp_provider": ["meta", "twilio"],
     },
   },

@@ -45,7 +45,8 @@ select is(
     'clear_credential', 'country_for_timezone', 'create_organisation', 'delete_organisation',
     'disconnect_calendar', 'find_or_create_contact',
     'invite_member', 'organisation_member_emails', 'remove_member', 'reorder_intents',
-    'reschedule_appointment', 'revoke_invitation', 'set_appointment_status', 'set_credential',
+    'reschedule_appointment', 'retry_voice_connection', 'revoke_invitation', 'set_appointment_status',
+    'set_credential',
     'update_member_role', 'whatsapp_webhook_verify_token'
   ],
   'signed-in users may call exactly the RPCs meant for the dashboard'
