@@ -12,6 +12,10 @@ export interface GatewayBackends {
   mail: { handle(req: Request, path: string): Promise<Response> };
   /** The Google sandbox (sandboxes/google), at /_local/google; "" is its console page. */
   google: { handle(req: Request, path: string): Promise<Response> };
+  /** The Vapi sandbox (sandboxes/vapi), at /_local/vapi; "" is its console page. */
+  vapi: { handle(req: Request, path: string): Promise<Response> };
+  /** The Twilio voice sandbox (sandboxes/twilio), at /_local/twilio; "" is its console page. */
+  twilio: { handle(req: Request, path: string): Promise<Response> };
   /** Whether a function of that name in that schema is VOLATILE (it may change data). */
   rpcIsVolatile(schema: string, name: string): Promise<boolean>;
 }
@@ -275,6 +279,18 @@ export function createGateway(
     {
       path: "/_local/google/",
       handle: (req, path) => backends.google.handle(req, path.slice("/_local/google".length)),
+    },
+    // Functions reach it through VAPI_BASE_URL, test-call and tests through its control API.
+    { path: "/_local/vapi", handle: (req) => backends.vapi.handle(req, "") },
+    {
+      path: "/_local/vapi/",
+      handle: (req, path) => backends.vapi.handle(req, path.slice("/_local/vapi".length)),
+    },
+    // Functions reach it through TWILIO_API_BASE_URL; tests place calls through its control API.
+    { path: "/_local/twilio", handle: (req) => backends.twilio.handle(req, "") },
+    {
+      path: "/_local/twilio/",
+      handle: (req, path) => backends.twilio.handle(req, path.slice("/_local/twilio".length)),
     },
   ];
 

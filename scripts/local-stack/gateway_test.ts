@@ -45,6 +45,8 @@ async function gateway(upstreamUp = true) {
       functions: echo("functions"),
       mail: echo("mail"),
       google: echo("google"),
+      vapi: echo("vapi"),
+      twilio: echo("twilio"),
       rpcIsVolatile: (schema, name) =>
         Promise.resolve(schema === "public" && name === "set_secret"),
     },

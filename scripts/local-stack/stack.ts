@@ -8,6 +8,8 @@ import { parseEnvFile } from "./functions_config.ts";
 import { createGateway } from "./gateway.ts";
 import { localGoogleEnv, startGoogleSandbox } from "./sandboxes/google/env.ts";
 import { createMailSandbox } from "./sandboxes/mail.ts";
+import { localTwilioEnv, startTwilioSandbox } from "./sandboxes/twilio/env.ts";
+import { localVapiEnv, startVapiSandbox } from "./sandboxes/vapi/env.ts";
 import { pushMigrations } from "./migrate.ts";
 import { ensureLocalPgNet, startPgNetSender } from "./pg_net.ts";
 import { hasMigrationHistory, pgPaths, startPostgres } from "./postgres.ts";
@@ -128,7 +130,12 @@ export async function startStack(cfg: StackConfig, opts: StartOptions = {}): Pro
     const mail = createMailSandbox({ outboxDir: cfg.outboxDir, apiKey: mailEnv.MAIL_API_KEY });
     const googleEnv = await localGoogleEnv(cfg);
     const google = await startGoogleSandbox(cfg, googleEnv);
-    await loadFunctionsEnv(cfg, secrets, { ...mailEnv, ...googleEnv });
+    const vapiEnv = await localVapiEnv(cfg);
+    const vapi = await startVapiSandbox(cfg, vapiEnv);
+    // Twilio hands calls to numbers imported into Vapi to the Vapi sandbox.
+    const twilioEnv = localTwilioEnv(cfg);
+    const twilio = await startTwilioSandbox(cfg, twilioEnv, vapi);
+    await loadFunctionsEnv(cfg, secrets, { ...mailEnv, ...googleEnv, ...vapiEnv, ...twilioEnv });
     const functions = createFunctionsHost({
       supabaseDir: `${repoRoot}/supabase`,
       jwtSecret: secrets.jwtSecret,
@@ -138,7 +145,7 @@ export async function startStack(cfg: StackConfig, opts: StartOptions = {}): Pro
     const gateway = createGateway(
       cfg,
       secrets,
-      { auth, functions, mail, google, rpcIsVolatile: volatility.rpcIsVolatile },
+      { auth, functions, mail, google, vapi, twilio, rpcIsVolatile: volatility.rpcIsVolatile },
       webDir,
       loadSupabaseConfig().api.schemas,
     );
@@ -152,6 +159,8 @@ export async function startStack(cfg: StackConfig, opts: StartOptions = {}): Pro
         await pgNet.close();
         await gateway.shutdown();
         await google.settled();
+        await vapi.settled();
+        await twilio.settled();
         await volatility.close();
         await functions.close();
         await auth.close();
