@@ -1,6 +1,7 @@
 // What the local stack gives the functions for Twilio voice: the sandbox's REST base URL and the
 // public base of the functions (the URL Twilio is given for webhooks, and the one it signs).
 import type { StackConfig } from "../../config.ts";
+import type { VapiInbound } from "./context.ts";
 import { createTwilioSandbox, type TwilioSandbox } from "./mod.ts";
 
 export type TwilioEnv = Record<"TWILIO_API_BASE_URL" | "PUBLIC_FUNCTIONS_URL", string>;
@@ -13,9 +14,15 @@ export const localTwilioEnv = (cfg: StackConfig): TwilioEnv => ({
   PUBLIC_FUNCTIONS_URL: `${cfg.apiUrl}/functions/v1`,
 });
 
-/** The sandbox for this stack, its accounts and numbers kept in the stack's data folder. */
-export function startTwilioSandbox(cfg: StackConfig, env: TwilioEnv): Promise<TwilioSandbox> {
+/** The sandbox for this stack, its accounts and numbers kept in the stack's data folder; calls
+ * to numbers imported into Vapi go to the Vapi sandbox. */
+export function startTwilioSandbox(
+  cfg: StackConfig,
+  env: TwilioEnv,
+  vapi: VapiInbound,
+): Promise<TwilioSandbox> {
   return createTwilioSandbox({
+    vapi,
     dataFile: `${cfg.dataDir}/twilio-sandbox.json`,
     baseUrl: twilioSandboxUrl(cfg),
     demoUrls: {

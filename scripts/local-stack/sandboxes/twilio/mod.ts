@@ -28,8 +28,6 @@ export interface TwilioSandbox {
   /** `path` is below /_local/twilio: "", "/2010-04-01/…", "/control/…". */
   handle(req: Request, path: string): Promise<Response>;
   context: SandboxContext;
-  /** Wires in the Vapi sandbox (the stack starts it after this one). */
-  connectVapi(vapi: VapiInbound): void;
   settled(): Promise<void>;
 }
 
@@ -70,9 +68,6 @@ export async function createTwilioSandbox(opts: TwilioSandboxOptions): Promise<T
   return {
     handle,
     context,
-    connectVapi(vapi) {
-      context.vapi = vapi;
-    },
     settled: () => store.flush(),
   };
 }
