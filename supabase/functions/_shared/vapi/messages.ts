@@ -138,7 +138,7 @@ export function assistantMetadata(message: VapiMessage): Record<string, unknown>
 export type TranscriptLine = {
   role: "assistant" | "user" | "tool";
   text: string;
-  seconds_from_start: number | null;
+  seconds_from_start?: number;
 };
 
 const ROLES: Readonly<Record<string, TranscriptLine["role"]>> = {
@@ -162,10 +162,11 @@ export function transcriptOf(report: EndOfCallReport): TranscriptLine[] {
         : undefined
     );
     if (!role || said === undefined || said.trim() === "") continue;
+    const seconds = parsed.data.secondsFromStart;
     lines.push({
       role,
       text: said.slice(0, 4000),
-      seconds_from_start: parsed.data.secondsFromStart ?? null,
+      ...(seconds === undefined ? {} : { seconds_from_start: seconds }),
     });
   }
   return lines;

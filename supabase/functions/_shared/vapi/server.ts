@@ -1,0 +1,284 @@
+// What our `vapi` function does with each server message (PROVIDERS §1): authenticate Vapi,
+// parse, and per type — `assistant-request` routes the called number and answers the clinic's
+// transient assistant (or a destination, or a spoken error); `tool-calls` answers `results[]`
+// (always 200); `status-update`, `end-of-call-report` and `hang` update the call's row
+// (replays change nothing). Other types answer `{}`. Never logs a payload: Vapi's carry secrets.
+import { createClient } from "@supabase/supabase-js";
+import type { Database } from "../database.types.ts";
+import { buildTransientAssistant } from "../domain/assistant.ts";
+import { localDateOf } from "../domain/opening_hours.ts";
+import { toE164 } from "../domain/phone.ts";
+import { liveCalendarRecheck } from "../google/recheck.ts";
+import type { Db } from "../io/booking.ts";
+import { recordCall } from "../io/calls.ts";
+import type { Sql } from "../io/db.ts";
+import { loadReceptionistConfig } from "../io/receptionist_config_store.ts";
+import { routeVoiceCall } from "../io/routing.ts";
+import {
+  callerNumber,
+  type EndOfCallReport,
+  recordingUrlOf,
+  toolCallsOf,
+  transcriptOf,
+  vapiEnvelope,
+  type VapiMessage,
+  vapiMessage,
+} from "./messages.ts";
+import { runToolCalls } from "./tools.ts";
+
+export type VapiSettings = {
+  /** VAPI_SERVER_SECRET: what Vapi presents as X-Vapi-Secret or Authorization: Bearer. */
+  secret: string | undefined;
+  /** Our `vapi` function's public URL, for the assistant's server. */
+  serverUrl: string;
+  serverCredentialId?: string;
+};
+
+export function vapiSettings(): VapiSettings {
+  const base = Deno.env.get("PUBLIC_FUNCTIONS_URL") ||
+    `${Deno.env.get("SUPABASE_URL") ?? ""}/functions/v1`;
+  return {
+    secret: Deno.env.get("VAPI_SERVER_SECRET") || undefined,
+    serverUrl: `${base.replace(/\/+$/, "")}/vapi`,
+    serverCredentialId: Deno.env.get("VAPI_SERVER_CREDENTIAL_ID") || undefined,
+  };
+}
+
+let serviceClient: Db | undefined;
+
+/** The Data API as the service role: the booking operations are then bounded by the org id. */
+function serviceDb(): Db {
+  serviceClient ??= createClient<Database>(
+    Deno.env.get("SUPABASE_URL") ?? "",
+    Deno.env.get("SUPABASE_SERVICE_ROLE_KEY") ?? "",
+    { auth: { persistSession: false, autoRefreshToken: false } },
+  );
+  return serviceClient;
+}
+
+const json = (body: unknown, status = 200) =>
+  new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
+
+async function digest(text: string): Promise<Uint8Array> {
+  return new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)));
+}
+
+/** The presented secret equals ours; comparing digests keeps the time independent of both. */
+export async function authenticated(headers: Headers, secret: string | undefined) {
+  if (!secret) return false;
+  const bearer = /^Bearer\s+(.+)$/i.exec(headers.get("authorization") ?? "")?.[1];
+  const presented = headers.get("x-vapi-secret") ?? bearer;
+  if (!presented) return false;
+  const [a, b] = await Promise.all([digest(presented.trim()), digest(secret)]);
+  let difference = 0;
+  for (let i = 0; i < a.length; i++) difference |= a[i] ^ b[i];
+  return difference === 0;
+}
+
+// Spoken to the caller by Vapi, who then hangs up (PROVIDERS §1.2).
+const NOT_IN_SERVICE = "Sorry, this number is not taking calls just now. Please try again later. " +
+  "Goodbye.";
+const HANDLED = new Set([
+  "assistant-request",
+  "tool-calls",
+  "status-update",
+  "end-of-call-report",
+  "hang",
+]);
+
+export async function handleVapi(req: Request, sql: Sql, settings: VapiSettings) {
+  if (req.method !== "POST") return json({ message: "Use POST" }, 405);
+  if (!(await authenticated(req.headers, settings.secret))) {
+    await req.body?.cancel();
+    return json({ message: "Unauthorised: present the server secret" }, 401);
+  }
+  let body: unknown;
+  try {
+    body = await req.json();
+  } catch {
+    return json({ message: 'The body must be JSON: {"message": {"type": …}}' }, 400);
+  }
+  const envelope = vapiEnvelope.safeParse(body);
+  if (!envelope.success) {
+    return json({ message: 'The body must be {"message": {"type": …}}' }, 400);
+  }
+  if (!HANDLED.has(envelope.data.message.type)) return json({});
+  const parsed = vapiMessage.safeParse(body);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return json({ message: `message.${issue.path.slice(1).join(".")}: ${issue.message}` }, 400);
+  }
+  const message = parsed.data.message;
+  const now = new Date();
+  try {
+    switch (message.type) {
+      case "assistant-request":
+        return await assistantRequest(sql, settings, message, now);
+      case "tool-calls":
+        return await toolCalls(sql, message, now);
+      case "status-update":
+        await statusUpdate(sql, message);
+        return json({});
+      case "end-of-call-report":
+        await endOfCallReport(sql, message);
+        return json({});
+      case "hang":
+        await callOf(sql, message);
+        console.warn(`vapi: the assistant stalled on call ${message.call?.id ?? "unknown"}`);
+        return json({});
+    }
+  } catch (error) {
+    console.error(
+      `vapi: ${message.type} failed: ${error instanceof Error ? error.name : "unknown"}`,
+    );
+    // An assistant-request that fails lets Vapi use the number's fallbackDestination.
+    return json({ message: "Not available just now" }, 503);
+  }
+}
+
+async function assistantRequest(
+  sql: Sql,
+  settings: VapiSettings,
+  message: Extract<VapiMessage, { type: "assistant-request" }>,
+  now: Date,
+) {
+  const called = message.phoneNumber?.number;
+  const vapiCallId = message.call?.id;
+  if (!vapiCallId) return json({ message: "message.call.id is required" }, 400);
+  const route = called ? await routeVoiceCall(sql, called) : null;
+  if (!route?.routable) return json({ error: NOT_IN_SERVICE });
+  const [call, config] = await Promise.all([
+    recordCall(sql, {
+      organisationId: route.organisationId,
+      phoneNumberId: route.phoneNumberId,
+      vapiCallId,
+      twilioCallSid: message.call?.phoneCallProviderId,
+      from: toE164(callerNumber(message) ?? "") ?? undefined,
+      to: toE164(called ?? "") ?? undefined,
+      status: "ringing",
+      answeredBy: "assistant",
+    }),
+    loadReceptionistConfig(sql, route.organisationId, localDateOf(route.timezone, now)),
+  ]);
+  if (!config) return json({ error: NOT_IN_SERVICE });
+  const answer = buildTransientAssistant(config, {
+    now,
+    callId: call.id,
+    organisationId: route.organisationId,
+    serverUrl: settings.serverUrl,
+    serverCredentialId: settings.serverCredentialId,
+  });
+  if ("assistant" in answer) {
+    await recordCall(sql, {
+      organisationId: route.organisationId,
+      vapiCallId,
+      language: answer.assistant.transcriber.language,
+    });
+  } else if ("destination" in answer) {
+    await recordCall(sql, {
+      organisationId: route.organisationId,
+      vapiCallId,
+      outcome: "transferred",
+    });
+  }
+  return json(answer);
+}
+
+/** Our call row for a message: by Vapi's call id, else created from the called number. */
+async function callOf(
+  sql: Sql,
+  message: VapiMessage,
+): Promise<{ id: string; organisationId: string; vapiCallId: string } | null> {
+  const vapiCallId = message.call?.id;
+  if (!vapiCallId) return null;
+  const [row] = await sql<{ id: string; organisation_id: string }[]>`
+    select id, organisation_id from public.calls where vapi_call_id = ${vapiCallId}`;
+  if (row) return { id: row.id, organisationId: row.organisation_id, vapiCallId };
+  const called = message.phoneNumber?.number;
+  const route = called ? await routeVoiceCall(sql, called) : null;
+  if (!route?.routable) return null;
+  const { id } = await recordCall(sql, {
+    organisationId: route.organisationId,
+    phoneNumberId: route.phoneNumberId,
+    vapiCallId,
+    twilioCallSid: message.call?.phoneCallProviderId,
+    from: toE164(callerNumber(message) ?? "") ?? undefined,
+    to: toE164(called ?? "") ?? undefined,
+    answeredBy: "assistant",
+  });
+  return { id, organisationId: route.organisationId, vapiCallId };
+}
+
+async function toolCalls(
+  sql: Sql,
+  message: Extract<VapiMessage, { type: "tool-calls" }>,
+  now: Date,
+) {
+  const calls = toolCallsOf(message);
+  const unanswerable = (result: string) =>
+    json({ results: calls.map((c) => ({ toolCallId: c.id, name: c.name, result })) });
+  const call = await callOf(sql, message);
+  if (!call) return unanswerable("This call is not one of the clinic's: apologise and end it.");
+  const [zone] = await sql<{ timezone: string }[]>`
+    select timezone from public.organisations where id = ${call.organisationId}`;
+  const config = zone &&
+    await loadReceptionistConfig(sql, call.organisationId, localDateOf(zone.timezone, now));
+  if (!config) return unanswerable("The clinic is not available: apologise and end the call.");
+  const results = await runToolCalls({
+    db: serviceDb(),
+    sql,
+    config,
+    callId: call.id,
+    vapiCallId: call.vapiCallId,
+    callerNumber: toE164(callerNumber(message) ?? ""),
+    now,
+    recheck: liveCalendarRecheck(sql),
+  }, calls);
+  return json({ results });
+}
+
+const STATUSES = {
+  "ringing": "ringing",
+  "in-progress": "in_progress",
+  "forwarding": "forwarding",
+  "ended": "ended",
+} as const;
+
+async function statusUpdate(sql: Sql, message: Extract<VapiMessage, { type: "status-update" }>) {
+  const status = Object.hasOwn(STATUSES, message.status)
+    ? STATUSES[message.status as keyof typeof STATUSES]
+    : undefined;
+  if (!status) return;
+  const call = await callOf(sql, message);
+  if (!call) return;
+  await recordCall(sql, {
+    organisationId: call.organisationId,
+    vapiCallId: call.vapiCallId,
+    status,
+    endedReason: status === "ended" ? message.endedReason : undefined,
+  });
+}
+
+async function endOfCallReport(sql: Sql, report: EndOfCallReport) {
+  const call = await callOf(sql, report);
+  if (!call) return;
+  const transcript = transcriptOf(report);
+  await recordCall(sql, {
+    organisationId: call.organisationId,
+    vapiCallId: call.vapiCallId,
+    twilioCallSid: report.call?.phoneCallProviderId,
+    status: "ended",
+    startedAt: report.startedAt,
+    endedAt: report.endedAt,
+    endedReason: report.endedReason,
+    transcript,
+    summary: report.analysis?.summary,
+    recordingUrl: recordingUrlOf(report),
+    cost: report.cost,
+  });
+  // A call that did nothing else was answered, or abandoned if the caller never spoke.
+  const outcome = transcript.some((line) => line.role === "user") ? "answered" : "abandoned";
+  await sql`
+    update public.calls set outcome = ${outcome}
+    where id = ${call.id} and outcome is null`;
+}
