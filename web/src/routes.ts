@@ -2,6 +2,8 @@ import type { ComponentType } from "preact";
 import { AppointmentsPage } from "./pages/appointments/AppointmentsPage.tsx";
 import { AssistantPage } from "./pages/assistant/AssistantPage.tsx";
 import { AuditLogPage } from "./pages/audit/AuditLogPage.tsx";
+import { CallPage } from "./pages/calls/CallPage.tsx";
+import { CallsPage } from "./pages/calls/CallsPage.tsx";
 import { ChannelsPage } from "./pages/channels/ChannelsPage.tsx";
 import { ContactPage } from "./pages/contacts/ContactPage.tsx";
 import { ContactsPage } from "./pages/contacts/ContactsPage.tsx";
@@ -41,6 +43,8 @@ export type Route = {
 export const routes: Route[] = [
   { path: "/", page: HomePage },
   { path: "/appointments", page: AppointmentsPage },
+  { path: "/calls", page: CallsPage },
+  { path: "/calls/:id", page: CallPage },
   { path: "/contacts", page: ContactsPage },
   { path: "/contacts/:id", page: ContactPage },
   { path: "/practitioners", page: PractitionersPage },

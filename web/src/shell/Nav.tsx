@@ -13,6 +13,7 @@ const GROUPS: { label: string; links: Link[] }[] = [
     links: [
       { path: "/", label: "Overview" },
       { path: "/appointments", label: "Appointments" },
+      { path: "/calls", label: "Calls" },
       { path: "/contacts", label: "Contacts" },
     ],
   },

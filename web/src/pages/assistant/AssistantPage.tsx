@@ -10,6 +10,7 @@ import { formatPhone } from "../../phone.ts";
 import { supabase } from "../../supabase.ts";
 import { Alert, Card } from "../../ui/mod.ts";
 import { AssistantForm } from "./AssistantForm.tsx";
+import { TestCall } from "./TestCall.tsx";
 
 /**
  * How the clinic's assistant presents itself and behaves: its name, greetings, voice, tone and
@@ -26,6 +27,7 @@ export function AssistantPage() {
       <>
         {error.value && <Alert tone="error">{error.value}</Alert>}
         <AssistantForm organisation={organisation} rows={rows} onSaved={reload} />
+        <TestCall organisationId={organisation.id} />
       </>
     );
   }

@@ -76,6 +76,9 @@ function PhoneNumberRow({ number, channels, manages, reload }: SectionProps & {
         {uses ? `Answers ${uses}` : "Answers nothing"} · Twilio account{" "}
         {accountName(channels.twilioAccounts, number.twilio_account_id)}
       </div>
+      {number.active && number.voice_enabled && (
+        <VoiceConnection number={number} manages={manages} reload={reload} />
+      )}
       {manages && (
         <RowActions
           table="phone_numbers"
@@ -87,6 +90,45 @@ function PhoneNumberRow({ number, channels, manages, reload }: SectionProps & {
         />
       )}
     </li>
+  );
+}
+
+/** Whether calls to the number reach the assistant (imported into Vapi), and a retry on failure. */
+function VoiceConnection({ number, manages, reload }: {
+  number: PhoneNumber;
+  manages: boolean;
+  reload: () => Promise<void>;
+}) {
+  const action = useAction();
+  const state = number.voice_connection;
+  function retry() {
+    action.run(async () => {
+      const { error } = await supabase().rpc("retry_voice_connection", {
+        phone_number_id: number.id,
+      });
+      if (!error) await reload();
+      return { error };
+    });
+  }
+  return (
+    <div class="stack">
+      {state === "connected" && <p class="small">Calls: connected to the assistant ✓</p>}
+      {(state === "pending" || state === "disconnected") && (
+        <p class="small muted">Calls: connecting to the assistant…</p>
+      )}
+      {state === "failed" && (
+        <Alert tone="error">
+          Calls could not be connected to the assistant:{" "}
+          {number.voice_connection_error ?? "no reason was given"}.
+        </Alert>
+      )}
+      {manages && state === "failed" && (
+        <div class="row start">
+          <Button variant="secondary" busy={action.busy.value} onClick={retry}>Retry</Button>
+        </div>
+      )}
+      {action.error.value && <Alert tone="error">{action.error.value}</Alert>}
+    </div>
   );
 }
 

@@ -7,7 +7,15 @@ export type TwilioAccount = Pick<Tables<"twilio_accounts">, "id" | "account_sid"
 
 export type PhoneNumber = Pick<
   Tables<"phone_numbers">,
-  "id" | "twilio_account_id" | "e164" | "label" | "voice_enabled" | "messaging_enabled" | "active"
+  | "id"
+  | "twilio_account_id"
+  | "e164"
+  | "label"
+  | "voice_enabled"
+  | "messaging_enabled"
+  | "active"
+  | "voice_connection"
+  | "voice_connection_error"
 >;
 
 export type WhatsAppChannel = Pick<
@@ -64,7 +72,9 @@ function readChannels(organisationId: string): Promise<Read<Channels>> {
       .eq("organisation_id", organisationId)
       .order("created_at"),
     phoneNumbers: db.from("phone_numbers")
-      .select("id, twilio_account_id, e164, label, voice_enabled, messaging_enabled, active")
+      .select(
+        "id, twilio_account_id, e164, label, voice_enabled, messaging_enabled, active, voice_connection, voice_connection_error",
+      )
       .eq("organisation_id", organisationId)
       .order("created_at"),
     whatsappChannels: db.from("whatsapp_channels")

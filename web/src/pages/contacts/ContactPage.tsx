@@ -8,13 +8,15 @@ import { supabase } from "../../supabase.ts";
 import { Card, EmptyState } from "../../ui/mod.ts";
 import { AppointmentItem } from "../appointments/AppointmentItem.tsx";
 import { type Appointment, APPOINTMENT_COLUMNS, type Contact } from "../appointments/booking.ts";
+import { CallItem } from "../calls/CallItem.tsx";
+import { type Call, CALL_COLUMNS } from "../calls/calls.ts";
 
-/** One patient: their details and their appointments, the latest first. */
+/** One patient: their details, their appointments and their calls, the latest first. */
 export function ContactPage({ params }: PageProps) {
   const organisation = currentOrganisation.value!;
   const { data, error, reload } = useQuery(
     () =>
-      readAll<{ contact: Contact | null; appointments: Appointment[] }>({
+      readAll<{ contact: Contact | null; appointments: Appointment[]; calls: Call[] }>({
         contact: supabase().from("contacts")
           .select("id, name, phone, email, preferred_language, notes, created_at")
           .eq("organisation_id", organisation.id).eq("id", params.id).maybeSingle(),
@@ -22,6 +24,10 @@ export function ContactPage({ params }: PageProps) {
           .eq("organisation_id", organisation.id).eq("contact_id", params.id)
           .order("starts_at", { ascending: false }).limit(200)
           .overrideTypes<Appointment[], { merge: false }>(),
+        calls: supabase().from("calls").select(CALL_COLUMNS)
+          .eq("organisation_id", organisation.id).eq("contact_id", params.id)
+          .order("created_at", { ascending: false }).limit(50)
+          .overrideTypes<Call[], { merge: false }>(),
       }),
     [params.id],
   );
@@ -83,6 +89,19 @@ export function ContactPage({ params }: PageProps) {
                     showPractitioner
                     onChanged={reload}
                   />
+                ))}
+              </ul>
+            )}
+        </Card>
+      )}
+      {data.value && (
+        <Card title="Calls" level={2} wide>
+          {data.value.calls.length === 0
+            ? <EmptyState>No calls from this patient.</EmptyState>
+            : (
+              <ul class="list" aria-label="Calls">
+                {data.value.calls.map((call) => (
+                  <CallItem key={call.id} call={call} timeZone={organisation.timezone} />
                 ))}
               </ul>
             )}

@@ -5,6 +5,7 @@ import { countryName } from "../../phone.ts";
 import { readRows, type ServiceRow } from "../../receptionist/rows.ts";
 import { supabase } from "../../supabase.ts";
 import { Alert, Card } from "../../ui/mod.ts";
+import { OpenCallbacks } from "../calls/OpenCallbacks.tsx";
 import { useChannels } from "../channels/use_channels.ts";
 import { setupChecklist } from "./checklist.ts";
 
@@ -48,6 +49,7 @@ export function HomePage() {
           <a href="#/team">See the team</a> · <a href="#/organisations/new">Add another clinic</a>
         </p>
       </Card>
+      <OpenCallbacks organisationId={organisation.id} />
       <SetupChecklist organisationId={organisation.id} />
     </>
   );
