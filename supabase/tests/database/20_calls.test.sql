@@ -8,7 +8,7 @@ create extension if not exists pgtap with schema extensions;
 \ir _channels_fixture.psql
 \ir _booking_fixture.psql
 
-select plan(153);
+select plan(159);
 
 insert into public.calls (id, organisation_id, twilio_call_sid, from_e164, to_e164, started_at, ended_at, status) values
   ('ca000000-0000-4000-8000-0000000000ca', '0a000000-0000-4000-8000-00000000000a', 'CA' || repeat('a', 32),
@@ -273,6 +273,34 @@ select is(
   (select coalesce(organisation_id::text, 'no clinic') || ' ' || (payload ->> 'e164') from private.jobs
    where kind = 'vapi.disconnect_number' and dedupe_key = (select id::text from removed_c)),
   'no clinic +442079460099', 'removing an organisation disconnects its numbers');
+
+-- ---------------------------------------------------------------------------
+-- Decrypts are audited per credential and hour, with a count
+-- ---------------------------------------------------------------------------
+
+select tests.act_as('service_role');
+select is(
+  (select count(private.decrypt_credential('2a000000-0000-4000-8000-00000000002a', 'twilio_auth_token'))
+   from generate_series(1, 50)),
+  50::bigint, 'the service decrypts a token 50 times');
+select tests.stop_acting();
+select is(
+  (select array_agg(details ->> 'count') from public.audit_log
+   where action = 'credential.decrypted' and target_id = '2a000000-0000-4000-8000-00000000002a'),
+  array['50'], '50 decrypts in an hour are one audit row with the count 50');
+select is(
+  (select actor_label || ' ' || target_type from public.audit_log
+   where action = 'credential.decrypted' and target_id = '2a000000-0000-4000-8000-00000000002a'),
+  'system twilio_auth_token', '… naming the service and the kind of secret');
+select throws_ok(
+  $$update public.audit_log set details = '{"count": 7}' where action = 'credential.decrypted'$$,
+  '42501', 'The audit log cannot be changed', 'a decrypt count cannot go down');
+select throws_ok(
+  $$update public.audit_log set actor_label = 'x', details = '{"count": 99}' where action = 'credential.decrypted'$$,
+  '42501', 'The audit log cannot be changed', 'nothing but the count of a decrypt row changes');
+select throws_ok(
+  $$update public.audit_log set details = details || '{"count": 99}' where action <> 'credential.decrypted'$$,
+  '42501', 'The audit log cannot be changed', 'no other row takes a count');
 
 select * from finish();
 rollback;
