@@ -123,8 +123,7 @@ export async function handleVapi(req: Request, sql: Sql, settings: VapiSettings)
         await endOfCallReport(sql, message);
         return json({});
       case "hang":
-        await callOf(sql, message);
-        console.warn(`vapi: the assistant stalled on call ${message.call?.id ?? "unknown"}`);
+        console.warn(`vapi: the assistant stalled on call ${(await callOf(sql, message))?.id}`);
         return json({});
     }
   } catch (error) {
