@@ -16,7 +16,7 @@ import {
   transferDestinationRequest,
   wants,
 } from "./messages.ts";
-import { argumentsFor, factsOf, idIn, type Intent, intentOf, toolsFor } from "./rules.ts";
+import { argumentsFor, factsOf, type Intent, intentOf, toolsFor } from "./rules.ts";
 import {
   type Destination,
   destination as destinationSchema,
@@ -63,6 +63,7 @@ const SUMMARY: Record<Intent, string> = {
   cancel: "asked to cancel an appointment",
   message: "left a message",
   transfer: "asked for a person",
+  question: "asked a question",
   goodbye: "",
   chat: "",
 };
@@ -71,7 +72,8 @@ export class Calls {
   /** Per live call, the turn in progress (lines are played one at a time). */
   #turns = new Map<string, Promise<unknown>>();
   #intents = new Map<string, Intent[]>();
-  #lastIds = new Map<string, string>();
+  /** Per live call, the tool results so far (ids for later tool calls are read off them). */
+  #results = new Map<string, string[]>();
 
   constructor(readonly ctx: SandboxContext) {}
 
@@ -233,12 +235,8 @@ export class Calls {
     const chain = toolsFor(intent, functions);
     if (chain.length === 0) return this.#speak(call, "bot", SAY.noTool);
     for (const tool of chain) {
-      const facts = factsOf(
-        line,
-        call.customer.number,
-        this.ctx.store.now(),
-        this.#lastIds.get(call.id),
-      );
+      const results = this.#results.get(call.id) ?? [];
+      const facts = factsOf(line, call.customer.number, this.ctx.store.now(), results);
       const toolCall: ToolCall = {
         id: `call_${random(24)}`,
         type: "function",
@@ -262,8 +260,7 @@ export class Calls {
         toolCallId: toolCall.id,
         result: outcome.text,
       }, 1));
-      const id = idIn(outcome.text);
-      if (id) this.#lastIds.set(call.id, id);
+      this.#results.set(call.id, [...results, outcome.text]);
       // The model reads the result out; an error ends the chain (nothing to build on).
       if (outcome.failed || tool === chain[chain.length - 1]) {
         return this.#speak(call, "bot", outcome.text);
@@ -320,7 +317,7 @@ export class Calls {
       call.recordingUrl = `${this.ctx.baseUrl}/recordings/${call.id}.wav`;
     }
     this.#intents.delete(call.id);
-    this.#lastIds.delete(call.id);
+    this.#results.delete(call.id);
     await this.#notify(call, phone, "status-update", statusUpdate);
     await this.#notify(call, phone, "end-of-call-report", endOfCallReport);
     this.ctx.store.changed();

@@ -1,13 +1,6 @@
 import assert from "node:assert/strict";
 import { resultFor } from "./calls.ts";
-import {
-  ASSISTANT,
-  CALLER,
-  NUMBER,
-  SERVER_SECRET,
-  testSandbox,
-  toolResults,
-} from "./test_helpers.ts";
+import { ASSISTANT, CALLER, NUMBER, SERVER_SECRET, testSandbox } from "./test_helpers.ts";
 
 // Messages are read as JSON: tests assert on any path in them.
 // deno-lint-ignore no-explicit-any
@@ -42,13 +35,19 @@ Deno.test("a scripted call: assistant-request with the secret, tool calls in ord
 
   const [check, book] = delivered.slice(2, 4).map((d) => d.message as Loose);
   assert.equal(check.toolCallList[0].function.name, "check_availability");
-  assert.deepEqual(check.toolCallList[0].function.arguments, { date: "2026-12-03", time: "10:30" });
+  assert.deepEqual(check.toolCallList[0].function.arguments, {
+    service: "Check-up",
+    from: "2026-12-03",
+    to: "2026-12-03",
+    preference: "morning",
+  });
   assert.equal(check.toolWithToolCallList[0].toolCall.id, check.toolCallList[0].id);
   assert.equal(check.toolWithToolCallList[0].function.name, "check_availability");
+  // The slot offered at the time the caller asked for, from the availability result.
   assert.deepEqual(book.toolCallList[0].function.arguments, {
-    start: "2026-12-03T10:30",
-    caller_name: "Ann Lee",
-    service: "check-up",
+    slot_id: "s-1030",
+    name: "Ann Lee",
+    phone: CALLER,
   });
 
   const ended = delivered[4].message as Loose;
@@ -83,7 +82,10 @@ Deno.test("cancel: find_my_appointments, then cancel_appointment with the id the
     (d.message as Loose).toolCallList[0].function
   );
   assert.deepEqual(tools.map((t) => t.name), ["find_my_appointments", "cancel_appointment"]);
-  assert.deepEqual(tools[1].arguments, { appointment_id: "7b0d9f53-4a0e-4d55-8f3e-2c41a7e3c001" });
+  assert.deepEqual(tools[1].arguments, {
+    appointment_id: "7b0d9f53-4a0e-4d55-8f3e-2c41a7e3c001",
+    reason: "Please cancel my appointment",
+  });
 });
 
 Deno.test("a message: take_message with name, callback number, reason and urgency", async () => {
@@ -99,7 +101,7 @@ Deno.test("a message: take_message with name, callback number, reason and urgenc
   );
   assert.equal(call.name, "take_message");
   assert.deepEqual(call.arguments, {
-    caller_name: "Tom Parker",
+    name: "Tom Parker",
     callback_number: CALLER,
     reason: "This is Tom Parker, please take a message, I'm in pain, it's urgent",
     urgency: "urgent",
@@ -305,13 +307,4 @@ Deno.test("a live call: lines one at a time, then hang up", async () => {
   assert.equal(call.status, "ended");
   assert.equal(delivered.at(-1)!.message.type, "end-of-call-report");
   await assert.rejects(sandbox.calls.say(result.callId, "hello"), /the call has ended/);
-});
-
-// Keeps toolResults' id rule honest for the cancel test above.
-Deno.test("test helper: find_my_appointments names an id", () => {
-  const out = toolResults({
-    type: "tool-calls",
-    toolCallList: [{ id: "c", function: { name: "find_my_appointments", arguments: {} } }],
-  });
-  assert.match(out.results[0].result, /[0-9a-f]{8}-/);
 });

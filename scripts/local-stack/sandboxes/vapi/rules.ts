@@ -4,7 +4,15 @@
 // read off the line (day, time, name, urgency…) by the parameter names its schema declares.
 import type { FunctionTool } from "./schema.ts";
 
-export type Intent = "book" | "reschedule" | "cancel" | "message" | "transfer" | "goodbye" | "chat";
+export type Intent =
+  | "book"
+  | "reschedule"
+  | "cancel"
+  | "message"
+  | "transfer"
+  | "goodbye"
+  | "question"
+  | "chat";
 
 /** Tool names that serve each step, matched against the assistant's function tools. */
 const STEPS: Record<string, RegExp> = {
@@ -14,6 +22,7 @@ const STEPS: Record<string, RegExp> = {
   cancel: /cancel/i,
   reschedule: /reschedul|move_appointment/i,
   message: /take_message|message|callback/i,
+  faq: /faq|question|answer/i,
 };
 
 const PLAN: Record<Intent, string[]> = {
@@ -23,6 +32,7 @@ const PLAN: Record<Intent, string[]> = {
   message: ["message"],
   transfer: [],
   goodbye: [],
+  question: ["faq"],
   chat: [],
 };
 
@@ -39,7 +49,7 @@ export function intentOf(line: string): Intent {
     return "book";
   }
   if (/\b(bye|goodbye|that's all|that is all|hang up)\b/.test(l)) return "goodbye";
-  return "chat";
+  return l.trim().endsWith("?") ? "question" : "chat";
 }
 
 export interface Facts {
@@ -53,21 +63,21 @@ export interface Facts {
   urgency: "urgent" | "normal";
   service?: string;
   practitioner?: string;
-  /** An id seen in an earlier tool result of this call (an appointment's, a slot's). */
-  id?: string;
+  /** The results of this call's earlier tool calls, newest last: ids are read off them. */
+  results: string[];
 }
 
 const WEEKDAYS = ["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"];
 const DAY = 24 * 3600 * 1000;
 
 /** What the line says, `now` giving "today"/"tomorrow"/weekday names their dates (UTC). */
-export function factsOf(line: string, caller: string, now: number, lastId?: string): Facts {
+export function factsOf(line: string, caller: string, now: number, results: string[] = []): Facts {
   const l = line.toLowerCase();
   const facts: Facts = {
     phone: caller,
     reason: line.replace(/\s+/g, " ").trim(),
     urgency: /\b(urgent|emergency|asap|pain)\b/.test(l) ? "urgent" : "normal",
-    id: lastId,
+    results,
   };
   const iso = l.match(/\b(\d{4}-\d{2}-\d{2})\b/);
   if (iso) facts.date = iso[1];
@@ -103,32 +113,65 @@ export function factsOf(line: string, caller: string, now: number, lastId?: stri
   return facts;
 }
 
-/** The value of the fact a parameter asks for, by its name (and enum, format). */
+/**
+ * The id an earlier result gave for `param` (results write "(slot_id X)", "(appointment_id Y)"):
+ * the one offered at the caller's time when they said one, else the first; newest result first.
+ */
+export function idFor(param: string, facts: Facts): string | undefined {
+  const label = new RegExp(`\\b${param}[:=]?\\s+([^\\s);,]+)`, "g");
+  for (const result of [...facts.results].reverse()) {
+    const offers = result.split(/;\s*/).flatMap((part) =>
+      [...part.matchAll(label)].map((m) => ({ part, id: m[1] }))
+    );
+    if (offers.length === 0) continue;
+    const atTime = facts.time ? offers.find((o) => o.part.includes(`at ${facts.time}`)) : undefined;
+    return (atTime ?? offers[0]).id;
+  }
+  const uuid = /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/i;
+  for (const result of [...facts.results].reverse()) {
+    const found = result.match(uuid)?.[0];
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** The value of the fact a parameter asks for, by its name (and enum, format, description). */
 function argumentFor(
   param: string,
   schema: Record<string, unknown>,
   facts: Facts,
 ): unknown {
   const p = param.toLowerCase();
+  const options = Array.isArray(schema.enum) ? schema.enum.map(String) : null;
   const pick = (value: string | undefined) => {
-    const options = schema.enum;
-    if (value === undefined || !Array.isArray(options)) return value;
-    return options.includes(value) ? value : options[0];
+    if (!options) return value;
+    if (value === undefined) return undefined;
+    const wanted = value.toLowerCase().replace(/-/g, "");
+    return options.find((o) => o.toLowerCase().replace(/-/g, "").includes(wanted)) ?? options[0];
   };
-  if (/(^|_)id$/.test(p)) return facts.id;
+  if (/(^|_)id$/.test(p)) return idFor(param, facts);
   if (/urgen|priority/.test(p)) return pick(facts.urgency);
+  if (/preference|part_of_day/.test(p)) {
+    if (!facts.time) return undefined;
+    const hour = Number(facts.time.slice(0, 2));
+    return pick(hour < 12 ? "morning" : hour < 17 ? "afternoon" : "evening");
+  }
   if (/phone|number|callback/.test(p)) return facts.phone;
   if (/name/.test(p)) return facts.name ?? "Sam Caller";
-  if (/reason|message|note|summary|details/.test(p)) return facts.reason;
-  if (/service|treatment|type/.test(p)) return pick(facts.service);
+  if (/reason|message|note|summary|details|question/.test(p)) return facts.reason;
+  // A required service the caller did not name: the first the clinic offers.
+  if (/service|treatment|type/.test(p)) return pick(facts.service) ?? options?.[0];
   if (/practitioner|doctor|staff|provider|dentist/.test(p)) return facts.practitioner;
-  const wantsDateTime = /start|datetime|date_time|when|slot/.test(p) ||
-    schema.format === "date-time";
-  if (wantsDateTime || (/date|day/.test(p) && /time/.test(p))) {
+  const isDate = /YYYY-MM-DD/.test(String(schema.description ?? "")) || schema.format === "date" ||
+    /^(from|to|on)$/.test(p);
+  const wantsDateTime = !isDate &&
+    (/start|datetime|date_time|when|slot/.test(p) || schema.format === "date-time" ||
+      (/date|day/.test(p) && /time/.test(p)));
+  if (wantsDateTime) {
     if (!facts.date) return undefined;
     return facts.time ? `${facts.date}T${facts.time}` : facts.date;
   }
-  if (/date|day/.test(p)) return facts.date;
+  if (isDate || /date|day/.test(p)) return facts.date;
   if (/time/.test(p)) return facts.time;
   return undefined;
 }
@@ -150,10 +193,4 @@ export function toolsFor(intent: Intent, tools: FunctionTool[]): FunctionTool[] 
     const tool = tools.find((t) => STEPS[step].test(t.function.name));
     return tool ? [tool] : [];
   });
-}
-
-/** The first id-like token in a tool result (uuid, or `id: …`), for the next call's `…_id`. */
-export function idIn(result: string): string | undefined {
-  return result.match(/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/i)?.[0] ??
-    result.match(/\bid[:=]\s*([\w-]+)/i)?.[1];
 }

@@ -14,7 +14,13 @@ export interface Delivered {
   message: Record<string, unknown> & { type: string };
 }
 
-/** A transient assistant the way our vapi function builds one (trimmed). */
+const DATE = { type: "string", description: "A local date, YYYY-MM-DD" };
+const fn = (name: string, properties: Record<string, unknown>, required: string[] = []) => ({
+  type: "function",
+  function: { name, description: name, parameters: { type: "object", properties, required } },
+});
+
+/** A transient assistant shaped like the one our vapi function builds (_shared/domain/assistant.ts). */
 export const ASSISTANT = {
   name: "Northside receptionist",
   firstMessage: "Hello, Northside Dental, how can I help?",
@@ -23,87 +29,69 @@ export const ASSISTANT = {
     model: "gpt-4.1-mini",
     messages: [{ role: "system", content: "You are the receptionist." }],
     tools: [
-      {
-        type: "function",
-        function: {
-          name: "check_availability",
-          parameters: {
-            type: "object",
-            properties: { date: { type: "string" }, time: { type: "string" } },
-            required: ["date"],
-          },
-        },
-      },
-      {
-        type: "function",
-        function: {
-          name: "book_appointment",
-          parameters: {
-            type: "object",
-            properties: {
-              start: { type: "string" },
-              caller_name: { type: "string" },
-              service: { type: "string" },
-            },
-          },
-        },
-      },
-      {
-        type: "function",
-        function: {
-          name: "find_my_appointments",
-          parameters: { type: "object", properties: {} },
-        },
-      },
-      {
-        type: "function",
-        function: {
-          name: "cancel_appointment",
-          parameters: { type: "object", properties: { appointment_id: { type: "string" } } },
-        },
-      },
-      {
-        type: "function",
-        function: {
-          name: "take_message",
-          parameters: {
-            type: "object",
-            properties: {
-              caller_name: { type: "string" },
-              callback_number: { type: "string" },
-              reason: { type: "string" },
-              urgency: { type: "string", enum: ["normal", "urgent"] },
-            },
-          },
-        },
-      },
+      fn("check_availability", {
+        service: { type: "string", enum: ["Check-up", "Hygiene visit"] },
+        from: DATE,
+        to: DATE,
+        preference: { type: "string", enum: ["morning", "afternoon", "evening"] },
+        practitioner: { type: "string" },
+      }, ["service", "from"]),
+      fn("book_appointment", {
+        slot_id: { type: "string" },
+        name: { type: "string" },
+        phone: { type: "string" },
+      }, ["slot_id", "name"]),
+      fn("find_my_appointments", {}),
+      fn("cancel_appointment", {
+        appointment_id: { type: "string" },
+        reason: { type: "string" },
+      }, ["appointment_id"]),
+      fn("reschedule_appointment", {
+        appointment_id: { type: "string" },
+        slot_id: { type: "string" },
+      }, ["appointment_id", "slot_id"]),
+      fn("take_message", {
+        name: { type: "string" },
+        callback_number: { type: "string" },
+        reason: { type: "string" },
+        urgency: { type: "string", enum: ["normal", "urgent"] },
+      }, ["name", "reason"]),
+      fn("lookup_faq", { question: { type: "string" } }, ["question"]),
       {
         type: "transferCall",
+        function: { name: "transfer_to_human", parameters: { type: "object", properties: {} } },
         destinations: [{
           type: "number",
           number: "+442079460999",
           message: "Putting you through.",
         }],
       },
+      { type: "endCall" },
     ],
   },
   voice: { provider: "11labs", voiceId: "demo" },
   metadata: { organisation_id: "org-1" },
 };
 
-/** Each tool's result: its name and arguments on one line (an id for find_my_appointments). */
+/** Results worded like our tools': offers and appointments carry their ids. */
 export function toolResults(message: Delivered["message"]) {
   const list = message.toolCallList as {
     id: string;
     function: { name: string; arguments: Record<string, unknown> };
   }[];
+  const said: Record<string, string> = {
+    check_availability:
+      "Free times for Check-up: tomorrow at 10:00 with Dr Hale (slot_id s-1000); " +
+      "tomorrow at 10:30 with Dr Hale (slot_id s-1030). Offer these; book with the slot_id.",
+    find_my_appointments:
+      "A Check-up on Tuesday the 9th at 10:30 with Dr Hale (appointment_id 7b0d9f53-4a0e-4d55-8f3e-2c41a7e3c001).",
+  };
   return {
     results: list.map((c) => ({
       toolCallId: c.id,
       name: c.function.name,
-      result: c.function.name === "find_my_appointments"
-        ? "Tuesday the 9th at 10:30 with Dr Hale (id 7b0d9f53-4a0e-4d55-8f3e-2c41a7e3c001)."
-        : `${c.function.name} done with ${JSON.stringify(c.function.arguments)}`,
+      result: said[c.function.name] ??
+        `${c.function.name} done with ${JSON.stringify(c.function.arguments)}`,
     })),
   };
 }
@@ -149,7 +137,7 @@ export async function testSandbox(opts: {
         },
         body: body === undefined ? undefined : JSON.stringify(body),
       }),
-      path,
+      path.split("?")[0],
     );
   return { sandbox, delivered, request };
 }
