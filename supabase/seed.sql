@@ -24,6 +24,8 @@
 --   WhatsApp channels  70000000-0000-4000-8000-00000000000{1 Northside Meta, 2 Riverside Meta,
 --                                                          3 Riverside Twilio sender}
 --   calendar           80000000-0000-4000-8000-000000000001 (Northside; Riverside has none)
+--   calls              92000000-0000-4000-8000-0000000000{01..07 Northside, 11..16 Riverside}
+--   callback tasks     93000000-0000-4000-8000-0000000000{01, 02 Northside, 11, 12 Riverside}
 --   intents, FAQ entries and services keep the ids of supabase/functions/_shared/testdata/
 --   demo_clinics.ts (0d1e7a1a-0000-4000-800{1 intents, 2 FAQ, 3 services}-…), whose content
 --   this file mirrors exactly (supabase/tests/api/demo_data_test.ts keeps the two in step).
@@ -36,6 +38,9 @@
 --              WhatsApp Cloud phone_number_id 113907584401237 (+371 2000 0123),
 --              Twilio WhatsApp sender +371 6700 0123,
 --              Google Calendar bookings@riverside.test, needs_reauth
+-- Both voice numbers are connected to the assistant: imported into the local Vapi sandbox, which
+-- creates them at start with the ids vapi-demo-<the number's digits> (vapi-demo-442079460123,
+-- vapi-demo-37167000123), so no connect job runs for them.
 -- Every seeded secret is in Vault and its plaintext begins with `demo-secret-`, so a leak is
 -- one search away. The rotation report has content: Northside's Meta access token expires
 -- 9 days after the seed ran and its Twilio auth token was last set 100 days before.
@@ -117,6 +122,48 @@ values
     extensions.digest('demo-invite-riverside', 'sha256'), '20000000-0000-4000-8000-000000000004');
 
 -- ---------------------------------------------------------------------------
+-- Assistant settings (the row exists: it is created with the organisation); part of the
+-- receptionist configuration below, written before the channels because a new escalation phone
+-- asks Vapi to reconnect the voice numbers, which the seed writes already connected.
+-- ---------------------------------------------------------------------------
+
+-- Northside Dental
+update public.assistant_settings set
+  assistant_name = 'Emma',
+  greetings = jsonb_build_object('en', 'Thank you for calling Northside Dental, this is Emma. How can I help you today?'),
+  tone = 'friendly',
+  extra_instructions = concat_ws(E'\n',
+    'New patients should arrive ten minutes early to fill in a medical history form, and bring a list of any medicines they take.',
+    'We do not quote prices for implants, crowns or orthodontics over the phone: offer a free 15-minute consultation instead.',
+    'Children under 16 must be accompanied by a parent or guardian.'),
+  voice_agent_id = 'emma-en',
+  bot_enabled = true,
+  ai_replies_enabled = true,
+  max_messages_per_hour = 200,
+  escalation_phone = '+442079460000',
+  after_hours = 'take_message'
+where organisation_id = '10000000-0000-4000-8000-000000000001';
+
+-- Riverside Physio
+update public.assistant_settings set
+  assistant_name = 'Anna',
+  greetings = jsonb_build_object(
+    'en', 'Hello, you''re through to Riverside Physio, this is Anna. How can I help?',
+    'ru', 'Здравствуйте, Riverside Physio, меня зовут Анна. Чем могу помочь?'),
+  tone = 'warm',
+  extra_instructions = concat_ws(E'\n',
+    'First visits are always the 60-minute initial assessment; follow-up sessions are 45 minutes.',
+    'If a caller mentions numbness in the legs, loss of bladder control or severe pain at night, advise them to contact their GP or emergency services today before booking.',
+    'Remind new patients to bring any scans, X-ray reports or referral letters, and to wear comfortable clothes.'),
+  voice_agent_id = 'svetlana-ru',
+  bot_enabled = true,
+  ai_replies_enabled = true,
+  max_messages_per_hour = 120,
+  escalation_phone = '+37167000001',
+  after_hours = 'book_only'
+where organisation_id = '10000000-0000-4000-8000-000000000002';
+
+-- ---------------------------------------------------------------------------
 -- Channels and credentials
 -- ---------------------------------------------------------------------------
 -- Written as service code writes them: channel rows and credentials are audited as "system",
@@ -130,11 +177,12 @@ begin
     'ACdb526de9a50c358f82d03e0713174f62', 'Northside subaccount');
 
   insert into public.phone_numbers (
-    id, organisation_id, twilio_account_id, e164, label, voice_enabled, messaging_enabled, active
+    id, organisation_id, twilio_account_id, e164, label, voice_enabled, messaging_enabled, active,
+    vapi_phone_number_id, voice_connection
   )
   values ('60000000-0000-4000-8000-000000000001', '10000000-0000-4000-8000-000000000001',
     '50000000-0000-4000-8000-000000000001', '+44 20 7946 0123', 'Reception line',
-    true, false, true);
+    true, false, true, 'vapi-demo-442079460123', 'connected');
 
   insert into public.whatsapp_channels (
     id, organisation_id, provider, label, meta_phone_number_id, meta_waba_id, display_phone_number
@@ -181,11 +229,12 @@ begin
     'AC7ce37dc3cbaed18c8f4d14f559ef2ead', 'Riverside subaccount');
 
   insert into public.phone_numbers (
-    id, organisation_id, twilio_account_id, e164, label, voice_enabled, messaging_enabled, active
+    id, organisation_id, twilio_account_id, e164, label, voice_enabled, messaging_enabled, active,
+    vapi_phone_number_id, voice_connection
   )
   values ('60000000-0000-4000-8000-000000000002', '10000000-0000-4000-8000-000000000002',
     '50000000-0000-4000-8000-000000000002', '+371 6700 0123', 'Reception (voice and SMS)',
-    true, true, true);
+    true, true, true, 'vapi-demo-37167000123', 'connected');
 
   insert into public.whatsapp_channels (
     id, organisation_id, provider, label, meta_phone_number_id, meta_waba_id, display_phone_number
@@ -222,43 +271,8 @@ where subject_id = '50000000-0000-4000-8000-000000000001' and kind = 'twilio_aut
 -- built. Change both together (demo_data_test.ts compares them).
 -- ---------------------------------------------------------------------------
 
--- Assistant settings (the row exists: it is created with the organisation).
+-- Assistant settings: before the channels (a new escalation phone reconnects the voice numbers).
 
--- Northside Dental
-update public.assistant_settings set
-  assistant_name = 'Emma',
-  greetings = jsonb_build_object('en', 'Thank you for calling Northside Dental, this is Emma. How can I help you today?'),
-  tone = 'friendly',
-  extra_instructions = concat_ws(E'\n',
-    'New patients should arrive ten minutes early to fill in a medical history form, and bring a list of any medicines they take.',
-    'We do not quote prices for implants, crowns or orthodontics over the phone: offer a free 15-minute consultation instead.',
-    'Children under 16 must be accompanied by a parent or guardian.'),
-  voice_agent_id = 'emma-en',
-  bot_enabled = true,
-  ai_replies_enabled = true,
-  max_messages_per_hour = 200,
-  escalation_phone = '+442079460000',
-  after_hours = 'take_message'
-where organisation_id = '10000000-0000-4000-8000-000000000001';
-
--- Riverside Physio
-update public.assistant_settings set
-  assistant_name = 'Anna',
-  greetings = jsonb_build_object(
-    'en', 'Hello, you''re through to Riverside Physio, this is Anna. How can I help?',
-    'ru', 'Здравствуйте, Riverside Physio, меня зовут Анна. Чем могу помочь?'),
-  tone = 'warm',
-  extra_instructions = concat_ws(E'\n',
-    'First visits are always the 60-minute initial assessment; follow-up sessions are 45 minutes.',
-    'If a caller mentions numbness in the legs, loss of bladder control or severe pain at night, advise them to contact their GP or emergency services today before booking.',
-    'Remind new patients to bring any scans, X-ray reports or referral letters, and to wear comfortable clothes.'),
-  voice_agent_id = 'svetlana-ru',
-  bot_enabled = true,
-  ai_replies_enabled = true,
-  max_messages_per_hour = 120,
-  escalation_phone = '+37167000001',
-  after_hours = 'book_only'
-where organisation_id = '10000000-0000-4000-8000-000000000002';
 
 -- Intents
 
@@ -664,3 +678,177 @@ cross join lateral (
     else 'completed'
   end::public.appointment_status as status
 ) s;
+
+-- ---------------------------------------------------------------------------
+-- Calls the assistant answered in the last three days, and the callbacks they left
+-- ---------------------------------------------------------------------------
+-- Two calls per clinic booked an appointment still ahead (one the agenda has, a voice booking
+-- where there is one); the others took a message, were transferred to a person, answered a
+-- question, or were hung up on. A call's start is a local time in its clinic's time zone.
+
+with ahead as (
+  select a.id as appointment_id, a.organisation_id, a.contact_id, c.phone,
+    row_number() over (partition by a.organisation_id
+      order by (a.source = 'voice') desc, a.starts_at, a.id) as n
+  from public.appointments a
+  join public.contacts c on c.id = a.contact_id
+  where a.organisation_id in ('10000000-0000-4000-8000-000000000001', '10000000-0000-4000-8000-000000000002')
+    and a.status = 'booked' and a.starts_at > now()
+),
+demo (id, organisation_id, booked, contact_id, from_e164, days_ago, local_time, seconds, outcome,
+  ended_reason, language, summary, transcript) as (
+  values
+  ('92000000-0000-4000-8000-000000000001'::uuid, '10000000-0000-4000-8000-000000000001'::uuid, 1, null::uuid, null,
+    1, '09:12'::time, 154, 'booked'::public.call_outcome, 'customer-ended-call', 'en',
+    'The caller asked for an appointment and booked the first time offered.',
+    '[{"role":"assistant","text":"Northside Dental, this is Emma. How can I help?"},
+      {"role":"user","text":"Hi, I''d like to book an appointment, please."},
+      {"role":"tool","text":"check_availability"},
+      {"role":"assistant","text":"I can offer the first free time next week. Shall I book it?"},
+      {"role":"user","text":"Yes, that works."},
+      {"role":"tool","text":"book_appointment"},
+      {"role":"assistant","text":"You''re booked. We''ll send you a reminder the day before. Anything else?"},
+      {"role":"user","text":"No, thank you. Bye."}]'::jsonb),
+  ('92000000-0000-4000-8000-000000000002', '10000000-0000-4000-8000-000000000001', 2, null, null,
+    2, '14:40', 201, 'booked', 'customer-ended-call', 'en',
+    'The caller booked an appointment after asking about the hygienist.',
+    '[{"role":"assistant","text":"Northside Dental, this is Emma. How can I help?"},
+      {"role":"user","text":"Do you have anything in the next few days?"},
+      {"role":"tool","text":"check_availability"},
+      {"role":"assistant","text":"Yes, there is a free time this week. Would you like it?"},
+      {"role":"user","text":"Great, book me in."},
+      {"role":"tool","text":"book_appointment"},
+      {"role":"assistant","text":"Done, you''re booked. See you then!"}]'),
+  ('92000000-0000-4000-8000-000000000003', '10000000-0000-4000-8000-000000000001', null,
+    '91000000-0000-4000-8000-000000000002', '+447700900102',
+    1, '18:05', 96, 'message_taken', 'customer-ended-call', 'en',
+    'Ben Carter has had toothache since yesterday and wants an urgent call back. Message taken.',
+    '[{"role":"assistant","text":"Northside Dental, this is Emma. We''re closed now, but I can take a message."},
+      {"role":"user","text":"I''ve had a bad toothache since yesterday. Can someone call me back?"},
+      {"role":"assistant","text":"Of course. Is this number the best one to call you on?"},
+      {"role":"user","text":"Yes, it is. It''s Ben Carter."},
+      {"role":"tool","text":"take_message"},
+      {"role":"assistant","text":"Thank you, Ben. I''ve marked it urgent; the team will call you first thing."}]'),
+  ('92000000-0000-4000-8000-000000000004', '10000000-0000-4000-8000-000000000001', null, null, '+447700900555',
+    2, '11:03', 48, 'transferred', 'assistant-forwarded-call', 'en',
+    'The caller wanted to speak to someone about a bill and was put through to reception.',
+    '[{"role":"assistant","text":"Northside Dental, this is Emma. How can I help?"},
+      {"role":"user","text":"I have a question about my bill. Can I speak to a person?"},
+      {"role":"tool","text":"transferCall"},
+      {"role":"assistant","text":"Of course, I''m putting you through to the reception now."}]'),
+  ('92000000-0000-4000-8000-000000000005', '10000000-0000-4000-8000-000000000001', null, null, '+447700900777',
+    3, '16:20', 6, 'abandoned', 'customer-ended-call', 'en',
+    'The caller hung up during the greeting.',
+    '[{"role":"assistant","text":"Northside Dental, this is Emma. How can I help?"}]'),
+  ('92000000-0000-4000-8000-000000000006', '10000000-0000-4000-8000-000000000001', null,
+    '91000000-0000-4000-8000-000000000003', '+447700900103',
+    3, '10:15', 62, 'answered', 'customer-ended-call', 'en',
+    'Chloe Evans asked about parking; the assistant answered from the FAQ.',
+    '[{"role":"assistant","text":"Northside Dental, this is Emma. How can I help?"},
+      {"role":"user","text":"Is there anywhere to park near you?"},
+      {"role":"assistant","text":"Yes, there is a public car park two minutes from the practice."},
+      {"role":"user","text":"Perfect, thanks."}]'),
+  ('92000000-0000-4000-8000-000000000007', '10000000-0000-4000-8000-000000000001', null,
+    '91000000-0000-4000-8000-000000000004', '+447700900104',
+    2, '12:30', 81, 'message_taken', 'customer-ended-call', 'en',
+    'Daniel Hughes asked for a copy of his X-rays to be sent to his new address. Message taken.',
+    '[{"role":"assistant","text":"Northside Dental, this is Emma. How can I help?"},
+      {"role":"user","text":"Could someone send my X-rays to my new address? I''ll give the details on the phone."},
+      {"role":"tool","text":"take_message"},
+      {"role":"assistant","text":"I''ve passed that on; the team will call you back to take the address."}]'),
+  ('92000000-0000-4000-8000-000000000011', '10000000-0000-4000-8000-000000000002', 1, null, null,
+    1, '10:05', 172, 'booked', 'customer-ended-call', 'en',
+    'The caller booked a session for their knee.',
+    '[{"role":"assistant","text":"Riverside Physio, this is Anna. How can I help?"},
+      {"role":"user","text":"I need a session for my knee."},
+      {"role":"tool","text":"check_availability"},
+      {"role":"assistant","text":"I have a free time coming up. Shall I book it for you?"},
+      {"role":"user","text":"Yes please."},
+      {"role":"tool","text":"book_appointment"},
+      {"role":"assistant","text":"You''re booked. See you soon!"}]'),
+  ('92000000-0000-4000-8000-000000000012', '10000000-0000-4000-8000-000000000002', null,
+    '91000000-0000-4000-8000-000000000014', '+37120000114',
+    2, '17:30', 74, 'message_taken', 'customer-ended-call', 'en',
+    'Marta Zariņa asks whether her sessions can move to the afternoons. Message taken.',
+    '[{"role":"assistant","text":"Riverside Physio, this is Anna. How can I help?"},
+      {"role":"user","text":"Could my sessions be in the afternoon from now on? Please ask Jānis to call me."},
+      {"role":"tool","text":"take_message"},
+      {"role":"assistant","text":"I''ve left a message for the team; they will call you back."}]'),
+  ('92000000-0000-4000-8000-000000000013', '10000000-0000-4000-8000-000000000002', null,
+    '91000000-0000-4000-8000-000000000013', '+37120000113',
+    1, '12:20', 55, 'transferred', 'assistant-forwarded-call', 'ru',
+    'Дмитрий Соколов asked to speak to his therapist and was transferred.',
+    '[{"role":"assistant","text":"Riverside Physio, это Анна. Чем могу помочь?"},
+      {"role":"user","text":"Я хотел бы поговорить с моим терапевтом."},
+      {"role":"tool","text":"transferCall"},
+      {"role":"assistant","text":"Соединяю вас с клиникой."}]'),
+  ('92000000-0000-4000-8000-000000000014', '10000000-0000-4000-8000-000000000002', null, null, '+37120000999',
+    2, '09:01', 4, 'abandoned', 'customer-ended-call', 'en',
+    'The caller hung up during the greeting.',
+    '[{"role":"assistant","text":"Riverside Physio, this is Anna. How can I help?"}]'),
+  ('92000000-0000-4000-8000-000000000015', '10000000-0000-4000-8000-000000000002', 2, null, null,
+    3, '15:45', 143, 'booked', 'customer-ended-call', 'en',
+    'The caller booked a follow-up session.',
+    '[{"role":"assistant","text":"Riverside Physio, this is Anna. How can I help?"},
+      {"role":"user","text":"I''d like to book a follow-up."},
+      {"role":"tool","text":"check_availability"},
+      {"role":"assistant","text":"There is a free time this week. Would that suit you?"},
+      {"role":"user","text":"Yes."},
+      {"role":"tool","text":"book_appointment"},
+      {"role":"assistant","text":"Booked. Thank you for calling!"}]'),
+  ('92000000-0000-4000-8000-000000000016', '10000000-0000-4000-8000-000000000002', null,
+    '91000000-0000-4000-8000-000000000012', '+37120000112',
+    3, '11:10', 58, 'message_taken', 'customer-ended-call', 'en',
+    'Ilze Liepa asked for an invoice for her insurer. Message taken.',
+    '[{"role":"assistant","text":"Riverside Physio, this is Anna. How can I help?"},
+      {"role":"user","text":"I need an invoice for my insurance company."},
+      {"role":"tool","text":"take_message"},
+      {"role":"assistant","text":"I''ve noted it; the team will call you back."}]')
+),
+placed as (
+  select d.*, a.appointment_id, coalesce(a.contact_id, d.contact_id) as caller_id,
+    coalesce(a.phone, d.from_e164) as caller_e164,
+    ((current_date - d.days_ago) + d.local_time) at time zone o.timezone as started_at
+  from demo d
+  join public.organisations o on o.id = d.organisation_id
+  left join ahead a on a.organisation_id = d.organisation_id and a.n = d.booked
+),
+inserted as (
+  insert into public.calls (id, organisation_id, phone_number_id, contact_id, twilio_call_sid,
+    vapi_call_id, from_e164, to_e164, direction, status, answered_by, started_at, ended_at,
+    ended_reason, language, transcript, summary, recording_url, cost, outcome, created_at)
+  select p.id, p.organisation_id, n.id, p.caller_id,
+    'CAdemo' || replace(p.id::text, '-', ''), 'demo-call-' || p.id, p.caller_e164, n.e164,
+    'inbound', 'ended', 'assistant', p.started_at, p.started_at + make_interval(secs => p.seconds),
+    p.ended_reason, p.language,
+    (select jsonb_agg(line || jsonb_build_object('seconds_from_start', (i - 1) * 9) order by i)
+     from jsonb_array_elements(p.transcript) with ordinality t(line, i)),
+    p.summary,
+    case when p.seconds > 10 then 'https://storage.vapi.ai/demo-call-' || p.id || '.wav' end,
+    round(p.seconds * 0.0017, 4), p.outcome, p.started_at
+  from placed p
+  join public.phone_numbers n on n.organisation_id = p.organisation_id and n.voice_enabled
+  returning id
+)
+insert into public.call_appointments (organisation_id, call_id, appointment_id, action, created_at)
+select p.organisation_id, p.id, p.appointment_id, 'booked', p.started_at
+from placed p
+where p.appointment_id is not null;
+
+insert into public.callback_tasks (id, organisation_id, call_id, contact_id, kind, caller_name,
+  callback_e164, reason, urgency, status, created_at)
+select t.id, c.organisation_id, c.id, c.contact_id, 'message', k.name, c.from_e164, t.reason,
+  t.urgency, t.status, c.ended_at
+from (values
+  ('93000000-0000-4000-8000-000000000001'::uuid, '92000000-0000-4000-8000-000000000003'::uuid,
+    'Toothache since yesterday; asks for the first appointment possible.',
+    'urgent'::public.callback_urgency, 'open'::public.callback_task_status),
+  ('93000000-0000-4000-8000-000000000002', '92000000-0000-4000-8000-000000000007',
+    'Wants his X-rays sent to his new address; call to take it.', 'normal', 'open'),
+  ('93000000-0000-4000-8000-000000000011', '92000000-0000-4000-8000-000000000012',
+    'Would like her sessions moved to the afternoons; asks Jānis to call.', 'normal', 'open'),
+  ('93000000-0000-4000-8000-000000000012', '92000000-0000-4000-8000-000000000016',
+    'Needs an invoice for her insurer.', 'normal', 'done')
+) t(id, call_id, reason, urgency, status)
+join public.calls c on c.id = t.call_id
+left join public.contacts k on k.id = c.contact_id;

@@ -283,6 +283,87 @@ Deno.test("demo data: about 40 appointments over the week before and after the s
 });
 
 // ---------------------------------------------------------------------------------------------
+// Voice: numbers connected to the assistant, a few days of calls, callbacks to make
+// ---------------------------------------------------------------------------------------------
+
+Deno.test("demo data: both voice numbers are connected to the Vapi sandbox's demo numbers", async () => {
+  const rows = await withSql((sql) =>
+    sql<{ organisation_id: string; vapi_phone_number_id: string; voice_connection: string }[]>`
+    select organisation_id, vapi_phone_number_id, voice_connection::text
+    from public.phone_numbers
+    where organisation_id in (${NORTHSIDE}, ${RIVERSIDE}) and voice_enabled
+    order by organisation_id`
+  );
+  assert.deepEqual(rows.map((r) => ({ ...r })), [
+    {
+      organisation_id: NORTHSIDE,
+      vapi_phone_number_id: "vapi-demo-442079460123",
+      voice_connection: "connected",
+    },
+    {
+      organisation_id: RIVERSIDE,
+      vapi_phone_number_id: "vapi-demo-37167000123",
+      voice_connection: "connected",
+    },
+  ]);
+});
+
+Deno.test("demo data: each clinic's calls of the last days, booked ones linked to their appointment", async () => {
+  const rows = await withSql((sql) =>
+    sql<
+      {
+        organisation_id: string;
+        outcomes: string;
+        calls: number;
+        not_recorded: number;
+        outside_days: number;
+        booked_unlinked: number;
+        linked_elsewhere: number;
+        open_tasks: number;
+      }[]
+    >`
+    with seeded as (
+      select c.* from public.calls c where c.id::text like '92000000-%'
+    )
+    select c.organisation_id,
+      string_agg(distinct c.outcome::text, ', ' order by c.outcome::text) as outcomes,
+      count(*)::int as calls,
+      count(*) filter (where c.status <> 'ended' or c.summary is null
+        or jsonb_array_length(c.transcript) = 0 or c.duration_seconds is null
+        or c.to_e164 is distinct from n.e164)::int as not_recorded,
+      count(*) filter (where c.started_at not between now() - interval '4 days' and now())::int
+        as outside_days,
+      count(*) filter (where c.outcome = 'booked' and not exists (
+        select from public.call_appointments ca where ca.call_id = c.id and ca.action = 'booked'
+      ))::int as booked_unlinked,
+      (select count(*) from public.call_appointments ca
+        join public.appointments a on a.id = ca.appointment_id
+        join seeded s on s.id = ca.call_id
+        where s.organisation_id = c.organisation_id
+          and (a.contact_id is distinct from s.contact_id or a.starts_at < s.ended_at))::int
+        as linked_elsewhere,
+      (select count(*) from public.callback_tasks t
+        where t.organisation_id = c.organisation_id and t.status = 'open')::int as open_tasks
+    from seeded c
+    join public.phone_numbers n on n.id = c.phone_number_id
+    group by c.organisation_id
+    order by c.organisation_id`
+  );
+  assert.deepEqual(rows.map((r) => r.organisation_id), [NORTHSIDE, RIVERSIDE]);
+  for (const clinic of rows) {
+    assert.ok(clinic.calls >= 5, `${clinic.calls} calls`);
+    for (const outcome of ["abandoned", "booked", "message_taken", "transferred"]) {
+      assert.ok(clinic.outcomes.includes(outcome), `${clinic.organisation_id}: ${outcome}`);
+    }
+    assert.equal(clinic.not_recorded, 0, "every call ended, with transcript, summary, length");
+    assert.equal(clinic.outside_days, 0, "every call within the last days");
+    assert.equal(clinic.booked_unlinked, 0, "every booking call is linked to its appointment");
+    assert.equal(clinic.linked_elsewhere, 0, "the caller's own appointment, booked after the call");
+    assert.ok(clinic.open_tasks >= 1 && clinic.open_tasks <= 3, `${clinic.open_tasks} open`);
+  }
+});
+
+// ---------------------------------------------------------------------------------------------
 // Rotation report
 // ---------------------------------------------------------------------------------------------
 
@@ -364,6 +445,9 @@ const EXPOSED: Record<string, string> = {
   google_calendars: "*",
   credential_rotation_report: "*",
   audit_log: "*",
+  calls: "*",
+  call_appointments: "*",
+  callback_tasks: "*",
 };
 
 for (const login of DEMO_LOGINS) {
