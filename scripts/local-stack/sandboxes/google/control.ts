@@ -30,14 +30,14 @@ const accountRequest = z.object({
   })).default([]),
 });
 
-const refusal = (status: number, message: string) => json(status, { error: message });
+export const refusal = (status: number, message: string) => json(status, { error: message });
 
-function invalid(error: z.ZodError): Response {
+export function invalid(error: z.ZodError): Response {
   const issue = error.issues[0];
   return refusal(400, `${issue.path.join(".") || "body"}: ${issue.message}`);
 }
 
-async function body(req: Request): Promise<unknown> {
+export async function body(req: Request): Promise<unknown> {
   try {
     return await req.json();
   } catch {

@@ -36,11 +36,19 @@ export const faultRequest = z.object({
 
 export type Fault = z.infer<typeof faultRequest> & { id: string };
 
-export class Faults {
-  #faults: Fault[] = [];
+/** What a fault of any sandbox has (the Twilio sandbox keeps its faults here too). */
+export interface FaultBase {
+  id: string;
+  endpoint: string;
+  account?: string;
+  times?: number;
+}
 
-  add(fault: z.infer<typeof faultRequest>): Fault {
-    const added = { ...fault, id: crypto.randomUUID() };
+export class Faults<F extends FaultBase = Fault> {
+  #faults: F[] = [];
+
+  add(fault: Omit<F, "id">): F {
+    const added = { ...fault, id: crypto.randomUUID() } as F;
     this.#faults.push(added);
     return added;
   }
@@ -51,7 +59,7 @@ export class Faults {
     return before - this.#faults.length;
   }
 
-  list(): Fault[] {
+  list(): F[] {
     return this.#faults.map((f) => ({ ...f }));
   }
 
@@ -59,7 +67,7 @@ export class Faults {
    * The fault this request meets, counted as used: the first one for the endpoint that names
    * no account or the request's. `applies` narrows further (invalid_grant only hits refreshes).
    */
-  take(endpoint: Endpoint, account: string | null, applies = (_: Fault) => true): Fault | null {
+  take(endpoint: F["endpoint"], account: string | null, applies = (_: F) => true): F | null {
     const fault = this.#faults.find((f) =>
       f.endpoint === endpoint && (f.account === undefined || f.account === account) && applies(f)
     );
@@ -101,7 +109,9 @@ export class RequestLog {
 }
 
 /** Waits out a fault's delay; true when it also fails the request. */
-export async function delayFor(fault: Fault | null): Promise<boolean> {
+export async function delayFor(
+  fault: { delayMs?: number; status?: number; error?: string } | null,
+): Promise<boolean> {
   if (!fault) return false;
   if (fault.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
   return fault.status !== undefined || fault.error !== undefined;

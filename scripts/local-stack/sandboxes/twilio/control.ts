@@ -9,6 +9,7 @@
 import { z } from "zod";
 import { placeCall } from "./calls.ts";
 import type { SandboxContext } from "./context.ts";
+import { body, invalid, refusal } from "../google/control.ts";
 import { faultRequest } from "./faults.ts";
 import { json } from "./http.ts";
 import { newSid } from "./store.ts";
@@ -28,21 +29,6 @@ const callRequest = z.object({
   script: z.array(z.string().max(1000)).max(50).optional(),
   dial: z.enum(["completed", "no-answer", "busy", "failed"]).optional(),
 }).strict();
-
-const refusal = (status: number, message: string) => json(status, { error: message });
-
-function invalid(error: z.ZodError): Response {
-  const issue = error.issues[0];
-  return refusal(400, `${issue.path.join(".") || "body"}: ${issue.message}`);
-}
-
-async function body(req: Request): Promise<unknown> {
-  try {
-    return await req.json();
-  } catch {
-    return undefined;
-  }
-}
 
 function accountsView(ctx: SandboxContext) {
   return [...ctx.store.accounts.values()].map((a) => ({

@@ -1,8 +1,10 @@
 // Failures tests inject on the sandbox's REST API (per endpoint, optionally per account, a number
-// of times or until cleared). The request log is the Google sandbox's (no secrets in it).
+// of times or until cleared), kept and taken as the Google sandbox does; its request log too (no
+// secrets in it).
 import { z } from "zod";
+import { Faults as SandboxFaults } from "../google/faults.ts";
 
-export { RequestLog } from "../google/faults.ts";
+export { delayFor, RequestLog } from "../google/faults.ts";
 
 export const ENDPOINTS = [
   "incomingPhoneNumbers.list",
@@ -24,39 +26,4 @@ export const faultRequest = z.object({
 
 export type Fault = z.infer<typeof faultRequest> & { id: string };
 
-export class Faults {
-  #faults: Fault[] = [];
-
-  add(fault: z.infer<typeof faultRequest>): Fault {
-    const added = { ...fault, id: crypto.randomUUID() };
-    this.#faults.push(added);
-    return added;
-  }
-
-  remove(id?: string): number {
-    const before = this.#faults.length;
-    this.#faults = id === undefined ? [] : this.#faults.filter((f) => f.id !== id);
-    return before - this.#faults.length;
-  }
-
-  list(): Fault[] {
-    return this.#faults.map((f) => ({ ...f }));
-  }
-
-  /** The first fault for this endpoint and account, counted as used. */
-  take(endpoint: Endpoint, account: string): Fault | null {
-    const fault = this.#faults.find((f) =>
-      f.endpoint === endpoint && (f.account === undefined || f.account === account)
-    );
-    if (!fault) return null;
-    if (fault.times !== undefined && --fault.times === 0) this.remove(fault.id);
-    return { ...fault };
-  }
-}
-
-/** Waits out a fault's delay; true when it also fails the request. */
-export async function delayFor(fault: Fault | null): Promise<boolean> {
-  if (!fault) return false;
-  if (fault.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
-  return fault.status !== undefined;
-}
+export class Faults extends SandboxFaults<Fault> {}
