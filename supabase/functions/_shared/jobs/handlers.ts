@@ -4,10 +4,13 @@ import type { JobHandler } from "./types.ts";
 import { pushAppointment } from "../google/push.ts";
 import { pullCalendar, watchCalendar } from "../google/pull.ts";
 import { pruneJobs } from "./prune.ts";
+import { connectNumber, disconnectNumber } from "./vapi_numbers.ts";
 
 export const handlers: Record<string, JobHandler> = {
   "google.push_appointment": pushAppointment,
   "google.pull_calendar": pullCalendar,
   "google.watch_calendar": watchCalendar,
   "jobs.prune": pruneJobs,
+  "vapi.connect_number": connectNumber,
+  "vapi.disconnect_number": disconnectNumber,
 };
