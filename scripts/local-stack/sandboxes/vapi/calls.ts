@@ -16,7 +16,7 @@ import {
   transferDestinationRequest,
   wants,
 } from "./messages.ts";
-import { argumentsFor, factsOf, type Intent, intentOf, toolsFor } from "./rules.ts";
+import { argumentsFor, factsOf, type Intent, intentOf, missesId, toolsFor } from "./rules.ts";
 import {
   type Destination,
   destination as destinationSchema,
@@ -237,10 +237,15 @@ export class Calls {
     for (const tool of chain) {
       const results = this.#results.get(call.id) ?? [];
       const facts = factsOf(line, call.customer.number, this.ctx.store.now(), results);
+      const args = argumentsFor(tool, facts);
+      // Nothing earlier named what this tool needs (no slot at the time asked): read that out.
+      if (tool !== chain[0] && missesId(tool, args)) {
+        return this.#speak(call, "bot", results.at(-1) ?? SAY.noTool);
+      }
       const toolCall: ToolCall = {
         id: `call_${random(24)}`,
         type: "function",
-        function: { name: tool.function.name, arguments: argumentsFor(tool, facts) },
+        function: { name: tool.function.name, arguments: args },
       };
       call.messages.push(this.#message(call, { role: "tool_calls", toolCalls: [toolCall] }, 1));
       const answer = await this.#post(

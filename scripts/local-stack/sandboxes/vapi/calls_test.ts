@@ -70,6 +70,24 @@ Deno.test("a scripted call: assistant-request with the secret, tool calls in ord
   assert.match(report.artifact.transcript, /\nUser: I'd like to book/);
 });
 
+Deno.test("a time nobody offered: the offers are read out, nothing is booked", async () => {
+  const { sandbox, delivered } = await testSandbox();
+  const result = await sandbox.answerInbound({
+    number: NUMBER,
+    callSid: "CA" + "e".repeat(32),
+    from: CALLER,
+    script: ["Can I book tomorrow at 16:00?"],
+  });
+  const tools = delivered.filter((d) => d.message.type === "tool-calls")
+    .map((d) => (d.message as Loose).toolCallList[0].function.name);
+  assert.deepEqual(tools, ["check_availability"]);
+  const call = sandbox.context.store.calls.get((result as { callId: string }).callId)!;
+  assert.match(
+    call.messages.filter((m) => m.role === "bot").at(-1)!.message!,
+    /^Free times for Check-up/,
+  );
+});
+
 Deno.test("cancel: find_my_appointments, then cancel_appointment with the id the first result named", async () => {
   const { sandbox, delivered } = await testSandbox();
   await sandbox.answerInbound({

@@ -115,7 +115,8 @@ export function factsOf(line: string, caller: string, now: number, results: stri
 
 /**
  * The id an earlier result gave for `param` (results write "(slot_id X)", "(appointment_id Y)"):
- * the one offered at the caller's time when they said one, else the first; newest result first.
+ * the one at the caller's time when they said one (none when nothing is at that time: the model
+ * reads the offers out instead), else the first; newest result first.
  */
 export function idFor(param: string, facts: Facts): string | undefined {
   const label = new RegExp(`\\b${param}[:=]?\\s+([^\\s);,]+)`, "g");
@@ -124,8 +125,8 @@ export function idFor(param: string, facts: Facts): string | undefined {
       [...part.matchAll(label)].map((m) => ({ part, id: m[1] }))
     );
     if (offers.length === 0) continue;
-    const atTime = facts.time ? offers.find((o) => o.part.includes(`at ${facts.time}`)) : undefined;
-    return (atTime ?? offers[0]).id;
+    if (!facts.time) return offers[0].id;
+    return offers.find((o) => o.part.includes(`at ${facts.time}`))?.id;
   }
   const uuid = /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/i;
   for (const result of [...facts.results].reverse()) {
@@ -185,6 +186,12 @@ export function argumentsFor(tool: FunctionTool, facts: Facts): Record<string, u
     if (value !== undefined) args[param] = value;
   }
   return args;
+}
+
+/** Whether the arguments lack a required id (the model would not call the tool without it). */
+export function missesId(tool: FunctionTool, args: Record<string, unknown>): boolean {
+  const required = tool.function.parameters?.required ?? [];
+  return required.some((p) => /(^|_)id$/.test(p.toLowerCase()) && args[p] === undefined);
 }
 
 /** The function tools the line calls, in order (steps the assistant has no tool for skipped). */

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { argumentsFor, factsOf, idFor, intentOf, toolsFor } from "./rules.ts";
+import { argumentsFor, factsOf, idFor, intentOf, missesId, toolsFor } from "./rules.ts";
 import type { FunctionTool } from "./schema.ts";
 import { ASSISTANT } from "./test_helpers.ts";
 
@@ -77,11 +77,17 @@ Deno.test("idFor: the id offered at the caller's time, else the first; newest re
     time,
   });
   assert.equal(idFor("slot_id", at("10:30", [offers])), "s-1030");
-  assert.equal(idFor("slot_id", at("16:00", [offers])), "s-1000");
+  assert.equal(idFor("slot_id", at("16:00", [offers])), undefined, "nothing at 16:00");
   assert.equal(idFor("slot_id", at(undefined, [offers, "(slot_id s-2)"])), "s-2");
   assert.equal(idFor("appointment_id", at(undefined, [offers])), undefined);
   const uuid = "7b0d9f53-4a0e-4d55-8f3e-2c41a7e3c001";
   assert.equal(idFor("appointment_id", at(undefined, [`Your visit ${uuid}.`])), uuid);
+});
+
+Deno.test("missesId: a required id without a value", () => {
+  assert.ok(missesId(tool("book_appointment"), { name: "Ann" }));
+  assert.ok(!missesId(tool("book_appointment"), { slot_id: "s-1", name: "Ann" }));
+  assert.ok(!missesId(tool("check_availability"), {}), "only ids count");
 });
 
 Deno.test("toolsFor: steps by the assistant's tool names, missing ones skipped", () => {
