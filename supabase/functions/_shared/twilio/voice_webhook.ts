@@ -112,7 +112,11 @@ export async function handleVoiceWebhook(req: Request, env: VoiceWebhookEnv): Pr
         ? twimlResponse(notInServiceTwiml())
         : twimlResponse(new VoiceResponse());
     }
-    const authToken = await decryptCredential(env.sql, found.twilioAccountId, "twilio_auth_token");
+    // What the caller will hear is read alongside the token (one round trip less while they wait).
+    const [authToken, settings] = await Promise.all([
+      decryptCredential(env.sql, found.twilioAccountId, "twilio_auth_token"),
+      fallbackSettings(env.sql, found.organisationId),
+    ]);
     const signedUrl = `${base}/twilio-voice/${route}${url.search}`;
     const signature = req.headers.get("x-twilio-signature");
     if (
@@ -122,7 +126,7 @@ export async function handleVoiceWebhook(req: Request, env: VoiceWebhookEnv): Pr
       return text(403, "invalid X-Twilio-Signature");
     }
     const call = { organisationId: found.organisationId, phoneNumberId: found.phoneNumberId };
-    return await act(route, env, form, call, urls);
+    return await act(route, env, form, call, urls, settings);
   } catch (error) {
     console.error(`twilio-voice ${route}: ${error instanceof Error ? error.message : error}`);
     return twimlResponse(answersCaller ? sorryTwiml(urls) : new VoiceResponse());
@@ -135,13 +139,13 @@ async function act(
   form: VoiceForm,
   call: { organisationId: string; phoneNumberId: string },
   urls: CallbackUrls,
+  settings: FallbackSettings,
 ): Promise<Response> {
   const { sql } = env;
   const now = (env.now ?? (() => new Date()))();
   const ids = { ...call, twilioCallSid: form.callSid };
   switch (route) {
     case "fallback": {
-      const settings = await fallbackSettings(sql, call.organisationId);
       await recordCall(sql, {
         ...ids,
         from: form.from ?? undefined,
@@ -156,7 +160,6 @@ async function act(
     case "dial": {
       const dialStatus = form.fields.get("DialCallStatus");
       if (dialConnected(dialStatus)) await recordCall(sql, { ...ids, outcome: "transferred" });
-      const settings = await fallbackSettings(sql, call.organisationId);
       return twimlResponse(afterDialTwiml(dialStatus, settings, urls));
     }
     case "recording": {
@@ -186,7 +189,6 @@ async function act(
         });
       }
       if (!isAction) return twimlResponse(new VoiceResponse());
-      const settings = await fallbackSettings(sql, call.organisationId);
       return twimlResponse(thanksTwiml(settings.language, settings.voiceId));
     }
     case "status": {
