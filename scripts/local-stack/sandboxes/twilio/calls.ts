@@ -285,6 +285,8 @@ export async function placeCall(ctx: SandboxContext, request: PlaceCall): Promis
       call.answeredBy = "vapi";
       call.vapiCallId = answer.callId;
       call.status = "in-progress";
+      // The phone leg lasts the conversation: a greeting, then each line and its answer.
+      call.seconds = 5 + (request.script ?? []).reduce((sum, line) => sum + spoken(line) + 4, 0);
     } else errorCode = "11205";
   }
   if (!call.answeredBy) {

@@ -73,6 +73,11 @@ Deno.test("Vapi takes the call: no fallback request, the status callback hears c
   assert.equal(body.vapiCallId, "vapi-call-1");
   assert.deepEqual(hits.map((h) => new URL(h.url).pathname), ["/functions/v1/twilio-voice/status"]);
   assert.equal(hits[0].params.get("CallStatus"), "completed");
+  assert.equal(
+    hits[0].params.get("CallDuration"),
+    String(5 + 1 + 4),
+    "greeting, a line, an answer",
+  );
   assert.ok(hits[0].signed);
 });
 
