@@ -5,6 +5,7 @@
 // (replays change nothing). Other types answer `{}`. Never logs a payload: Vapi's carry secrets.
 import { createClient } from "@supabase/supabase-js";
 import type { Database } from "../database.types.ts";
+import type { ReceptionistConfig } from "../domain/receptionist_config.ts";
 import { buildTransientAssistant } from "../domain/assistant.ts";
 import { localDateOf } from "../domain/opening_hours.ts";
 import { toE164 } from "../domain/phone.ts";
@@ -183,16 +184,20 @@ async function assistantRequest(
   return json(answer);
 }
 
-/** Our call row for a message: by Vapi's call id, else created from the called number. */
-async function callOf(
-  sql: Sql,
-  message: VapiMessage,
-): Promise<{ id: string; organisationId: string; vapiCallId: string } | null> {
+type CallRef = { id: string; organisationId: string; vapiCallId: string; timezone: string };
+
+/** Our call row for a message (and its clinic's zone): by Vapi's call id, else created from the
+ * called number. */
+async function callOf(sql: Sql, message: VapiMessage): Promise<CallRef | null> {
   const vapiCallId = message.call?.id;
   if (!vapiCallId) return null;
-  const [row] = await sql<{ id: string; organisation_id: string }[]>`
-    select id, organisation_id from public.calls where vapi_call_id = ${vapiCallId}`;
-  if (row) return { id: row.id, organisationId: row.organisation_id, vapiCallId };
+  const [row] = await sql<{ id: string; organisation_id: string; timezone: string }[]>`
+    select c.id, c.organisation_id, o.timezone
+    from public.calls c join public.organisations o on o.id = c.organisation_id
+    where c.vapi_call_id = ${vapiCallId}`;
+  if (row) {
+    return { id: row.id, organisationId: row.organisation_id, vapiCallId, timezone: row.timezone };
+  }
   const called = message.phoneNumber?.number;
   const route = called ? await routeVoiceCall(sql, called) : null;
   if (!route?.routable) return null;
@@ -205,7 +210,22 @@ async function callOf(
     to: toE164(called ?? "") ?? undefined,
     answeredBy: "assistant",
   });
-  return { id, organisationId: route.organisationId, vapiCallId };
+  return { id, organisationId: route.organisationId, vapiCallId, timezone: route.timezone };
+}
+
+// A call's tool calls come seconds apart: the configuration they need (services, FAQ, escalation
+// phone) is read once per clinic and local day, and again after half a minute.
+const CONFIG_TTL_MS = 30_000;
+const configs = new Map<string, { config: ReceptionistConfig | null; until: number }>();
+
+async function configOf(sql: Sql, call: CallRef, now: Date) {
+  const key = `${call.organisationId}|${localDateOf(call.timezone, now)}`;
+  const cached = configs.get(key);
+  if (cached && cached.until > now.getTime()) return cached.config;
+  const config = await loadReceptionistConfig(sql, call.organisationId, key.split("|")[1]);
+  if (configs.size > 1000) configs.clear();
+  configs.set(key, { config, until: now.getTime() + CONFIG_TTL_MS });
+  return config;
 }
 
 async function toolCalls(
@@ -218,10 +238,7 @@ async function toolCalls(
     json({ results: calls.map((c) => ({ toolCallId: c.id, name: c.name, result })) });
   const call = await callOf(sql, message);
   if (!call) return unanswerable("This call is not one of the clinic's: apologise and end it.");
-  const [zone] = await sql<{ timezone: string }[]>`
-    select timezone from public.organisations where id = ${call.organisationId}`;
-  const config = zone &&
-    await loadReceptionistConfig(sql, call.organisationId, localDateOf(zone.timezone, now));
+  const config = await configOf(sql, call, now);
   if (!config) return unanswerable("The clinic is not available: apologise and end the call.");
   const results = await runToolCalls({
     db: serviceDb(),
