@@ -8,7 +8,7 @@ create extension if not exists pgtap with schema extensions;
 \ir _channels_fixture.psql
 \ir _booking_fixture.psql
 
-select plan(159);
+select plan(163);
 
 insert into public.calls (id, organisation_id, twilio_call_sid, from_e164, to_e164, started_at, ended_at, status) values
   ('ca000000-0000-4000-8000-0000000000ca', '0a000000-0000-4000-8000-00000000000a', 'CA' || repeat('a', 32),
@@ -273,6 +273,42 @@ select is(
   (select coalesce(organisation_id::text, 'no clinic') || ' ' || (payload ->> 'e164') from private.jobs
    where kind = 'vapi.disconnect_number' and dedupe_key = (select id::text from removed_c)),
   'no clinic +442079460099', 'removing an organisation disconnects its numbers');
+
+-- A rotated Twilio token reaches Vapi; a first one connects what is not connected yet.
+update public.phone_numbers set voice_enabled = true where organisation_id = '0a000000-0000-4000-8000-00000000000a';
+update private.jobs set status = 'done', finished_at = now() where kind like 'vapi.%';
+update public.phone_numbers set voice_connection = 'connected', vapi_phone_number_id = 'vapi-a'
+where organisation_id = '0a000000-0000-4000-8000-00000000000a';
+select tests.act_as('owner@a.test');
+select from public.set_credential(json_build_object('subject_id', '2a000000-0000-4000-8000-00000000002a', 'kind', 'twilio_auth_token', 'secret', 'demo-secret-twilio-a-rotated'));
+select tests.stop_acting();
+select is(
+  (select voice_connection::text from public.phone_numbers where organisation_id = '0a000000-0000-4000-8000-00000000000a'),
+  'pending', 'a rotated Twilio token connects the account''s numbers again');
+select is(tests.pending_jobs('vapi.connect_number', tests.number_of('0a000000-0000-4000-8000-00000000000a')), 1::bigint,
+  '… with a connect job');
+
+update private.jobs set status = 'done', finished_at = now() where kind like 'vapi.%';
+insert into public.twilio_accounts (id, organisation_id, account_sid) values
+  ('2d000000-0000-4000-8000-00000000002d', '0a000000-0000-4000-8000-00000000000a', 'AC' || repeat('d', 32));
+insert into public.phone_numbers (organisation_id, twilio_account_id, e164) values
+  ('0a000000-0000-4000-8000-00000000000a', '2d000000-0000-4000-8000-00000000002d', '+442079460111');
+insert into public.phone_numbers (organisation_id, twilio_account_id, e164, vapi_phone_number_id, voice_connection) values
+  ('0a000000-0000-4000-8000-00000000000a', '2d000000-0000-4000-8000-00000000002d', '+442079460112', 'vapi-d', 'connected');
+update private.jobs set status = 'done', finished_at = now() where kind like 'vapi.%';
+update public.phone_numbers set voice_connection = 'failed', voice_connection_error = 'no auth token'
+where e164 = '+442079460111';
+select tests.act_as('owner@a.test');
+select from public.set_credential(json_build_object('subject_id', '2d000000-0000-4000-8000-00000000002d', 'kind', 'twilio_auth_token', 'secret', 'demo-secret-twilio-d-first'));
+select tests.stop_acting();
+select is(
+  (select string_agg(e164 || ' ' || voice_connection, ', ' order by e164) from public.phone_numbers
+   where twilio_account_id = '2d000000-0000-4000-8000-00000000002d'),
+  '+442079460111 pending, +442079460112 connected',
+  'a first Twilio token connects the account''s numbers that are not connected');
+select is(
+  (select count(*) from private.jobs where kind = 'vapi.connect_number' and status = 'pending'),
+  1::bigint, '… one connect job');
 
 -- ---------------------------------------------------------------------------
 -- Decrypts are audited per credential and hour, with a count
