@@ -1,0 +1,91 @@
+// The Assistant page's "Test call": Northside's owner types a caller's line asking for a check-up
+// on the next open weekday; the Vapi sandbox calls the clinic's `vapi` function, which books, and
+// the appointment then shows in the agenda. Needs the stack's Vapi sandbox and the test-call and
+// vapi functions. Headless Chromium against a running stack (see browser.ts).
+import assert from "node:assert/strict";
+import { createClient } from "@supabase/supabase-js";
+import { addDays, isoWeekday, localDateOf } from "@frontdesk/domain/opening_hours.ts";
+import {
+  appUrl,
+  goTo,
+  launchBrowser,
+  newDesktopPage,
+  newPhonePage,
+  overflow,
+  signIn,
+} from "./browser.ts";
+
+const NORTHSIDE = "10000000-0000-4000-8000-000000000001";
+const OWNER = { email: "owner@northside.test", password: "frontdesk-demo" };
+const TIME_ZONE = "Europe/London";
+
+const service = () =>
+  createClient(new URL(appUrl()).origin, Deno.env.get("SUPABASE_SERVICE_ROLE_KEY")!, {
+    auth: { persistSession: false, autoRefreshToken: false },
+  });
+
+/** The first day from tomorrow that Northside opens and has no clinic-wide closure. */
+async function nextOpenDay(): Promise<string> {
+  const db = service();
+  const hours = await db.from("working_hours").select("weekday").eq("organisation_id", NORTHSIDE);
+  const closures = await db.from("closures").select("starts_on, ends_on")
+    .eq("organisation_id", NORTHSIDE).is("practitioner_id", null);
+  if (hours.error || closures.error) throw new Error("reading Northside's hours failed");
+  const open = new Set(hours.data.map((h) => h.weekday));
+  let day = addDays(localDateOf(TIME_ZONE, new Date()), 1);
+  while (
+    !open.has(isoWeekday(day)) ||
+    closures.data.some((c) => c.starts_on <= day && day <= c.ends_on)
+  ) day = addDays(day, 1);
+  return day;
+}
+
+Deno.test("test call: a typed caller line books an appointment that shows in the agenda", async () => {
+  const day = await nextOpenDay();
+  const since = new Date().toISOString();
+  const browser = await launchBrowser();
+  try {
+    const page = await newDesktopPage(browser);
+    await page.goto(appUrl());
+    await signIn(page, OWNER);
+    await goTo(page, "Assistant");
+    const panel = page.getByRole("region", { name: "Test call" });
+    await panel.getByLabel("The caller says").fill(
+      `Hello, I'd like to book a check-up on ${day} at 11:45 please`,
+    );
+    await panel.getByRole("button", { name: "Call" }).click();
+    // The conversation grows: the caller's line, then the assistant's answers.
+    const transcript = panel.getByRole("list", { name: "Transcript" });
+    await transcript.locator("li.caller", { hasText: "check-up" }).waitFor();
+    await transcript.locator("li.assistant").first().waitFor();
+
+    // The booking the assistant made, as the agenda reads it.
+    const db = service();
+    let booked: { starts_at: string; ends_at: string } | undefined;
+    for (let tries = 0; !booked && tries < 50; tries++) {
+      const { data } = await db.from("appointments").select("starts_at, ends_at")
+        .eq("organisation_id", NORTHSIDE).eq("source", "voice").eq("status", "booked")
+        .gte("created_at", since).limit(1);
+      booked = data?.[0];
+      if (!booked) await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    assert.ok(booked, "the test call booked an appointment");
+    assert.equal(localDateOf(TIME_ZONE, new Date(booked.starts_at)), day);
+
+    const clock = (iso: string) =>
+      new Intl.DateTimeFormat("en-GB", { timeZone: TIME_ZONE, hour: "2-digit", minute: "2-digit" })
+        .format(new Date(iso));
+    await page.goto(`${appUrl()}#/appointments?date=${day}`);
+    await page.getByText(`${clock(booked.starts_at)}–${clock(booked.ends_at)}`).first().waitFor();
+
+    // The panel fits a phone too.
+    const phone = await newPhonePage(browser, { locale: "en-GB" });
+    await phone.goto(appUrl());
+    await signIn(phone, OWNER);
+    await goTo(phone, "Assistant");
+    await phone.getByRole("region", { name: "Test call" }).waitFor();
+    assert.equal(await overflow(phone), 0, "the Assistant page is no wider than a phone");
+  } finally {
+    await browser.close();
+  }
+});
