@@ -140,9 +140,9 @@ Deno.serve(async (req) => {
     }
     // Only a call to this clinic's number may be continued.
     const found = await fetch(`${control}/calls/${callId}`);
+    if (!found.ok) await found.body?.cancel();
     const known = found.ok ? await found.json() as SandboxCall : null;
     if (!known || known.phoneNumberId !== number.data.vapi_phone_number_id) {
-      await found.body?.cancel();
       return jsonResponse(
         { message: "No such test call for this clinic" },
         404,
