@@ -8,7 +8,11 @@
 -- the first is the default language unless default_language is given), owner_email. Optional:
 -- slug (default: from the name), default_language, country (ISO 3166-1 alpha-2, how national
 -- phone numbers are read; default: the time zone's country; required for UTC), app_url (the
--- dashboard's address, to print a full invitation link).
+-- dashboard's address, to print a full invitation link), twilio_account_sid and voice_number
+-- (together: the clinic's Twilio account and the number patients call; the number answers calls
+-- at once and a background job connects it to the assistant — it needs the account's auth
+-- token, which an owner or admin sets on the Channels page: never pass a secret on a command
+-- line; the number connects as soon as the token is set).
 --
 -- One transaction, idempotent: the organisation is found by its slug, so running the script
 -- again with the same variables changes nothing. An existing organisation's settings are never
@@ -34,6 +38,8 @@
 \if :{?default_language} \else \set default_language '' \endif
 \if :{?app_url} \else \set app_url '' \endif
 \if :{?country} \else \set country '' \endif
+\if :{?twilio_account_sid} \else \set twilio_account_sid '' \endif
+\if :{?voice_number} \else \set voice_number '' \endif
 
 begin;
 
@@ -48,7 +54,9 @@ select
   lower(btrim(:'slug')) as slug,
   nullif(btrim(:'default_language'), '') as default_language,
   upper(nullif(btrim(:'country'), '')) as country,
-  rtrim(btrim(:'app_url'), '/') as app_url;
+  rtrim(btrim(:'app_url'), '/') as app_url,
+  btrim(:'twilio_account_sid') as twilio_account_sid,
+  btrim(:'voice_number') as voice_number;
 
 create temporary table onboard_outcome (
   position int generated always as identity,
@@ -68,8 +76,16 @@ declare
   invitation public.organisation_invitations;
   plain_token text;
   link text;
+  account public.twilio_accounts;
+  number public.phone_numbers;
 begin
   select * into input from pg_temp.onboard_input;
+
+  if (input.twilio_account_sid = '') <> (input.voice_number = '') then
+    raise exception 'twilio_account_sid and voice_number go together'
+      using errcode = '22023',
+        hint = 'Pass both (-v twilio_account_sid=AC... -v voice_number=+44...) or neither.';
+  end if;
 
   if input.name = '' or input.timezone = '' or cardinality(input.languages) = 0
     or input.owner_email = '' then
@@ -219,6 +235,47 @@ begin
           link, input.owner_email));
     end if;
   end if;
+
+  -- The voice number: answers calls now; its connect job (enqueued by the phone_numbers
+  -- trigger) imports it into Vapi once the account's auth token is set.
+  if input.voice_number <> '' then
+    select * into account from public.twilio_accounts t where t.account_sid = input.twilio_account_sid;
+    if account.id is null then
+      insert into public.twilio_accounts (organisation_id, account_sid)
+      values (org.id, input.twilio_account_sid)
+      returning * into account;
+      insert into pg_temp.onboard_outcome (step, outcome)
+      values ('twilio account', format('added %s', account.account_sid));
+    elsif account.organisation_id <> org.id then
+      raise exception 'The Twilio account % belongs to another clinic', account.account_sid
+        using errcode = '23505';
+    end if;
+    select * into number from public.phone_numbers p
+    where p.organisation_id = org.id and p.e164 = private.normalise_e164(input.voice_number);
+    if number.id is null then
+      insert into public.phone_numbers (organisation_id, twilio_account_id, e164, voice_enabled)
+      values (org.id, account.id, input.voice_number, true)
+      returning * into number;
+      insert into pg_temp.onboard_outcome (step, outcome)
+      values ('voice number', format('%s added; connecting to the assistant', number.e164));
+    elsif not (number.active and number.voice_enabled) then
+      update public.phone_numbers p set active = true, voice_enabled = true
+      where p.id = number.id
+      returning * into number;
+      insert into pg_temp.onboard_outcome (step, outcome)
+      values ('voice number', format('%s answers calls now; connecting to the assistant', number.e164));
+    else
+      insert into pg_temp.onboard_outcome (step, outcome)
+      values ('voice number', format('%s already answers calls (%s)', number.e164, number.voice_connection));
+    end if;
+    if not exists (
+      select from public.credentials c where c.subject_id = account.id and c.kind = 'twilio_auth_token'
+    ) then
+      insert into pg_temp.onboard_outcome (step, outcome)
+      values ('note', format('an owner or admin sets the auth token of %s on the Channels page; '
+        || 'the number connects then', account.account_sid));
+    end if;
+  end if;
 end
 $onboard$;
 
@@ -264,6 +321,12 @@ select p.display_name, p.active,
 from public.practitioners p
 where p.organisation_id = :'organisation_id'
 order by p.position, p.display_name;
+
+\echo 'Voice numbers'
+select p.e164, p.active, p.voice_enabled, p.voice_connection, p.voice_connection_error
+from public.phone_numbers p
+where p.organisation_id = :'organisation_id'
+order by p.e164;
 
 \echo 'Booking rules'
 select r.slot_interval_minutes, r.min_notice_minutes, r.horizon_days, r.patient_change_cutoff_hours

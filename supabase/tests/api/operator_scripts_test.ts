@@ -582,3 +582,68 @@ Deno.test("seed: the demo organisations have their settings and fixed ids", asyn
     "therapist@riverside.test": sha256Hex("demo-invite-riverside"),
   });
 });
+
+Deno.test("operator scripts: onboarding with a voice number answers calls and connects it; a re-run changes nothing", async () => {
+  const slug = `${slugPrefix}-voice`;
+  const hex = Array.from(
+    crypto.getRandomValues(new Uint8Array(16)),
+    (b) => b.toString(16).padStart(2, "0"),
+  ).join("");
+  const accountSid = `AC${hex}`;
+  const voiceNumber = `+44 20 ${
+    String(crypto.getRandomValues(new Uint32Array(1))[0]).padStart(8, "0").slice(0, 8)
+  }`;
+  const e164 = voiceNumber.replaceAll(" ", "");
+  const vars = {
+    name: `Operator Test ${tag} Voice`,
+    slug,
+    timezone: "Europe/London",
+    languages: "en",
+    owner_email: `${slugPrefix}-voice@example.com`,
+    twilio_account_sid: accountSid,
+    voice_number: voiceNumber,
+  };
+  const state = () =>
+    queryJson<{ number: Record<string, unknown>; jobs: number }>(`select json_build_object(
+      'number', (select json_build_object('e164', p.e164, 'voice_enabled', p.voice_enabled,
+        'voice_connection', p.voice_connection, 'account', t.account_sid)
+        from public.phone_numbers p join public.twilio_accounts t on t.id = p.twilio_account_id
+        join public.organisations o on o.id = p.organisation_id where o.slug = '${safeSlug(slug)}'),
+      'jobs', (select count(*) from private.jobs j where j.kind = 'vapi.connect_number'
+        and j.payload ->> 'phone_number_id' = (select p.id::text from public.phone_numbers p where p.e164 = '${e164}')))`);
+  try {
+    const first = await runScript(ONBOARD, vars);
+    assert.equal(first.code, 0, first.stderr);
+    assert.match(
+      first.stdout,
+      new RegExp(`\\+${e164.slice(1)} added; connecting to the assistant`),
+    );
+    assert.match(first.stdout, /sets the auth token of AC[0-9a-f]{32} on the Channels page/);
+    assert.match(
+      first.stdout,
+      new RegExp(
+        `Voice numbers\\n.*\\n.*\\n \\+${e164.slice(1)} +\\| t +\\| t +\\| (pending|failed) `,
+      ),
+    );
+    const after = await state();
+    assert.deepEqual(after.number, {
+      e164,
+      voice_enabled: true,
+      voice_connection: after.number.voice_connection,
+      account: accountSid,
+    });
+    assert.ok(["pending", "failed"].includes(after.number.voice_connection as string));
+    assert.equal(after.jobs, 1, "the trigger enqueued its connect job");
+
+    const second = await runScript(ONBOARD, vars);
+    assert.equal(second.code, 0, second.stderr);
+    assert.match(second.stdout, /already answers calls/);
+    assert.equal((await state()).jobs, 1, "a re-run enqueues nothing more");
+
+    const half = await runScript(ONBOARD, { ...vars, slug: `${slug}-half`, voice_number: "" });
+    assert.notEqual(half.code, 0);
+    assert.match(half.stderr, /twilio_account_sid and voice_number go together/);
+  } finally {
+    await dropTestOrganisations();
+  }
+});
