@@ -137,6 +137,49 @@ async function clean(clinicId: string | null) {
   }
 }
 
+/** Rounds of `concurrency` calls, each checking a day of its own and booking what it offers. */
+async function toolRounds(
+  clinic: { number: string },
+  today: string,
+  concurrency: number,
+  rounds: number,
+  inProcess: boolean,
+) {
+  const check: number[] = [];
+  const booking: number[] = [];
+  const outcomes = new Map<string, number>();
+  for (let round = 0; round < rounds; round++) {
+    await Promise.all(Array.from({ length: concurrency }, async (_, i) => {
+      const callId = newCall();
+      await send(message("assistant-request", callId, clinic.number));
+      const day = addDays(today, 1 + i);
+      const tool = (id: string, name: string, args: Record<string, unknown>) => {
+        const toolCall = { id, type: "function", function: { name, arguments: args } };
+        return message("tool-calls", callId, clinic.number, {
+          toolCallList: [toolCall],
+          toolWithToolCallList: [{ type: "function", toolCall }],
+        });
+      };
+      const checked = await send(
+        tool("c", "check_availability", { service: "Check-up", from: day, to: day }),
+        inProcess,
+      );
+      check.push(checked.ms);
+      const result = (checked.json.results as { result: string }[])[0].result;
+      const slot = /slot_id ([A-Za-z0-9_-]+)/.exec(result)?.[1];
+      if (!slot) throw new Error(`no slot offered: ${result}`);
+      const booked = await send(
+        tool("b", "book_appointment", { slot_id: slot, name: "Bench Caller" }),
+        inProcess,
+      );
+      booking.push(booked.ms);
+      const said = (booked.json.results as { result: string }[])[0].result.split(":")[0];
+      outcomes.set(said, (outcomes.get(said) ?? 0) + 1);
+    }));
+  }
+  return { check, booking, outcomes: JSON.stringify(Object.fromEntries(outcomes)) };
+}
+
 let clinicId: string | null = null;
 try {
   // 1. assistant-request
@@ -161,42 +204,6 @@ try {
   const clinic = await makeClinic();
   clinicId = clinic.id;
   const today = localDateOf(ZONE, new Date());
-  /** Rounds of `concurrency` calls, each checking a day of its own and booking what it offers. */
-  async function toolRounds(concurrency: number, rounds: number, inProcess: boolean) {
-    const check: number[] = [];
-    const booking: number[] = [];
-    const outcomes = new Map<string, number>();
-    for (let round = 0; round < rounds; round++) {
-      await Promise.all(Array.from({ length: concurrency }, async (_, i) => {
-        const callId = newCall();
-        await send(message("assistant-request", callId, clinic.number));
-        const day = addDays(today, 1 + i);
-        const tool = (id: string, name: string, args: Record<string, unknown>) => {
-          const toolCall = { id, type: "function", function: { name, arguments: args } };
-          return message("tool-calls", callId, clinic.number, {
-            toolCallList: [toolCall],
-            toolWithToolCallList: [{ type: "function", toolCall }],
-          });
-        };
-        const checked = await send(
-          tool("c", "check_availability", { service: "Check-up", from: day, to: day }),
-          inProcess,
-        );
-        check.push(checked.ms);
-        const result = (checked.json.results as { result: string }[])[0].result;
-        const slot = /slot_id ([A-Za-z0-9_-]+)/.exec(result)?.[1];
-        if (!slot) throw new Error(`no slot offered: ${result}`);
-        const booked = await send(
-          tool("b", "book_appointment", { slot_id: slot, name: "Bench Caller" }),
-          inProcess,
-        );
-        booking.push(booked.ms);
-        const said = (booked.json.results as { result: string }[])[0].result.split(":")[0];
-        outcomes.set(said, (outcomes.get(said) ?? 0) + 1);
-      }));
-    }
-    return { check, booking, outcomes: JSON.stringify(Object.fromEntries(outcomes)) };
-  }
   for (
     const [label, concurrency, rounds, inProcess] of [
       ["one call at a time, through the function", 1, opts.concurrency, false],
@@ -214,7 +221,7 @@ try {
       ],
     ] as const
   ) {
-    const r = await toolRounds(concurrency, rounds, inProcess);
+    const r = await toolRounds(clinic, today, concurrency, rounds, inProcess);
     console.log(`2. tool-calls, ${label}`);
     console.log(`   check_availability  ${summary(r.check)}`);
     console.log(`   book_appointment    ${summary(r.booking)}   outcomes ${r.outcomes}`);
