@@ -24,7 +24,7 @@ import {
   readAssistantAnswer,
   type TransferTool,
 } from "./schema.ts";
-import { type Call, type CallMessage, ORG_ID, type PhoneNumber, type Server } from "./store.ts";
+import type { Call, CallMessage, PhoneNumber, Server } from "./store.ts";
 
 export interface InboundCall {
   /** The called number (E.164), as Twilio hands it over. */
@@ -98,25 +98,12 @@ export class Calls {
         reason: phone ? "the number has no server URL" : "the number is not imported into Vapi",
       };
     }
-    const now = store.iso();
-    const call: Call = {
-      id: crypto.randomUUID(),
-      orgId: ORG_ID,
+    const call = store.newCall(phone, {
       type: "inboundPhoneCall",
       status: "ringing",
-      phoneNumberId: phone.id,
-      phoneCallProvider: "twilio",
       phoneCallProviderId: inbound.callSid,
-      phoneCallTransport: "pstn",
       customer: { number: inbound.from },
-      createdAt: now,
-      updatedAt: now,
-      messages: [],
-      problems: [],
-      seconds: 0,
-    };
-    store.calls.set(call.id, call);
-    store.changed();
+    });
     log.add({
       method: "CALL",
       endpoint: "inbound",

@@ -6,7 +6,7 @@ import type { SandboxContext } from "./context.ts";
 import { delayFor, type Endpoint, type Fault } from "./faults.ts";
 import { callView, phoneNumberView } from "./messages.ts";
 import { createCall, createPhoneNumber, messages, updatePhoneNumber } from "./schema.ts";
-import { type Call, ORG_ID, type PhoneNumber } from "./store.ts";
+import { ORG_ID, type PhoneNumber } from "./store.ts";
 
 const REASONS: Record<number, string> = {
   400: "Bad Request",
@@ -169,25 +169,12 @@ async function answer(
         );
       }
       // Outbound calls are queued and stay so: the sandbox simulates inbound conversations only.
-      const now = store.iso();
-      const call: Call = {
-        id: crypto.randomUUID(),
-        orgId: ORG_ID,
+      const call = store.newCall(phone, {
         type: "outboundPhoneCall",
         status: "queued",
-        phoneNumberId: phone.id,
-        phoneCallProvider: "twilio",
         phoneCallProviderId: null,
-        phoneCallTransport: "pstn",
         customer: { number: parsed.data.customer.number },
-        createdAt: now,
-        updatedAt: now,
-        messages: [],
-        problems: [],
-        seconds: 0,
-      };
-      store.calls.set(call.id, call);
-      store.changed();
+      });
       return json(201, callView(call));
     }
     case "inbound":

@@ -132,6 +132,30 @@ export class Store {
     return new Date(this.now()).toISOString();
   }
 
+  /** A new call on `phone`, stored. */
+  newCall(
+    phone: PhoneNumber,
+    fields: Pick<Call, "type" | "status" | "phoneCallProviderId" | "customer">,
+  ): Call {
+    const now = this.iso();
+    const call: Call = {
+      ...fields,
+      id: crypto.randomUUID(),
+      orgId: ORG_ID,
+      phoneNumberId: phone.id,
+      phoneCallProvider: "twilio",
+      phoneCallTransport: "pstn",
+      createdAt: now,
+      updatedAt: now,
+      messages: [],
+      problems: [],
+      seconds: 0,
+    };
+    this.calls.set(call.id, call);
+    this.changed();
+    return call;
+  }
+
   numberByE164(e164: string): PhoneNumber | undefined {
     return [...this.phoneNumbers.values()].find((p) => p.number === e164);
   }
