@@ -257,3 +257,65 @@ Deno.test("calls: filters, a call with its transcript and recording, a callback 
     await browser.close();
   }
 });
+
+Deno.test("calls: a number that failed to connect to the assistant says why; owners retry", async () => {
+  const { team, organisationId, owner } = await clinicOpenDaily("voice", TIME_ZONE);
+  const db = service();
+  const account = must(
+    await owner.from("twilio_accounts").insert({
+      organisation_id: organisationId,
+      account_sid: `AC${crypto.randomUUID().replaceAll("-", "")}`,
+      label: "Main",
+    }).select("id").single(),
+    "Twilio account",
+  );
+  const e164 = `+4420794${String(Math.floor(Math.random() * 1e5)).padStart(5, "0")}`;
+  const number = must(
+    await owner.from("phone_numbers").insert({
+      organisation_id: organisationId,
+      twilio_account_id: account.id,
+      e164,
+      voice_enabled: true,
+    }).select("id").single(),
+    "phone number",
+  );
+  // The connect job (when a worker runs) fails at once: the account has no auth token. Then the
+  // number fails for a reason of the test's own.
+  for (let tries = 0; tries < 50; tries++) {
+    const { data } = await db.from("phone_numbers").select("voice_connection")
+      .eq("id", number.id).single();
+    if (data?.voice_connection !== "pending") break;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  must(
+    await db.from("phone_numbers").update({
+      voice_connection: "failed",
+      voice_connection_error: "Vapi refused the Twilio credentials",
+    }).eq("id", number.id),
+    "failing the connection",
+  );
+  const browser = await launchBrowser();
+  try {
+    const page = await newPhonePage(browser, { locale: "en-GB" });
+    await page.goto(appUrl());
+    await signIn(page, team.owner);
+    await page.goto(`${appUrl()}#/channels/phone-numbers`);
+    await page.getByText(
+      "Calls could not be connected to the assistant: Vapi refused the Twilio credentials.",
+    ).waitFor();
+    await page.getByRole("button", { name: "Retry" }).click();
+    // Pending again (a worker may already have failed it again, for its own reason).
+    await page.getByText("Vapi refused the Twilio credentials").waitFor({ state: "detached" });
+    const saved = must(
+      await owner.from("phone_numbers").select("voice_connection, voice_connection_error")
+        .eq("id", number.id).single(),
+      "number",
+    );
+    assert.ok(["pending", "failed"].includes(saved.voice_connection!), saved.voice_connection!);
+    assert.notEqual(saved.voice_connection_error, "Vapi refused the Twilio credentials");
+    assert.equal(await overflow(page), 0, "the numbers are no wider than a phone");
+    await page.context().close();
+  } finally {
+    await browser.close();
+  }
+});
