@@ -75,7 +75,11 @@ export class Calls {
   /** Per live call, the tool results so far (ids for later tool calls are read off them). */
   #results = new Map<string, string[]>();
 
-  constructor(readonly ctx: SandboxContext) {}
+  /** Per live call, the timer that ends it when the caller says nothing for a while. */
+  #silence = new Map<string, ReturnType<typeof setTimeout>>();
+
+  /** `silenceMs`: how long a live call waits for the caller's next line (Vapi: silenceTimeoutSeconds). */
+  constructor(readonly ctx: SandboxContext, readonly silenceMs = 10 * 60 * 1000) {}
 
   /** A call reaching a number imported into Vapi (the Twilio sandbox calls this). */
   async answerInbound(inbound: InboundCall): Promise<InboundResult> {
@@ -120,6 +124,7 @@ export class Calls {
     return this.#turn(callId, async () => {
       const { call, phone } = this.#live(callId);
       await this.#line(call, phone, line);
+      if (call.status === "in-progress") this.#awaitCaller(call, phone);
       return call;
     });
   }
@@ -195,7 +200,7 @@ export class Calls {
     if (read.assistant.firstMessageMode !== "assistant-waits-for-user") {
       this.#speak(call, "bot", read.assistant.firstMessage || "Hello.");
     }
-    if (script === undefined) return this.ctx.store.changed();
+    if (script === undefined) return this.#awaitCaller(call, phone);
     for (const line of script) {
       if (call.status !== "in-progress") break;
       await this.#line(call, phone, line);
@@ -296,7 +301,23 @@ export class Calls {
     await this.#end(call, phone, endedReason);
   }
 
+  /** A live call left silent ends as Vapi ends one (an abandoned test call does not stay live). */
+  #awaitCaller(call: Call, phone: PhoneNumber): void {
+    clearTimeout(this.#silence.get(call.id));
+    const timer = setTimeout(() => {
+      this.#turn(call.id, async () => {
+        if (call.status === "in-progress") await this.#end(call, phone, "silence-timed-out");
+      }).catch(() => {});
+    }, this.silenceMs);
+    // A stack stopping does not wait for silent callers (Deno's timers are numbers).
+    Deno.unrefTimer(Number(timer));
+    this.#silence.set(call.id, timer);
+    this.ctx.store.changed();
+  }
+
   async #end(call: Call, phone: PhoneNumber, endedReason: string): Promise<void> {
+    clearTimeout(this.#silence.get(call.id));
+    this.#silence.delete(call.id);
     const startedAt = call.startedAt ?? this.ctx.store.iso();
     call.startedAt = startedAt;
     call.status = "ended";

@@ -326,3 +326,25 @@ Deno.test("a live call: lines one at a time, then hang up", async () => {
   assert.equal(delivered.at(-1)!.message.type, "end-of-call-report");
   await assert.rejects(sandbox.calls.say(result.callId, "hello"), /the call has ended/);
 });
+
+Deno.test("a live call left silent ends as silence-timed-out, with its report", async () => {
+  const { sandbox, delivered } = await testSandbox({ silenceMs: 400 });
+  const result = await sandbox.answerInbound({
+    number: NUMBER,
+    callSid: "CA" + "f".repeat(32),
+    from: CALLER,
+  });
+  assert.ok(result.handled);
+  const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  await pause(250);
+  await sandbox.calls.say(result.callId, "Hello there");
+  await pause(250); // 500 ms after the start, 250 after the line
+  const status = sandbox.context.store.calls.get(result.callId)!.status;
+  assert.equal(status, "in-progress", "a line restarts the wait");
+  await pause(300);
+  await sandbox.settled();
+  const call = sandbox.context.store.calls.get(result.callId)!;
+  assert.equal(call.status, "ended");
+  assert.equal(call.endedReason, "silence-timed-out");
+  assert.equal((delivered.at(-1)!.message as Loose).endedReason, "silence-timed-out");
+});

@@ -25,6 +25,8 @@ export interface VapiSandboxOptions {
   now?: () => number;
   /** Delivers server messages (tests pass their own). */
   fetch?: typeof fetch;
+  /** How long a live call waits for the caller's next line before it ends (default 10 min). */
+  silenceMs?: number;
 }
 
 export interface VapiSandbox {
@@ -90,7 +92,7 @@ export async function createVapiSandbox(opts: VapiSandboxOptions): Promise<VapiS
     fetch: opts.fetch ?? fetch,
   };
   ensureDemoNumbers(store, opts.functionsUrl);
-  const calls = new Calls(context);
+  const calls = new Calls(context, opts.silenceMs);
 
   async function handle(req: Request, path: string): Promise<Response> {
     if ((path === "" || path === "/") && req.method === "GET") return consolePage(context);

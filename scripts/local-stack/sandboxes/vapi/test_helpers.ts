@@ -100,6 +100,7 @@ export async function testSandbox(opts: {
   answer?: (message: Delivered["message"]) => unknown | Response;
   now?: number;
   dataFile?: string | null;
+  silenceMs?: number;
 } = {}) {
   const delivered: Delivered[] = [];
   const answer = opts.answer ??
@@ -116,6 +117,7 @@ export async function testSandbox(opts: {
     serverSecret: SERVER_SECRET,
     functionsUrl: "http://server.test/functions/v1",
     now: () => opts.now ?? Date.parse("2026-12-02T10:00:00Z"),
+    silenceMs: opts.silenceMs,
     fetch: async (url, init) => {
       const message = JSON.parse(String(init?.body)).message;
       delivered.push({
