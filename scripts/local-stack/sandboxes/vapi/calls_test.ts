@@ -88,6 +88,27 @@ Deno.test("a time nobody offered: the offers are read out, nothing is booked", a
   );
 });
 
+Deno.test("reschedule: find, check the new time, move the appointment to the slot at that time", async () => {
+  const { sandbox, delivered } = await testSandbox();
+  await sandbox.answerInbound({
+    number: NUMBER,
+    callSid: "CA" + "0".repeat(32),
+    from: CALLER,
+    script: ["Can I move my appointment to tomorrow at 10:00?"],
+  });
+  const tools = delivered.filter((d) => d.message.type === "tool-calls")
+    .map((d) => (d.message as Loose).toolCallList[0].function);
+  assert.deepEqual(tools.map((t) => t.name), [
+    "find_my_appointments",
+    "check_availability",
+    "reschedule_appointment",
+  ]);
+  assert.deepEqual(tools[2].arguments, {
+    appointment_id: "7b0d9f53-4a0e-4d55-8f3e-2c41a7e3c001",
+    slot_id: "s-1000",
+  });
+});
+
 Deno.test("cancel: find_my_appointments, then cancel_appointment with the id the first result named", async () => {
   const { sandbox, delivered } = await testSandbox();
   await sandbox.answerInbound({

@@ -114,9 +114,9 @@ export function factsOf(line: string, caller: string, now: number, results: stri
 }
 
 /**
- * The id an earlier result gave for `param` (results write "(slot_id X)", "(appointment_id Y)"):
- * the one at the caller's time when they said one (none when nothing is at that time: the model
- * reads the offers out instead), else the first; newest result first.
+ * The id an earlier result gave for `param` (results write "(slot_id X)", "(appointment_id Y)"),
+ * newest result first: the one at the caller's time when they said one, else the first — except
+ * that a slot must be at the time asked (none offered there: the model reads the offers out).
  */
 export function idFor(param: string, facts: Facts): string | undefined {
   const label = new RegExp(`\\b${param}[:=]?\\s+([^\\s);,]+)`, "g");
@@ -125,8 +125,9 @@ export function idFor(param: string, facts: Facts): string | undefined {
       [...part.matchAll(label)].map((m) => ({ part, id: m[1] }))
     );
     if (offers.length === 0) continue;
-    if (!facts.time) return offers[0].id;
-    return offers.find((o) => o.part.includes(`at ${facts.time}`))?.id;
+    const atTime = facts.time ? offers.find((o) => o.part.includes(`at ${facts.time}`)) : undefined;
+    if (facts.time && !atTime && /slot/i.test(param)) return undefined;
+    return (atTime ?? offers[0]).id;
   }
   const uuid = /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/i;
   for (const result of [...facts.results].reverse()) {

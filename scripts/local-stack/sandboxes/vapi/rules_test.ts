@@ -79,6 +79,14 @@ Deno.test("idFor: the id offered at the caller's time, else the first; newest re
   assert.equal(idFor("slot_id", at("10:30", [offers])), "s-1030");
   assert.equal(idFor("slot_id", at("16:00", [offers])), undefined, "nothing at 16:00");
   assert.equal(idFor("slot_id", at(undefined, [offers, "(slot_id s-2)"])), "s-2");
+  const mine =
+    "Yours: Tuesday at 09:00 (appointment_id a-1); Friday at 11:00 (appointment_id a-2).";
+  assert.equal(idFor("appointment_id", at("11:00", [mine])), "a-2");
+  assert.equal(
+    idFor("appointment_id", at("10:30", [mine, offers])),
+    "a-1",
+    "a new time, not theirs",
+  );
   assert.equal(idFor("appointment_id", at(undefined, [offers])), undefined);
   const uuid = "7b0d9f53-4a0e-4d55-8f3e-2c41a7e3c001";
   assert.equal(idFor("appointment_id", at(undefined, [`Your visit ${uuid}.`])), uuid);
