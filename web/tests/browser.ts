@@ -165,6 +165,15 @@ export async function apiClientAs(
   return client;
 }
 
+/** A supabase-js client with the service role, to write rows as service code does (calls, tasks). */
+export function serviceClient(): SupabaseClient {
+  const key = Deno.env.get("SUPABASE_SERVICE_ROLE_KEY");
+  if (!key) throw new Error("SUPABASE_SERVICE_ROLE_KEY is not set");
+  return createClient(new URL(appUrl()).origin, key, {
+    auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
+  });
+}
+
 /**
  * Creates an account through Auth's API, as the sign-up form would (quicker where the form is not
  * what a test is about), and returns a supabase-js client signed in as it. The app's /config.json

@@ -3,7 +3,6 @@
 // the appointment then shows in the agenda. Needs the stack's Vapi sandbox and the test-call and
 // vapi functions. Headless Chromium against a running stack (see browser.ts).
 import assert from "node:assert/strict";
-import { createClient } from "@supabase/supabase-js";
 import { addDays, isoWeekday, localDateOf } from "@frontdesk/domain/opening_hours.ts";
 import {
   appUrl,
@@ -12,21 +11,18 @@ import {
   newDesktopPage,
   newPhonePage,
   overflow,
+  serviceClient,
   signIn,
 } from "./browser.ts";
+import { waitFor } from "../../supabase/tests/api/_helpers.ts";
 
 const NORTHSIDE = "10000000-0000-4000-8000-000000000001";
 const OWNER = { email: "owner@northside.test", password: "frontdesk-demo" };
 const TIME_ZONE = "Europe/London";
 
-const service = () =>
-  createClient(new URL(appUrl()).origin, Deno.env.get("SUPABASE_SERVICE_ROLE_KEY")!, {
-    auth: { persistSession: false, autoRefreshToken: false },
-  });
-
 /** The first day from tomorrow that Northside opens and has no clinic-wide closure. */
 async function nextOpenDay(): Promise<string> {
-  const db = service();
+  const db = serviceClient();
   const hours = await db.from("working_hours").select("weekday").eq("organisation_id", NORTHSIDE);
   const closures = await db.from("closures").select("starts_on, ends_on")
     .eq("organisation_id", NORTHSIDE).is("practitioner_id", null);
@@ -65,16 +61,13 @@ Deno.test("test call: a typed caller line books an appointment that shows in the
     await transcript.locator("li.assistant").first().waitFor();
 
     // The booking the assistant made, as the agenda reads it.
-    const db = service();
-    let booked: { starts_at: string; ends_at: string } | undefined;
-    for (let tries = 0; !booked && tries < 50; tries++) {
+    const db = serviceClient();
+    const booked = await waitFor("the test call's booking", async () => {
       const { data } = await db.from("appointments").select("starts_at, ends_at")
         .eq("organisation_id", NORTHSIDE).eq("source", "voice").eq("status", "booked")
         .gte("created_at", since).limit(1);
-      booked = data?.[0];
-      if (!booked) await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-    assert.ok(booked, "the test call booked an appointment");
+      return data?.[0];
+    });
     assert.equal(localDateOf(TIME_ZONE, new Date(booked.starts_at)), day);
 
     const clock = (iso: string) =>
