@@ -3,14 +3,33 @@
 // with the Vapi sandbox's own validation of an assistant), tool calls that really book, move and
 // cancel and take messages, end-of-call reports replayed, and fuzzed bodies that never get a 5xx.
 import assert from "node:assert/strict";
+import { createClient } from "@supabase/supabase-js";
+import type { Database } from "@frontdesk/database";
 import fc from "fast-check";
 import postgres from "postgres";
 import { readAssistantAnswer } from "../../../scripts/local-stack/sandboxes/vapi/schema.ts";
-import { env, must, runTag, serviceClient, SUPABASE_URL, TestUsers } from "./_helpers.ts";
+import {
+  addDays,
+  localDateOf,
+  localDateTimeOf,
+} from "../../functions/_shared/domain/opening_hours.ts";
+import { checkAvailability, type Db } from "../../functions/_shared/io/booking.ts";
+import { sandboxControl } from "./_google_sandbox.ts";
+import {
+  clientOptions,
+  env,
+  must,
+  runTag,
+  SERVICE_ROLE_KEY,
+  SUPABASE_URL,
+  TestUsers,
+  waitFor,
+} from "./_helpers.ts";
+import { runWorker } from "./_worker.ts";
 
 const URL_ = `${SUPABASE_URL}/functions/v1/vapi`;
 const sql = postgres(env("SUPABASE_DB_URL"), { max: 2, prepare: false, onnotice: () => {} });
-const admin = serviceClient();
+const admin: Db = createClient<Database>(SUPABASE_URL, SERVICE_ROLE_KEY, clientOptions);
 const users = new TestUsers();
 const tag = runTag();
 const NORTHSIDE = { id: "10000000-0000-4000-8000-000000000001", number: "+442079460123" };
@@ -113,6 +132,9 @@ async function tools(callId: string, to: string, from: string, list: Tool[]): Pr
   return results;
 }
 
+/** Calls the Vapi sandbox made (its own ids), removed at the end. */
+const sandboxCalls: string[] = [];
+
 const callRow = async (vapiCallId: string) =>
   (await sql`select * from public.calls where vapi_call_id = ${vapiCallId}`)[0];
 
@@ -155,7 +177,7 @@ async function makeClinic(
       "working_hours",
     );
   }
-  const service = must<{ id: string }>(
+  const service = must(
     await admin.from("services").insert({
       organisation_id: org.id,
       name: "Check-up",
@@ -172,7 +194,7 @@ async function makeClinic(
   );
   const hex = Array.from(crypto.getRandomValues(new Uint8Array(16)))
     .map((b) => b.toString(16).padStart(2, "0")).join("");
-  const account = must<{ id: string }>(
+  const account = must(
     await admin.from("twilio_accounts").insert({ organisation_id: org.id, account_sid: `AC${hex}` })
       .select("id").single(),
     "twilio_accounts",
@@ -181,13 +203,13 @@ async function makeClinic(
   must(
     await admin.from("phone_numbers").insert({
       organisation_id: org.id,
-      twilio_account_id: account.id,
+      twilio_account_id: (account as { id: string }).id,
       e164: number,
       voice_enabled: true,
     }),
     "phone_numbers",
   );
-  return { id: org.id, number, serviceId: service.id };
+  return { id: org.id, number, serviceId: (service as { id: string }).id };
 }
 
 const clinics = {
@@ -250,7 +272,7 @@ Deno.test("a wrong or missing secret is refused with 401 and nothing is stored",
       { "x-vapi-secret": "" },
       { authorization: `Bearer ${SECRET.slice(1)}` },
       { authorization: SECRET },
-    ]
+    ] as Record<string, string>[]
   ) {
     const answer = await post(message, headers);
     assert.equal(answer.status, 401, JSON.stringify(headers));
@@ -630,12 +652,85 @@ Deno.test("fuzzed bodies get a 4xx or a 200, never a 5xx", async () => {
   );
 });
 
+Deno.test("through the Vapi sandbox: a simulated call to Northside books a real slot, in the agenda and in Google", async () => {
+  // A free check-up time ten days or more ahead, as the booking operations see it.
+  const [service] = await sql`
+    select id from public.services where organisation_id = ${NORTHSIDE.id} and name = 'Check-up'`;
+  const from = addDays(localDateOf("Europe/London", new Date()), 10);
+  const { slots } = await checkAvailability(admin, {
+    organisationId: NORTHSIDE.id,
+    serviceId: service.id,
+    from,
+    to: addDays(from, 13),
+    limit: 1,
+  });
+  const { date, time } = localDateTimeOf("Europe/London", new Date(slots[0].start));
+  const from_ = caller();
+  const started = await fetch(`${SUPABASE_URL}/_local/vapi/control/calls`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({
+      to: NORTHSIDE.number,
+      from: from_,
+      script: [
+        `I would like to book a check-up on ${date} at ${time}. My name is Robin Sandbox.`,
+        "Thanks, bye",
+      ],
+    }),
+  });
+  const answer = await started.json();
+  assert.equal(answer.handled, true, JSON.stringify(answer));
+  const transcript = JSON.stringify(answer.call?.transcript ?? answer);
+  const call = await waitFor("the end-of-call report", async () => {
+    const row = await callRow(answer.callId);
+    return row?.status === "ended" && row.summary !== null && row;
+  });
+  assert.equal(call.outcome, "booked", transcript);
+  assert.ok(
+    call.summary && call.recording_url && call.transcript.length >= 4,
+    "the end-of-call report",
+  );
+  const [booked] = await sql`
+    select a.id, a.source, a.starts_at, ct.phone from public.call_appointments ca
+    join public.appointments a on a.id = ca.appointment_id
+    join public.contacts ct on ct.id = a.contact_id
+    where ca.call_id = ${call.id} and ca.action = 'booked'`;
+  assert.equal(booked.source, "voice");
+  assert.equal(booked.phone, from_);
+  assert.equal(new Date(booked.starts_at).toISOString(), new Date(slots[0].start).toISOString());
+  // Northside's calendar is connected in the seed: the worker pushes the booking to Google.
+  const sync = await waitFor("the booking synced to Google", async () => {
+    const [row] = await sql<{ calendar_sync: string; calendar_event_calendar_id: string }[]>`
+      select calendar_sync, calendar_event_calendar_id from public.appointments
+      where id = ${booked.id}`;
+    if (row.calendar_sync === "synced") return row;
+    await runWorker(SUPABASE_URL, SERVICE_ROLE_KEY);
+    return null;
+  }, 30_000);
+  const events = await sandboxControl<{ items: { start: { dateTime: string } }[] }>(
+    SUPABASE_URL,
+    "GET",
+    `/calendars/${encodeURIComponent(sync.calendar_event_calendar_id)}/events`,
+  );
+  assert.ok(
+    events.items.some((e) => Date.parse(e.start.dateTime) === Date.parse(slots[0].start)),
+    "the event is in the Google sandbox",
+  );
+  // Leave Northside's agenda as it was: the caller cancels by phone.
+  const [cancelled] = await tools(answer.callId, NORTHSIDE.number, from_, [
+    { name: "cancel_appointment", args: { appointment_id: booked.id } },
+  ]);
+  assert.match(cancelled.result, /^Cancelled/);
+  sandboxCalls.push(answer.callId);
+});
+
 Deno.test({
   name: "cleanup",
   sanitizeResources: false,
   sanitizeOps: false,
   async fn() {
-    await sql`delete from public.calls where vapi_call_id like ${`vapi-${tag}-%`}`;
+    await sql`delete from public.calls where vapi_call_id like ${`vapi-${tag}-%`}
+      or vapi_call_id = any(${sandboxCalls})`;
     // Removing a number enqueues its disconnection job, which names the organisation: the
     // numbers go first, while their organisations still exist.
     const ids = Object.values(clinics).map((c) => c.id);

@@ -110,6 +110,7 @@ function bookingTools(config: ReceptionistConfig): FunctionTool[] {
         from: DATE,
         to: DATE,
         preference: { type: "string", enum: ["morning", "afternoon", "evening"] },
+        time: { type: "string", description: "HH:MM, if the caller asked for a time" },
         practitioner: { type: "string", description: "A practitioner's name, if the caller asks" },
       }, ["service", "from"]),
     ),

@@ -165,24 +165,24 @@ async function checkAvailabilityTool(ctx: ToolContext, args: Args): Promise<stri
     ? args.preference as "morning" | "afternoon" | "evening"
     : undefined;
   const practitioner = text(args, "practitioner").toLowerCase();
+  const asked = text(args, "time");
+  const time = /^\d{2}:\d{2}$/.test(asked) ? asked : "";
   const { slots } = await checkAvailability(ctx.db, {
     organisationId: ctx.config.organisation.id,
     serviceId: service.id,
     from,
     to,
     preference,
-    limit: practitioner ? 200 : OFFERED,
+    limit: practitioner || time ? 200 : OFFERED,
   });
-  const offered =
-    (practitioner
-      ? slots.filter((s) =>
-        s.practitioners.some((p) => p.name.toLowerCase().includes(practitioner))
-      )
-        .map((s) => ({
-          ...s,
-          practitioners: s.practitioners.filter((p) => p.name.toLowerCase().includes(practitioner)),
-        }))
-      : slots).slice(0, OFFERED);
+  const withWhom = practitioner
+    ? slots.filter((s) => s.practitioners.some((p) => p.name.toLowerCase().includes(practitioner)))
+      .map((s) => ({
+        ...s,
+        practitioners: s.practitioners.filter((p) => p.name.toLowerCase().includes(practitioner)),
+      }))
+    : slots;
+  const offered = (time ? nearest(withWhom, time) : withWhom).slice(0, OFFERED);
   const days = from === to ? `on ${dayOf(ctx, from)}` : `between ${dayOf(ctx, from)} and ` +
     dayOf(ctx, to);
   if (offered.length === 0) {
@@ -192,6 +192,15 @@ async function checkAvailabilityTool(ctx: ToolContext, args: Args): Promise<stri
     offered.map((s) => speakSlot(ctx, s))
       .join("; ")
   }. Offer these; book with the slot_id once the caller confirms.`;
+}
+
+/** The time asked for first, then the next ones after it, then those before it. */
+function nearest(slots: SlotAnswer[], time: string): SlotAnswer[] {
+  const rank = (s: SlotAnswer) => {
+    const clock = s.start.slice(11, 16);
+    return clock === time ? 0 : clock > time ? 1 : 2;
+  };
+  return [...slots].sort((a, b) => rank(a) - rank(b));
 }
 
 /** "Wednesday the 9th": a local date as said. */
