@@ -1,4 +1,5 @@
 import { useSignal } from "@preact/signals";
+import { useEffect } from "preact/hooks";
 import { functionUrl, supabase } from "../../supabase.ts";
 import {
   Alert,
@@ -23,9 +24,23 @@ const USES = [
 ];
 
 /** The Twilio numbers patients call or text, and where Twilio must send their webhooks. */
+const CONNECT_RECHECK_MS = 3000;
+const CONNECT_RECHECK_FOR_MS = 120_000;
+
 export function PhoneNumbers(props: SectionProps) {
-  const { channels, manages } = props;
+  const { channels, manages, reload } = props;
   const numbers = channels.phoneNumbers;
+  // Connecting a number to the assistant is a job of a few seconds: read again while one asked
+  // for in the last two minutes is pending, so the page shows how it went without a reload.
+  const connecting = numbers.some((n) =>
+    n.active && n.voice_enabled && n.voice_connection === "pending" &&
+    Date.now() - Date.parse(n.updated_at) < CONNECT_RECHECK_FOR_MS
+  );
+  useEffect(() => {
+    if (!connecting) return;
+    const timer = setTimeout(reload, CONNECT_RECHECK_MS);
+    return () => clearTimeout(timer);
+  }, [connecting, numbers]);
   return (
     <Card title="Phone numbers" level={2}>
       <p class="muted">

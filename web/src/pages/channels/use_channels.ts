@@ -16,6 +16,7 @@ export type PhoneNumber = Pick<
   | "active"
   | "voice_connection"
   | "voice_connection_error"
+  | "updated_at"
 >;
 
 export type WhatsAppChannel = Pick<
@@ -73,7 +74,7 @@ function readChannels(organisationId: string): Promise<Read<Channels>> {
       .order("created_at"),
     phoneNumbers: db.from("phone_numbers")
       .select(
-        "id, twilio_account_id, e164, label, voice_enabled, messaging_enabled, active, voice_connection, voice_connection_error",
+        "id, twilio_account_id, e164, label, voice_enabled, messaging_enabled, active, voice_connection, voice_connection_error, updated_at",
       )
       .eq("organisation_id", organisationId)
       .order("created_at"),
