@@ -37,8 +37,16 @@ export function decodeSlotId(slotId: string): SlotRef | null {
 
 // Names as en-GB writes them. An availability answer labels and writes out up to 200 slots:
 // one wall-clock read (one formatToParts) per slot for both keeps that near a millisecond.
-const WEEKDAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
-const MONTHS = [
+export const WEEKDAYS = [
+  "Sunday",
+  "Monday",
+  "Tuesday",
+  "Wednesday",
+  "Thursday",
+  "Friday",
+  "Saturday",
+];
+export const MONTHS = [
   "January",
   "February",
   "March",

@@ -3,24 +3,9 @@
 // PROVIDERS §7.5); the month only when the day is not within the next three weeks, "today" and
 // "tomorrow" when they apply. English, like the prompt's scaffolding: the model says it in the
 // caller's language. Pure.
+import { MONTHS, WEEKDAYS } from "./booking_text.ts";
 import { addDays, wallClockMs } from "./opening_hours.ts";
 import { oneLine } from "./ordering.ts";
-
-const WEEKDAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
-const MONTHS = [
-  "January",
-  "February",
-  "March",
-  "April",
-  "May",
-  "June",
-  "July",
-  "August",
-  "September",
-  "October",
-  "November",
-  "December",
-];
 
 /** Days ahead within which the weekday and date alone are unambiguous. */
 const WITHOUT_MONTH_DAYS = 20;

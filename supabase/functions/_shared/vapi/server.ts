@@ -14,7 +14,7 @@ import type { Db } from "../io/booking.ts";
 import { recordCall } from "../io/calls.ts";
 import type { Sql } from "../io/db.ts";
 import { loadReceptionistConfig } from "../io/receptionist_config_store.ts";
-import { routeVoiceCall } from "../io/routing.ts";
+import { routeVoiceCall, type VoiceRoute } from "../io/routing.ts";
 import {
   callerNumber,
   type EndOfCallReport,
@@ -124,7 +124,9 @@ export async function handleVapi(req: Request, sql: Sql, settings: VapiSettings)
         await endOfCallReport(sql, message);
         return json({});
       case "hang":
-        console.warn(`vapi: the assistant stalled on call ${(await callOf(sql, message))?.id}`);
+        console.warn(
+          `vapi: the assistant stalled on call ${(await callOf(sql, message))?.id ?? "unknown"}`,
+        );
         return json({});
     }
   } catch (error) {
@@ -148,16 +150,7 @@ async function assistantRequest(
   const route = called ? await routeVoiceCall(sql, called) : null;
   if (!route?.routable) return json({ error: NOT_IN_SERVICE });
   const [call, config] = await Promise.all([
-    recordCall(sql, {
-      organisationId: route.organisationId,
-      phoneNumberId: route.phoneNumberId,
-      vapiCallId,
-      twilioCallSid: message.call?.phoneCallProviderId,
-      from: toE164(callerNumber(message) ?? "") ?? undefined,
-      to: toE164(called ?? "") ?? undefined,
-      status: "ringing",
-      answeredBy: "assistant",
-    }),
+    recordRouted(sql, route, message, vapiCallId, "ringing"),
     loadReceptionistConfig(sql, route.organisationId, localDateOf(route.timezone, now)),
   ]);
   if (!config) return json({ error: NOT_IN_SERVICE });
@@ -201,16 +194,28 @@ async function callOf(sql: Sql, message: VapiMessage): Promise<CallRef | null> {
   const called = message.phoneNumber?.number;
   const route = called ? await routeVoiceCall(sql, called) : null;
   if (!route?.routable) return null;
-  const { id } = await recordCall(sql, {
+  const { id } = await recordRouted(sql, route, message, vapiCallId);
+  return { id, organisationId: route.organisationId, vapiCallId, timezone: route.timezone };
+}
+
+/** The call as its first message shows it: our number it reached, who called, Twilio's sid. */
+function recordRouted(
+  sql: Sql,
+  route: VoiceRoute,
+  message: VapiMessage,
+  vapiCallId: string,
+  status?: "ringing",
+) {
+  return recordCall(sql, {
     organisationId: route.organisationId,
     phoneNumberId: route.phoneNumberId,
     vapiCallId,
     twilioCallSid: message.call?.phoneCallProviderId,
     from: toE164(callerNumber(message) ?? "") ?? undefined,
-    to: toE164(called ?? "") ?? undefined,
+    to: toE164(message.phoneNumber?.number ?? "") ?? undefined,
+    status,
     answeredBy: "assistant",
   });
-  return { id, organisationId: route.organisationId, vapiCallId, timezone: route.timezone };
 }
 
 // A call's tool calls come seconds apart: the configuration they need (services, FAQ, escalation
