@@ -307,6 +307,37 @@ const FIXTURES: [string, (t: Tenant) => Promise<void>][] = [
       contact_id: t.refs.contact,
     });
   }],
+  ["public.calls", async (t) => {
+    // Written by the vapi and twilio-voice functions (service code).
+    t.refs.call = await insertAs(admin, "calls", {
+      organisation_id: t.orgId,
+      twilio_call_sid: `CA${hex(16)}`,
+      from_e164: `+4477${digits(9)}`,
+      contact_id: t.refs.contact,
+      summary: `${t.label} caller ${tag}`,
+    });
+  }],
+  ["public.call_appointments", async (t) => {
+    const [appointment] = must<Row[]>(
+      await admin.from("appointments").select("id").eq("organisation_id", t.orgId).limit(1),
+      "service role: the tenant's appointment",
+    );
+    await insertAs(admin, "call_appointments", {
+      organisation_id: t.orgId,
+      call_id: t.refs.call,
+      appointment_id: appointment.id,
+      action: "booked",
+    });
+  }],
+  ["public.callback_tasks", async (t) => {
+    await insertAs(admin, "callback_tasks", {
+      organisation_id: t.orgId,
+      call_id: t.refs.call,
+      kind: "message",
+      callback_e164: `+4477${digits(9)}`,
+      reason: `${t.label} wants a call back ${tag}`,
+    });
+  }],
 ];
 
 // ---------------------------------------------------------------------------------------------

@@ -4,8 +4,8 @@
 // and when the escalation phone changes. Imports the number into Vapi (provider twilio, the
 // clinic's Twilio credentials — decrypted for this call only — no assistant, so every call asks
 // our `vapi` function; our server credential as a header; the escalation phone as the fallback
-// destination) or updates the number Vapi already has for that E.164; then sets the Twilio
-// number's voice fallback URL and status callback to our `twilio-voice` function. The number is
+// destination) or updates the number Vapi already has for that E.164 — once Twilio confirmed the
+// account has the number —; then sets the Twilio number's voice fallback URL and status callback to our `twilio-voice` function. The number is
 // `connected`, or `failed` with a sentence for the clinic (a provider that did not answer is also
 // retried by the worker; a refusal waits for Retry).
 //
@@ -160,6 +160,15 @@ export const connectNumber: JobHandler = async (job, { sql }) => {
       );
     }
 
+    // Twilio first: a wrong token or a number the account lacks leaves nothing in Vapi.
+    const incoming = await findIncomingNumber(number.account_sid, authToken, number.e164);
+    if (!incoming) {
+      throw new ConnectFailure(
+        `The Twilio account ${number.account_sid} has no number ${number.e164}; check the account, then Retry`,
+        false,
+      );
+    }
+
     const fields: VapiPhoneNumberFields = {
       name: (number.label || number.clinic).slice(0, 40),
       twilioAuthToken: authToken,
@@ -179,7 +188,7 @@ export const connectNumber: JobHandler = async (job, { sql }) => {
         twilioAccountSid: number.account_sid,
         twilioAuthToken: authToken,
       });
-    // Stored before Twilio is touched, so a disconnect finds it whatever happens next. A number
+    // Stored before Twilio is changed, so a disconnect finds it whatever happens next. A number
     // turned off while we imported it would keep a Vapi number nobody removes: removed here.
     const stored = await sql`update public.phone_numbers set vapi_phone_number_id = ${vapi.id}
       where id = ${id}::uuid and active and voice_enabled`;
@@ -188,13 +197,6 @@ export const connectNumber: JobHandler = async (job, { sql }) => {
       return;
     }
 
-    const incoming = await findIncomingNumber(number.account_sid, authToken, number.e164);
-    if (!incoming) {
-      throw new ConnectFailure(
-        `The Twilio account ${number.account_sid} has no number ${number.e164}; check the account, then Retry`,
-        false,
-      );
-    }
     await updateIncomingNumber(number.account_sid, authToken, incoming.sid, {
       VoiceFallbackUrl: `${functions}/twilio-voice/fallback`,
       VoiceFallbackMethod: "POST",
