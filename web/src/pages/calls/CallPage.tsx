@@ -14,6 +14,7 @@ import {
   CALL_COLUMNS,
   type CallDetail,
   callerOf,
+  type CallOutcome,
   formatDuration,
   labelOf,
   OUTCOMES,
@@ -21,7 +22,7 @@ import {
 } from "./calls.ts";
 
 type Made = {
-  action: string;
+  action: CallOutcome;
   appointment: {
     id: string;
     starts_at: string;
@@ -137,7 +138,7 @@ export function CallPage({ params }: PageProps) {
                         {formatDateTime(appointment.starts_at, timeZone)}
                       </a>
                       <p class="muted small">
-                        {labelOf(OUTCOMES, action as CallDetail["outcome"] & string)}
+                        {labelOf(OUTCOMES, action)}
                         {appointment.service && ` · ${appointment.service.name}`}
                         {appointment.practitioner && ` · ${appointment.practitioner.display_name}`}
                       </p>

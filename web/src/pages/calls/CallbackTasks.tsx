@@ -50,7 +50,7 @@ export function CallbackTasks({ organisationId, callId }: {
 
   const list = tasks.data.value;
   return (
-    <Card title={callId ? "Callback" : "Callbacks"} level={callId ? 2 : 1} wide>
+    <Card title={callId ? "Callback" : "Callbacks"} level={2} wide>
       {!callId && (
         <div class="row start">
           <Button

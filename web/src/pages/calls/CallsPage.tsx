@@ -33,7 +33,6 @@ export function CallsPage({ query }: PageProps) {
   const filtered = Object.values(filters).some(Boolean);
   return (
     <>
-      <CallbackTasks organisationId={organisation.id} />
       <Card title="Calls" wide>
         <Filters filters={filters} country={organisation.country} />
         <QueryStatus data={calls.rows} error={calls.error} />
@@ -57,6 +56,7 @@ export function CallsPage({ query }: PageProps) {
           </Button>
         )}
       </Card>
+      <CallbackTasks organisationId={organisation.id} />
     </>
   );
 }
