@@ -235,7 +235,7 @@ Deno.test("calls: filters, a call with its transcript and recording, a callback 
           assert.deepEqual(saved, { status: "done", assigned_to: memberId, done_by: memberId });
         } else {
           await page.getByText("Nobody is waiting for a call back.").waitFor();
-          await page.getByRole("button", { name: "Done", exact: true }).click();
+          await page.getByLabel("Show").selectOption("done");
           await tom.getByRole("button", { name: "Reopen" }).click();
           await page.getByText("Reopened.").waitFor();
           const saved = must(

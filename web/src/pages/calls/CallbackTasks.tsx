@@ -7,7 +7,7 @@ import { currentOrganisation } from "../../organisations/memberships.ts";
 import { formatPhone } from "../../phone.ts";
 import { userId } from "../../session.ts";
 import { supabase } from "../../supabase.ts";
-import { Button, Card, EmptyState } from "../../ui/mod.ts";
+import { Button, Card, EmptyState, Select } from "../../ui/mod.ts";
 import { toast } from "../../ui/toast.ts";
 import { describeError } from "../../errors.ts";
 import { type CallbackTask, changeTask, TASK_COLUMNS } from "./calls.ts";
@@ -52,21 +52,13 @@ export function CallbackTasks({ organisationId, callId }: {
   return (
     <Card title={callId ? "Callback" : "Callbacks"} level={2} wide>
       {!callId && (
-        <div class="row start">
-          <Button
-            variant={status.value === "open" ? "primary" : "secondary"}
-            aria-pressed={status.value === "open"}
-            onClick={() => status.value = "open"}
-          >
-            Open
-          </Button>
-          <Button
-            variant={status.value === "done" ? "primary" : "secondary"}
-            aria-pressed={status.value === "done"}
-            onClick={() => status.value = "done"}
-          >
-            Done
-          </Button>
+        <div class="row start filters">
+          <Select
+            label="Show"
+            value={status.value}
+            choices={[{ value: "open", label: "Open" }, { value: "done", label: "Done" }]}
+            onChange={(shown) => status.value = shown === "done" ? "done" : "open"}
+          />
           <label class="check">
             <input
               type="checkbox"
@@ -94,6 +86,7 @@ export function CallbackTasks({ organisationId, callId }: {
               key={task.id}
               task={task}
               me={me}
+              onCallPage={Boolean(callId)}
               onChange={(patch, done) => change(task, patch, done)}
             />
           ))}
@@ -103,9 +96,11 @@ export function CallbackTasks({ organisationId, callId }: {
   );
 }
 
-export function TaskItem({ task, me, onChange }: {
+export function TaskItem({ task, me, onCallPage, onChange }: {
   task: CallbackTask;
   me: string | null;
+  /** Shown on its call's page: no link to the call. */
+  onCallPage?: boolean;
   onChange?: (patch: Partial<CallbackTask>, done: string) => void;
 }) {
   const timeZone = currentOrganisation.value!.timezone;
@@ -124,7 +119,7 @@ export function TaskItem({ task, me, onChange }: {
         {task.kind === "voicemail" ? "Voicemail" : "Message"} ·{" "}
         {formatDateTime(task.created_at, timeZone)}
         {task.assigned_to && ` · ${task.assigned_to === me ? "assigned to you" : "assigned"}`}
-        {task.call_id && (
+        {task.call_id && !onCallPage && (
           <>
             {" · "}
             <a href={`#/calls/${task.call_id}`}>the call</a>
