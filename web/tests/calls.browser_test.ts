@@ -1,5 +1,5 @@
 // Calls: a receptionist (a member) filters the clinic's calls, opens one with its transcript,
-// recording and the appointment it booked, and works a callback task, on a desktop and on a
+// recording, the appointment it booked and the caller's page, and works a callback task, on a desktop and on a
 // 390 px phone, no page wider than the screen. The calls are written as the voice functions write
 // them (service role). Headless Chromium against a running stack (see browser.ts).
 import assert from "node:assert/strict";
@@ -214,6 +214,13 @@ Deno.test("calls: filters, a call with its transcript and recording, a callback 
           new RegExp(`^#/appointments\\?date=${tomorrow}$`),
         );
         await noOverflow(page, "the call's page");
+
+        // The caller's contact page lists their calls.
+        await page.getByRole("link", { name: "contact", exact: true }).click();
+        await page.getByRole("heading", { name: "Cara Caller" }).waitFor();
+        await page.getByRole("region", { name: "Calls" }).getByRole("link", { name: "Cara Caller" })
+          .waitFor();
+        await noOverflow(page, "the contact's page");
 
         // The callbacks on the Calls page: the desktop takes Tom's and marks it done; the phone
         // finds it under Done and reopens it.
