@@ -1,7 +1,7 @@
 // Calls: a receptionist (a member) filters the clinic's calls, opens one with its transcript,
-// recording, the appointment it booked and the caller's page, and works a callback task, on a desktop and on a
-// 390 px phone, no page wider than the screen. The calls are written as the voice functions write
-// them (service role). Headless Chromium against a running stack (see browser.ts).
+// recording, the appointment it booked and the caller's page, and works a callback task, on a
+// desktop and on a 390 px phone, no page wider than the screen. The calls are written as the
+// voice functions write them (service role). Headless Chromium against a running stack.
 import assert from "node:assert/strict";
 import type { Browser, Page } from "playwright-core";
 import { addDays, localDateOf, zonedDateTimeToInstant } from "@frontdesk/domain/opening_hours.ts";
