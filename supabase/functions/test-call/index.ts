@@ -80,8 +80,7 @@ Deno.serve(async (req) => {
   if (!parsed.success) {
     return jsonResponse({ message: parsed.error.issues[0].message }, 400);
   }
-  const { organisation_id: organisationId, line, call_id: callId } =
-    parsed.data;
+  const { organisation_id: organisationId, line, call_id: callId } = parsed.data;
 
   try {
     const db = callerClient(authorization);
@@ -132,8 +131,7 @@ Deno.serve(async (req) => {
       };
       if (!started.handled || !started.call) {
         return jsonResponse({
-          message:
-            "Your number is not connected to the assistant yet (see Channels)",
+          message: "Your number is not connected to the assistant yet (see Channels)",
         }, 409);
       }
       return answer(started.call);

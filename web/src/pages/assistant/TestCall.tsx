@@ -60,33 +60,31 @@ export function TestCall({ organisationId }: { organisationId: string }) {
         Type what a caller would say; the assistant answers as on the phone and really books. The
         call then shows under Calls.
       </p>
-      <>
-        {transcript.value.length > 0 && <Transcript lines={transcript.value} />}
-        {ended.value && <p class="muted">The call has ended.</p>}
-        {!ended.value && (
-          <form class="stack" onSubmit={send}>
-            <Field
-              label="The caller says"
-              value={said}
-              autoComplete="off"
-              maxLength={500}
-              placeholder="I'd like to book a check-up tomorrow at 10:30"
-            />
-            <div class="row start">
-              <Button type="submit" busy={action.busy.value}>
-                {callId.value ? "Say" : "Call"}
-              </Button>
-            </div>
-          </form>
-        )}
-        {callId.value && (
+      {transcript.value.length > 0 && <Transcript lines={transcript.value} />}
+      {ended.value && <p class="muted">The call has ended.</p>}
+      {!ended.value && (
+        <form class="stack" onSubmit={send}>
+          <Field
+            label="The caller says"
+            value={said}
+            autoComplete="off"
+            maxLength={500}
+            placeholder="I'd like to book a check-up tomorrow at 10:30"
+          />
           <div class="row start">
-            <Button variant="secondary" onClick={hangUp}>New test call</Button>
-            <a href="#/calls">Calls</a>
+            <Button type="submit" busy={action.busy.value}>
+              {callId.value ? "Say" : "Call"}
+            </Button>
           </div>
-        )}
-        {action.error.value && <Alert tone="error">{action.error.value}</Alert>}
-      </>
+        </form>
+      )}
+      {callId.value && (
+        <div class="row start">
+          <Button variant="secondary" onClick={hangUp}>New test call</Button>
+          <a href="#/calls">Calls</a>
+        </div>
+      )}
+      {action.error.value && <Alert tone="error">{action.error.value}</Alert>}
     </Card>
   );
 }
