@@ -269,11 +269,13 @@ Deno.test({
         await settle(client, numberId, "connected");
         const { error } = await client.from("phone_numbers").delete().eq("id", numberId);
         if (error) throw new Error(error.message);
-        await waitFor("the number to leave Vapi", async () => {
+        // The job leaves Vapi first, then clears Twilio's URLs: wait for the whole job.
+        const twilio = await waitFor("the number to leave Vapi and Twilio's URLs", async () => {
           await runWorker(SUPABASE_URL, SERVICE_ROLE_KEY);
-          return (await vapiNumbers(e164)).length === 0 ? true : undefined;
+          if ((await vapiNumbers(e164)).length > 0) return undefined;
+          const number = await twilioNumber(accountSid, e164);
+          return number.voiceFallbackUrl === "" ? number : undefined;
         }, 20_000);
-        const twilio = await twilioNumber(accountSid, e164);
         assert.deepEqual([twilio.voiceFallbackUrl, twilio.statusCallback], ["", ""]);
       });
 
