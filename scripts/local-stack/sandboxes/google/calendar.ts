@@ -3,7 +3,8 @@
 // channels.stop, with Google's error bodies. Recurring events are stored but not expanded.
 import { z } from "zod";
 import { record, type SandboxContext } from "./context.ts";
-import { delayFor, type Endpoint } from "./faults.ts";
+import { delayFor } from "../faults.ts";
+import type { Endpoint } from "./faults.ts";
 import { apiErrors, apiFailure, base64url, fromBase64url, json } from "./http.ts";
 import { type Calendar, type Grant, newEventId, SCOPE, type StoredEvent } from "./store.ts";
 import { eventInstant, formatInZone, normaliseEventTime, parseInstant } from "./time.ts";

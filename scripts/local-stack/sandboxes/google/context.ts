@@ -1,5 +1,6 @@
 // What every module of the Google sandbox works with.
-import type { Endpoint, Fault, Faults, RequestLog } from "./faults.ts";
+import type { RequestLog } from "../faults.ts";
+import type { Endpoint, Fault, Faults } from "./faults.ts";
 import type { Pusher } from "./push.ts";
 import type { Store } from "./store.ts";
 

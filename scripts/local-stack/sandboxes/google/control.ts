@@ -13,6 +13,7 @@
 import { z } from "zod";
 import { changeEvent, deleteEvent, insertEvent, listEvents } from "./calendar.ts";
 import type { SandboxContext } from "./context.ts";
+import { body, faultControl, invalid, refusal } from "../faults.ts";
 import { faultRequest } from "./faults.ts";
 import { json } from "./http.ts";
 import { isTimeZone } from "./time.ts";
@@ -29,21 +30,6 @@ const accountRequest = z.object({
     timeZone: timeZone.optional(),
   })).default([]),
 });
-
-export const refusal = (status: number, message: string) => json(status, { error: message });
-
-export function invalid(error: z.ZodError): Response {
-  const issue = error.issues[0];
-  return refusal(400, `${issue.path.join(".") || "body"}: ${issue.message}`);
-}
-
-export async function body(req: Request): Promise<unknown> {
-  try {
-    return await req.json();
-  } catch {
-    return undefined;
-  }
-}
 
 function accountsView(ctx: SandboxContext) {
   return [...ctx.store.accounts.values()].map((a) => ({
@@ -95,22 +81,8 @@ export async function control(ctx: SandboxContext, req: Request, path: string): 
     if (eventId !== undefined && method === "DELETE") return deleteEvent(ctx, calendar, eventId);
   }
 
-  if (path === "/faults" && method === "GET") return json(200, ctx.faults.list());
-  if (path === "/faults" && method === "POST") {
-    const parsed = faultRequest.safeParse(await body(req));
-    if (!parsed.success) return invalid(parsed.error);
-    return json(200, { id: ctx.faults.add(parsed.data).id });
-  }
-  if (path === "/faults" && method === "DELETE") return json(200, { removed: ctx.faults.remove() });
-  const fault = path.match(/^\/faults\/([^/]+)$/);
-  if (fault && method === "DELETE") {
-    const removed = ctx.faults.remove(decodeURIComponent(fault[1]));
-    return removed ? json(200, { removed }) : refusal(404, "no such fault");
-  }
-
-  if (path === "/requests" && method === "GET") {
-    return json(200, ctx.log.since(url.searchParams.get("since")));
-  }
+  const faults = await faultControl(ctx, faultRequest, req, path);
+  if (faults) return faults;
   if (path === "/channels" && method === "GET") {
     // Channel tokens are the webhook's secret: only whether there is one.
     return json(

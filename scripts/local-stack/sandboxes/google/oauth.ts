@@ -4,7 +4,7 @@
 // POST its form (account, scopes, action=allow|deny) and follow the 302.
 import { z } from "zod";
 import { record, type SandboxContext } from "./context.ts";
-import { delayFor } from "./faults.ts";
+import { delayFor } from "../faults.ts";
 import { escapeHtml, html, json, oauthError, oauthFailure } from "./http.ts";
 import { ACCESS_TOKEN_SECONDS, type Grant, SCOPE } from "./store.ts";
 

@@ -1,5 +1,6 @@
 // What every module of the Twilio sandbox works with.
-import type { Faults, RequestLog } from "./faults.ts";
+import type { RequestLog } from "../faults.ts";
+import type { Faults } from "./faults.ts";
 import type { Store } from "./store.ts";
 
 /** The Vapi sandbox's in-process API (V2): a call reaching a number imported into Vapi. */

@@ -9,7 +9,7 @@
 import { z } from "zod";
 import { placeCall } from "./calls.ts";
 import type { SandboxContext } from "./context.ts";
-import { body, invalid, refusal } from "../google/control.ts";
+import { body, faultControl, invalid, refusal } from "../faults.ts";
 import { faultRequest } from "./faults.ts";
 import { json } from "./http.ts";
 import { newSid } from "./store.ts";
@@ -82,20 +82,6 @@ export async function control(ctx: SandboxContext, req: Request, path: string): 
     return found ? json(200, found) : refusal(404, "no such call");
   }
 
-  if (path === "/faults" && method === "GET") return json(200, ctx.faults.list());
-  if (path === "/faults" && method === "POST") {
-    const parsed = faultRequest.safeParse(await body(req));
-    if (!parsed.success) return invalid(parsed.error);
-    return json(200, { id: ctx.faults.add(parsed.data).id });
-  }
-  if (path === "/faults" && method === "DELETE") return json(200, { removed: ctx.faults.remove() });
-  const fault = path.match(/^\/faults\/([^/]+)$/);
-  if (fault && method === "DELETE") {
-    const removed = ctx.faults.remove(decodeURIComponent(fault[1]));
-    return removed ? json(200, { removed }) : refusal(404, "no such fault");
-  }
-  if (path === "/requests" && method === "GET") {
-    return json(200, ctx.log.since(new URL(req.url).searchParams.get("since")));
-  }
-  return refusal(404, `no control endpoint ${method} ${path}`);
+  return await faultControl(ctx, faultRequest, req, path) ??
+    refusal(404, `no control endpoint ${method} ${path}`);
 }

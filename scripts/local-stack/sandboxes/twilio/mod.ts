@@ -6,7 +6,8 @@
 import { consolePage } from "./console.ts";
 import type { SandboxContext, VapiInbound } from "./context.ts";
 import { control } from "./control.ts";
-import { Faults, RequestLog } from "./faults.ts";
+import { RequestLog } from "../faults.ts";
+import { Faults } from "./faults.ts";
 import { json } from "./http.ts";
 import { restApi } from "./rest.ts";
 import { DEMO_ACCOUNTS, Store } from "./store.ts";

@@ -7,7 +7,8 @@
 // and the recordings' media (GET /2010-04-01/Accounts/{AC}/Recordings/{RE}[.wav|.mp3]), public like
 // Twilio's by default so the dashboard's <audio> plays it.
 import type { SandboxContext } from "./context.ts";
-import { delayFor, type Endpoint } from "./faults.ts";
+import { delayFor } from "../faults.ts";
+import type { Endpoint } from "./faults.ts";
 import { errors, json, rfc2822 } from "./http.ts";
 import type { Account, IncomingNumber } from "./store.ts";
 

@@ -5,7 +5,7 @@
 // `end-of-call-report` with the transcript, a summary, a recording the sandbox serves and a cost.
 // Transfers (a `transferCall` tool or a `destination` answer) end the call as forwarded.
 import type { SandboxContext } from "./context.ts";
-import { delayFor } from "./faults.ts";
+import { delayFor } from "../faults.ts";
 import {
   assistantRequest,
   endOfCallReport,

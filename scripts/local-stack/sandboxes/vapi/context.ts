@@ -1,5 +1,5 @@
 // What every module of the Vapi sandbox works with.
-import type { RequestLog } from "../google/faults.ts";
+import type { RequestLog } from "../faults.ts";
 import type { Faults } from "./faults.ts";
 import type { Store } from "./store.ts";
 

@@ -14,6 +14,7 @@ import { z } from "zod";
 import { json } from "../google/http.ts";
 import { type CallRefused, type Calls, type InboundResult } from "./calls.ts";
 import type { SandboxContext } from "./context.ts";
+import { body, faultControl, refusal } from "../faults.ts";
 import { faultRequest } from "./faults.ts";
 import { callView, conversation, phoneNumberView } from "./messages.ts";
 import { e164, messages } from "./schema.ts";
@@ -30,16 +31,6 @@ const startRequest = z.object({
 }).strict();
 
 const sayRequest = z.object({ line }).strict();
-
-const refusal = (status: number, message: string) => json(status, { error: message });
-
-async function body(req: Request): Promise<unknown> {
-  try {
-    return await req.json();
-  } catch {
-    return undefined;
-  }
-}
 
 /** A call for tests and the console: Vapi's view plus the conversation and what went wrong. */
 export function callReport(call: Call) {
@@ -65,7 +56,6 @@ export async function control(
   path: string,
 ): Promise<Response> {
   const method = req.method;
-  const url = new URL(req.url);
   const onCall = async (act: () => Promise<Call>) => {
     try {
       return json(200, callReport(await act()));
@@ -114,20 +104,11 @@ export async function control(
   if (path === "/phone-numbers" && method === "GET") {
     return json(200, [...ctx.store.phoneNumbers.values()].map(phoneNumberView));
   }
-  if (path === "/faults" && method === "GET") return json(200, ctx.faults.list());
-  if (path === "/faults" && method === "POST") {
-    const parsed = faultRequest.safeParse(await body(req));
-    if (!parsed.success) return refusal(400, messages(parsed.error).join("; "));
-    return json(200, { id: ctx.faults.add(parsed.data).id });
-  }
-  if (path === "/faults" && method === "DELETE") return json(200, { removed: ctx.faults.remove() });
-  const fault = path.match(/^\/faults\/([^/]+)$/);
-  if (fault && method === "DELETE") {
-    const removed = ctx.faults.remove(decodeURIComponent(fault[1]));
-    return removed ? json(200, { removed }) : refusal(404, "no such fault");
-  }
-  if (path === "/requests" && method === "GET") {
-    return json(200, ctx.log.since(url.searchParams.get("since")));
-  }
-  return refusal(404, `no control endpoint ${method} ${path}`);
+  return await faultControl(
+    ctx,
+    faultRequest,
+    req,
+    path,
+    (error) => refusal(400, messages(error).join("; ")),
+  ) ?? refusal(404, `no control endpoint ${method} ${path}`);
 }

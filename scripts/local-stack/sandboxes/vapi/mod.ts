@@ -2,7 +2,7 @@
 // API through VAPI_BASE_URL (= …/_local/vapi, Bearer VAPI_API_KEY); the Twilio sandbox hands it
 // calls in process (answerInbound); test-call and tests drive it through /_local/vapi/control
 // (control.ts); /_local/vapi is the console; /_local/vapi/recordings/<call id>.wav the recordings.
-import { RequestLog } from "../google/faults.ts";
+import { RequestLog } from "../faults.ts";
 import { json } from "../google/http.ts";
 import { Calls, type InboundCall, type InboundResult } from "./calls.ts";
 import { consolePage } from "./console.ts";

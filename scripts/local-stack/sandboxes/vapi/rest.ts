@@ -3,7 +3,8 @@
 // public clients reading `body.message` as a string or an array of strings).
 import { json } from "../google/http.ts";
 import type { SandboxContext } from "./context.ts";
-import { delayFor, type Endpoint, type Fault } from "./faults.ts";
+import { delayFor } from "../faults.ts";
+import type { Endpoint, Fault } from "./faults.ts";
 import { callView, phoneNumberView } from "./messages.ts";
 import { createCall, createPhoneNumber, messages, updatePhoneNumber } from "./schema.ts";
 import { ORG_ID, type PhoneNumber } from "./store.ts";
