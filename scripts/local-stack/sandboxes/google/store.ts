@@ -3,6 +3,7 @@
 // `dev` restart keeps calendars and connections; authorization codes live in memory only.
 
 import { randomBase64url as random } from "./http.ts";
+import { StateFile } from "../state_file.ts";
 
 export const SCOPE = {
   calendar: "https://www.googleapis.com/auth/calendar",
@@ -105,21 +106,16 @@ export class Store {
   consents = new Set<string>();
   channels = new Map<string, Channel>();
   codes = new Map<string, AuthorizationCode>();
-  #writing: Promise<void> = Promise.resolve();
-  #dirty = false;
+  #file: StateFile<Persisted>;
 
-  constructor(readonly file: string | null, readonly now: () => number = Date.now) {}
+  constructor(file: string | null, readonly now: () => number = Date.now) {
+    this.#file = new StateFile(file, "google sandbox");
+  }
 
   static async open(file: string | null, now?: () => number): Promise<Store> {
     const store = new Store(file, now);
-    if (!file) return store;
-    let data: Persisted;
-    try {
-      data = JSON.parse(await Deno.readTextFile(file));
-    } catch (e) {
-      if (e instanceof Deno.errors.NotFound) return store;
-      throw e;
-    }
+    const data = await store.#file.read();
+    if (!data) return store;
     for (const a of data.accounts) store.accounts.set(a.email, a);
     for (const e of data.events) store.calendarEvents(e.calendarId).set(e.resource.id, e);
     for (const g of data.grants) store.grants.set(g.id, g);
@@ -131,12 +127,9 @@ export class Store {
 
   /** Writes the state soon (one write at a time, the last state wins). */
   changed(): void {
-    if (!this.file || this.#dirty) return;
-    this.#dirty = true;
-    this.#writing = this.#writing.then(async () => {
-      this.#dirty = false;
+    this.#file.changed(() => {
       const now = this.now();
-      const data: Persisted = {
+      return {
         accounts: [...this.accounts.values()],
         events: [...this.events.values()].flatMap((m) => [...m.values()]),
         grants: [...this.grants.values()],
@@ -144,15 +137,12 @@ export class Store {
         consents: [...this.consents],
         channels: [...this.channels.values()].filter((c) => c.expiration > now),
       };
-      const tmp = `${this.file}.tmp`;
-      await Deno.writeTextFile(tmp, JSON.stringify(data), { mode: 0o600 });
-      await Deno.rename(tmp, this.file!);
-    }).catch((err) => console.error(`google sandbox: could not save its state: ${err}`));
+    });
   }
 
   /** Resolves once every change so far is on disk. */
-  async flush(): Promise<void> {
-    await this.#writing;
+  flush(): Promise<void> {
+    return this.#file.flush();
   }
 
   /** Creates the account (primary calendar = its email) or adds calendars it lacks. */

@@ -3,6 +3,8 @@
 // caller heard. Accounts and numbers are kept in a JSON file between starts (so URLs a connect
 // job set survive a `dev` restart); calls and recordings live in memory.
 
+import { StateFile } from "../state_file.ts";
+
 export interface Account {
   sid: string;
   authToken: string;
@@ -108,21 +110,18 @@ export class Store {
   numbers = new Map<string, IncomingNumber>();
   calls = new Map<string, Call>();
   recordings = new Map<string, Recording>();
-  #saving: Promise<void> = Promise.resolve();
+  /** Accounts and numbers (calls are not kept). */
+  #file: StateFile<{ accounts?: Account[]; numbers?: IncomingNumber[] }>;
 
-  private constructor(readonly dataFile: string | null, readonly now: () => number) {}
+  private constructor(file: string | null, readonly now: () => number) {
+    this.#file = new StateFile(file, "twilio sandbox");
+  }
 
-  static async open(dataFile: string | null, now: () => number = Date.now): Promise<Store> {
-    const store = new Store(dataFile, now);
-    if (dataFile) {
-      try {
-        const saved = JSON.parse(await Deno.readTextFile(dataFile));
-        for (const a of saved.accounts ?? []) store.accounts.set(a.sid, a);
-        for (const n of saved.numbers ?? []) store.numbers.set(n.sid, n);
-      } catch (e) {
-        if (!(e instanceof Deno.errors.NotFound)) throw e;
-      }
-    }
+  static async open(file: string | null, now: () => number = Date.now): Promise<Store> {
+    const store = new Store(file, now);
+    const saved = await store.#file.read();
+    for (const a of saved?.accounts ?? []) store.accounts.set(a.sid, a);
+    for (const n of saved?.numbers ?? []) store.numbers.set(n.sid, n);
     return store;
   }
 
@@ -165,19 +164,14 @@ export class Store {
     return [...this.numbers.values()].find((n) => n.phoneNumber === phoneNumber);
   }
 
-  /** Saves accounts and numbers (calls are not kept). */
   changed(): void {
-    if (!this.dataFile) return;
-    const file = this.dataFile;
-    const text = JSON.stringify(
-      { accounts: [...this.accounts.values()], numbers: [...this.numbers.values()] },
-      null,
-      2,
-    );
-    this.#saving = this.#saving.then(() => Deno.writeTextFile(file, text, { mode: 0o600 }));
+    this.#file.changed(() => ({
+      accounts: [...this.accounts.values()],
+      numbers: [...this.numbers.values()],
+    }));
   }
 
   flush(): Promise<void> {
-    return this.#saving;
+    return this.#file.flush();
   }
 }

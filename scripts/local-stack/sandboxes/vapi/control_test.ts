@@ -100,6 +100,8 @@ Deno.test("state: numbers and calls survive a restart; demo numbers follow the f
     assert.equal(call.ended, true);
     const demo = await (await second.request("GET", "/phone-number/vapi-demo-37167000123")).json();
     assert.equal(demo.server.url, "http://server.test/functions/v1/vapi");
+    // Opening moved the demo numbers: that write is done before the folder goes.
+    await second.sandbox.settled();
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

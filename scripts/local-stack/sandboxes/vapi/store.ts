@@ -1,6 +1,7 @@
 // The sandbox's state: imported phone numbers and calls (with their transcripts). Kept in memory
 // and written to a JSON file after each change (when given one), so a `dev` restart keeps them.
 import type { Assistant, Destination } from "./schema.ts";
+import { StateFile } from "../state_file.ts";
 
 /** Vapi's Server object, as the phone number (or an assistant, or a tool) carries it. */
 export interface Server {
@@ -87,21 +88,17 @@ const KEEP_CALLS = 500;
 export class Store {
   phoneNumbers = new Map<string, PhoneNumber>();
   calls = new Map<string, Call>();
-  #writing: Promise<void> = Promise.resolve();
-  #dirty = false;
+  // Twilio auth tokens are in it.
+  #file: StateFile<Persisted>;
 
-  constructor(readonly file: string | null, readonly now: () => number = Date.now) {}
+  constructor(file: string | null, readonly now: () => number = Date.now) {
+    this.#file = new StateFile(file, "vapi sandbox");
+  }
 
   static async open(file: string | null, now?: () => number): Promise<Store> {
     const store = new Store(file, now);
-    if (!file) return store;
-    let data: Persisted;
-    try {
-      data = JSON.parse(await Deno.readTextFile(file));
-    } catch (e) {
-      if (e instanceof Deno.errors.NotFound) return store;
-      throw e;
-    }
+    const data = await store.#file.read();
+    if (!data) return store;
     for (const p of data.phoneNumbers) store.phoneNumbers.set(p.id, p);
     for (const c of data.calls) store.calls.set(c.id, c);
     return store;
@@ -110,22 +107,14 @@ export class Store {
   /** Writes the state soon (one write at a time, the last state wins). */
   changed(): void {
     while (this.calls.size > KEEP_CALLS) this.calls.delete(this.calls.keys().next().value!);
-    if (!this.file || this.#dirty) return;
-    this.#dirty = true;
-    const file = this.file;
-    this.#writing = this.#writing.then(async () => {
-      this.#dirty = false;
-      const data: Persisted = {
-        phoneNumbers: [...this.phoneNumbers.values()],
-        calls: [...this.calls.values()],
-      };
-      // Twilio auth tokens are in it: this user's eyes only.
-      await Deno.writeTextFile(file, JSON.stringify(data), { mode: 0o600 });
-    });
+    this.#file.changed(() => ({
+      phoneNumbers: [...this.phoneNumbers.values()],
+      calls: [...this.calls.values()],
+    }));
   }
 
-  async flush(): Promise<void> {
-    await this.#writing;
+  flush(): Promise<void> {
+    return this.#file.flush();
   }
 
   iso(): string {
