@@ -4,7 +4,8 @@
 import type { Sql } from "../io/db.ts";
 import { googleConfig } from "./config.ts";
 import { GoogleApiError } from "./errors.ts";
-import { DEFAULT_TIMEOUT_MS, googleFetch } from "./http.ts";
+import { DEFAULT_TIMEOUT_MS } from "../http/provider.ts";
+import { googleFetch } from "./http.ts";
 import { accessToken } from "./tokens.ts";
 
 export interface GoogleEventTime {

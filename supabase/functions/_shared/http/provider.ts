@@ -47,13 +47,15 @@ export interface ProviderRequest {
   timeoutMs?: number;
 }
 
-/** Fetches `url`; 2xx → its JSON (undefined when empty), anything else → ProviderApiError. */
-export async function providerFetch<T>(
-  provider: string,
-  operation: string,
+/**
+ * Fetches `url`: 2xx → its JSON (undefined when empty); anything else throws `fail(status, body)`
+ * with the parsed body, or status 0 when there was no answer (body: "no answer within … ms" on a
+ * timeout, undefined when unreachable). Google's client and providerFetch share it.
+ */
+export async function fetchJson<T>(
   url: string,
-  errorDetail: ErrorDetail,
-  { method = "GET", headers = {}, body, timeoutMs = DEFAULT_TIMEOUT_MS }: ProviderRequest = {},
+  { method = "GET", headers = {}, body, timeoutMs = DEFAULT_TIMEOUT_MS }: ProviderRequest,
+  fail: (status: number, body: unknown) => Error,
 ): Promise<T> {
   let response: Response;
   try {
@@ -65,9 +67,7 @@ export async function providerFetch<T>(
     });
   } catch (error) {
     const timedOut = error instanceof DOMException && error.name === "TimeoutError";
-    throw new ProviderApiError(provider, operation, 0, {
-      message: timedOut ? `no answer within ${timeoutMs} ms` : `${provider} is unreachable`,
-    });
+    throw fail(0, timedOut ? `no answer within ${timeoutMs} ms` : undefined);
   }
   const text = await response.text();
   let parsed: unknown = undefined;
@@ -76,8 +76,23 @@ export async function providerFetch<T>(
   } catch {
     parsed = undefined;
   }
-  if (!response.ok) {
-    throw new ProviderApiError(provider, operation, response.status, errorDetail(parsed));
-  }
+  if (!response.ok) throw fail(response.status, parsed);
   return parsed as T;
+}
+
+/** Fetches `url`; 2xx → its JSON (undefined when empty), anything else → ProviderApiError. */
+export function providerFetch<T>(
+  provider: string,
+  operation: string,
+  url: string,
+  errorDetail: ErrorDetail,
+  request: ProviderRequest = {},
+): Promise<T> {
+  return fetchJson<T>(url, request, (status, body) =>
+    new ProviderApiError(
+      provider,
+      operation,
+      status,
+      status ? errorDetail(body) : { message: (body as string) ?? `${provider} is unreachable` },
+    ));
 }
