@@ -1,8 +1,9 @@
 // /_local/google: a page for developers — each account's calendars with this week's and next
 // week's events (a booking appears within seconds: the page reloads itself), the recent
 // requests and the active faults.
+import { requestsTable, sandboxPage, table } from "../console.ts";
 import type { SandboxContext } from "./context.ts";
-import { escapeHtml as e, html } from "./http.ts";
+import { escapeHtml as e } from "./http.ts";
 import type { StoredEvent } from "./store.ts";
 import { startOfWeek, wallClock } from "./time.ts";
 
@@ -50,11 +51,6 @@ export function consolePage(ctx: SandboxContext): Response {
       grants.length - live
     } revoked</p>${calendars}</section>`;
   }).join("");
-  const requests = ctx.log.since().slice(-40).reverse().map((r) =>
-    `<tr><td>${e(r.at.slice(11, 19))}</td><td>${e(r.method)}</td><td>${
-      e(r.endpoint)
-    }</td><td>${r.status}</td><td>${e(r.account ?? "")}</td><td>${r.fault ? "fault" : ""}</td></tr>`
-  ).join("");
   const faults = ctx.faults.list().map((f) =>
     `<tr><td><code>${e(f.id)}</code></td><td>${e(f.endpoint)}</td><td>${
       e(f.status ? String(f.status) : f.error ?? "")
@@ -62,28 +58,16 @@ export function consolePage(ctx: SandboxContext): Response {
       e(f.account ?? "any")
     }</td></tr>`
   ).join("");
-  return html(
-    200,
-    `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Google sandbox</title>
-<meta http-equiv="refresh" content="5"><style>
-body{font-family:sans-serif;margin:1.5rem;line-height:1.4}table{border-collapse:collapse;margin-bottom:1rem}
-td,th{border:1px solid #ccc;padding:.2rem .5rem;text-align:left}.gone{color:#999;text-decoration:line-through}
-</style></head><body>
-<h1>Google sandbox</h1>
-<p>Local stand-in for Google OAuth and Calendar v3. Control API: <code>${
+  return sandboxPage(
+    "Google sandbox",
+    `<p>Local stand-in for Google OAuth and Calendar v3. Control API: <code>${
       e(ctx.baseUrl)
     }/control</code></p>
 ${sections}
 <h2>Active faults</h2>${
-      faults
-        ? `<table><tr><th>Id</th><th>Endpoint</th><th>Fails with</th><th>Delay ms</th><th>Times</th><th>Account</th></tr>${faults}</table>`
-        : "<p>None.</p>"
+      table(["Id", "Endpoint", "Fails with", "Delay ms", "Times", "Account"], faults)
     }
-<h2>Recent requests</h2>${
-      requests
-        ? `<table><tr><th>Time (UTC)</th><th>Method</th><th>Endpoint</th><th>Status</th><th>Account</th><th></th></tr>${requests}</table>`
-        : "<p>None yet.</p>"
-    }
-</body></html>`,
+<h2>Recent requests</h2>${requestsTable(ctx.log)}`,
+    { style: ".gone{color:#999;text-decoration:line-through}" },
   );
 }

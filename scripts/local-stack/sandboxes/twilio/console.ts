@@ -1,6 +1,7 @@
 // /_local/twilio: a page for developers — the numbers and where they send calls, the latest calls
 // with what the caller heard, active faults and recent REST requests. Reloads itself.
-import { escapeHtml as e, html } from "../google/http.ts";
+import { requestsTable, sandboxPage, table } from "../console.ts";
+import { escapeHtml as e } from "../google/http.ts";
 import type { SandboxContext } from "./context.ts";
 import type { CallStep } from "./store.ts";
 
@@ -45,38 +46,16 @@ export function consolePage(ctx: SandboxContext): Response {
       f.delayMs ?? ""
     }</td><td>${f.times ?? "until cleared"}</td><td>${e(f.account ?? "any")}</td></tr>`
   ).join("");
-  const requests = ctx.log.since().slice(-40).reverse().map((r) =>
-    `<tr><td>${e(r.at.slice(11, 19))}</td><td>${e(r.method)}</td><td>${
-      e(r.endpoint)
-    }</td><td>${r.status}</td><td>${e(r.account ?? "")}</td><td>${r.fault ? "fault" : ""}</td></tr>`
-  ).join("");
-  return html(
-    200,
-    `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Twilio sandbox</title>
-<meta http-equiv="refresh" content="5"><style>
-body{font-family:sans-serif;margin:1.5rem;line-height:1.4}table{border-collapse:collapse;margin-bottom:1rem}
-td,th{border:1px solid #ccc;padding:.2rem .5rem;text-align:left}
-</style></head><body>
-<h1>Twilio sandbox</h1>
-<p>Local stand-in for Twilio Voice. Place a call: <code>POST ${
+  return sandboxPage(
+    "Twilio sandbox",
+    `<p>Local stand-in for Twilio Voice. Place a call: <code>POST ${
       e(ctx.baseUrl)
     }/control/calls {"to","from","script"}</code></p>
 <h2>Numbers</h2>${
-      numbers
-        ? `<table><tr><th>Number</th><th>Account</th><th>Voice URL</th><th>Fallback URL</th><th>Status callback</th></tr>${numbers}</table>`
-        : "<p>None.</p>"
+      table(["Number", "Account", "Voice URL", "Fallback URL", "Status callback"], numbers)
     }
 <h2>Calls</h2>${calls || "<p>None yet.</p>"}
-<h2>Active faults</h2>${
-      faults
-        ? `<table><tr><th>Id</th><th>Endpoint</th><th>Status</th><th>Delay ms</th><th>Times</th><th>Account</th></tr>${faults}</table>`
-        : "<p>None.</p>"
-    }
-<h2>Recent REST requests</h2>${
-      requests
-        ? `<table><tr><th>Time (UTC)</th><th>Method</th><th>Endpoint</th><th>Status</th><th>Account</th><th></th></tr>${requests}</table>`
-        : "<p>None yet.</p>"
-    }
-</body></html>`,
+<h2>Active faults</h2>${table(["Id", "Endpoint", "Status", "Delay ms", "Times", "Account"], faults)}
+<h2>Recent REST requests</h2>${requestsTable(ctx.log)}`,
   );
 }

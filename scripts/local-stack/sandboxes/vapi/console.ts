@@ -1,7 +1,8 @@
 // /_local/vapi: a page for developers — calls as they happen (newest first, the conversation,
 // tool results, what the sandbox found wrong), a form to place a call or say a line in a live
 // one, the imported numbers, active faults and recent requests. It reloads itself.
-import { escapeHtml as e, html } from "../google/http.ts";
+import { requestsTable, sandboxPage, table } from "../console.ts";
+import { escapeHtml as e } from "../google/http.ts";
 import type { SandboxContext } from "./context.ts";
 
 export function consolePage(ctx: SandboxContext): Response {
@@ -50,22 +51,10 @@ export function consolePage(ctx: SandboxContext): Response {
       f.down ? "down" : f.status ?? ""
     }</td><td>${f.delayMs ?? ""}</td><td>${f.times ?? "until cleared"}</td></tr>`
   ).join("");
-  const requests = ctx.log.since().slice(-40).reverse().map((r) =>
-    `<tr><td>${e(r.at.slice(11, 19))}</td><td>${e(r.method)}</td><td>${
-      e(r.endpoint)
-    }</td><td>${r.status}</td><td>${e(r.account ?? "")}</td><td>${r.fault ? "fault" : ""}</td></tr>`
-  ).join("");
   const control = `${ctx.baseUrl}/control`;
-  return html(
-    200,
-    `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Vapi sandbox</title>
-<style>
-body{font-family:sans-serif;margin:1.5rem;line-height:1.4}table{border-collapse:collapse;margin-bottom:1rem}
-td,th{border:1px solid #ccc;padding:.2rem .5rem;text-align:left}ul{list-style:none;padding-left:.5rem}
-.tool{color:#666;font-size:.9em}.problem{color:#b00}section{border-bottom:1px solid #ddd}
-</style></head><body>
-<h1>Vapi sandbox</h1>
-<p>Local stand-in for Vapi (REST API and simulated inbound calls). Control API: <code>${
+  return sandboxPage(
+    "Vapi sandbox",
+    `<p>Local stand-in for Vapi (REST API and simulated inbound calls). Control API: <code>${
       e(control)
     }</code></p>
 <form id="call">Call <select name="to">${
@@ -73,21 +62,9 @@ td,th{border:1px solid #ccc;padding:.2rem .5rem;text-align:left}ul{list-style:no
     }</select> from <input name="from" value="+447700900555" size="14"> saying
 <input name="line" size="50" placeholder="I'd like to book a check-up tomorrow at 10:30"> <button>Call</button></form>
 <h2>Calls</h2>${calls || "<p>None yet.</p>"}
-<h2>Phone numbers</h2>${
-      numbers
-        ? `<table><tr><th>Number</th><th>Id</th><th>Name</th><th>Server URL</th><th>Fallback</th></tr>${numbers}</table>`
-        : "<p>None.</p>"
-    }
-<h2>Active faults</h2>${
-      faults
-        ? `<table><tr><th>Id</th><th>Endpoint</th><th>Fails with</th><th>Delay ms</th><th>Times</th></tr>${faults}</table>`
-        : "<p>None.</p>"
-    }
-<h2>Recent requests</h2>${
-      requests
-        ? `<table><tr><th>Time (UTC)</th><th>Method</th><th>Endpoint</th><th>Status</th><th>Number</th><th></th></tr>${requests}</table>`
-        : "<p>None yet.</p>"
-    }
+<h2>Phone numbers</h2>${table(["Number", "Id", "Name", "Server URL", "Fallback"], numbers)}
+<h2>Active faults</h2>${table(["Id", "Endpoint", "Fails with", "Delay ms", "Times"], faults)}
+<h2>Recent requests</h2>${requestsTable(ctx.log, "Number")}
 <script>
 const control = ${JSON.stringify(control)};
 const post = (path, body) => fetch(control + path, {method: "POST", headers: {"content-type": "application/json"}, body: JSON.stringify(body)}).then(() => location.reload());
@@ -98,7 +75,12 @@ for (const form of document.querySelectorAll("form[data-say]")) form.onsubmit = 
   post("/calls/" + id + "/say", {line: new FormData(form).get("line")}); };
 // Reload to show calls as they happen, unless someone is typing.
 setInterval(() => { if (!document.activeElement || document.activeElement.tagName !== "INPUT") location.reload(); }, 3000);
-</script>
-</body></html>`,
+</script>`,
+    {
+      // It reloads itself, unless someone is typing.
+      refresh: false,
+      style: `ul{list-style:none;padding-left:.5rem}
+.tool{color:#666;font-size:.9em}.problem{color:#b00}section{border-bottom:1px solid #ddd}`,
+    },
   );
 }
