@@ -77,8 +77,8 @@ function withoutPort(url: URL): string {
   return copy.toString();
 }
 
-/** Constant-time comparison of two ASCII texts. */
-function sameText(a: string, b: string): boolean {
+/** Constant-time comparison of two ASCII texts (also Meta's signature check). */
+export function sameText(a: string, b: string): boolean {
   let diff = a.length ^ b.length;
   for (let i = 0; i < b.length; i++) diff |= a.charCodeAt(i % (a.length || 1)) ^ b.charCodeAt(i);
   return diff === 0;
