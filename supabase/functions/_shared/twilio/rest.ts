@@ -1,6 +1,7 @@
 // Twilio's REST API for a clinic's incoming numbers (PROVIDERS §2–3.3): find the number in the
-// clinic's account and set its voice fallback URL and status callback. HTTP Basic with the
-// account SID and the clinic's auth token; form-encoded writes; TWILIO_API_BASE_URL defaults to
+// clinic's account and set its voice fallback URL and status callback (sending messages:
+// messages.ts, on the same request). HTTP Basic with the account SID and the clinic's auth
+// token; form-encoded writes; TWILIO_API_BASE_URL defaults to
 // Twilio's real API (the local stack points it at its sandbox). Errors are ProviderApiErrors;
 // Twilio's body {code, message, more_info, status} gives their words and code.
 import { type ErrorDetail, providerFetch } from "../http/provider.ts";
@@ -43,7 +44,8 @@ function baseUrl(options: TwilioRestOptions): string {
   return (configured || "https://api.twilio.com").replace(/\/+$/, "");
 }
 
-function call<T>(
+/** One request to the account's REST resources (`path` after `/Accounts/{sid}`); a form → POST. */
+export function twilioRequest<T>(
   operation: string,
   accountSid: string,
   authToken: string,
@@ -70,7 +72,7 @@ export async function findIncomingNumber(
   e164: string,
   options: TwilioRestOptions = {},
 ): Promise<IncomingNumber | null> {
-  const page = await call<{ incoming_phone_numbers?: IncomingNumber[] }>(
+  const page = await twilioRequest<{ incoming_phone_numbers?: IncomingNumber[] }>(
     "find incoming number",
     accountSid,
     authToken,
@@ -90,7 +92,7 @@ export function updateIncomingNumber(
   const form = Object.fromEntries(
     Object.entries(fields).filter(([, value]) => value !== undefined),
   ) as Record<string, string>;
-  return call<IncomingNumber>(
+  return twilioRequest<IncomingNumber>(
     "update incoming number",
     accountSid,
     authToken,
