@@ -16,6 +16,8 @@ export interface GatewayBackends {
   vapi: { handle(req: Request, path: string): Promise<Response> };
   /** The Twilio voice sandbox (sandboxes/twilio), at /_local/twilio; "" is its console page. */
   twilio: { handle(req: Request, path: string): Promise<Response> };
+  /** The Meta WhatsApp sandbox (sandboxes/meta), at /_local/meta; "" is its console page. */
+  meta: { handle(req: Request, path: string): Promise<Response> };
   /** Whether a function of that name in that schema is VOLATILE (it may change data). */
   rpcIsVolatile(schema: string, name: string): Promise<boolean>;
 }
@@ -291,6 +293,13 @@ export function createGateway(
     {
       path: "/_local/twilio/",
       handle: (req, path) => backends.twilio.handle(req, path.slice("/_local/twilio".length)),
+    },
+    // Functions reach Graph through META_GRAPH_BASE_URL; tests post patients' messages through
+    // its control API.
+    { path: "/_local/meta", handle: (req) => backends.meta.handle(req, "") },
+    {
+      path: "/_local/meta/",
+      handle: (req, path) => backends.meta.handle(req, path.slice("/_local/meta".length)),
     },
   ];
 

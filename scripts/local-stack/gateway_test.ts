@@ -47,6 +47,7 @@ async function gateway(upstreamUp = true) {
       google: echo("google"),
       vapi: echo("vapi"),
       twilio: echo("twilio"),
+      meta: echo("meta"),
       rpcIsVolatile: (schema, name) =>
         Promise.resolve(schema === "public" && name === "set_secret"),
     },

@@ -8,6 +8,7 @@ import { parseEnvFile } from "./functions_config.ts";
 import { createGateway } from "./gateway.ts";
 import { localGoogleEnv, startGoogleSandbox } from "./sandboxes/google/env.ts";
 import { createMailSandbox } from "./sandboxes/mail.ts";
+import { localMetaEnv, startMetaSandbox } from "./sandboxes/meta/env.ts";
 import { localTwilioEnv, startTwilioSandbox } from "./sandboxes/twilio/env.ts";
 import { localVapiEnv, startVapiSandbox } from "./sandboxes/vapi/env.ts";
 import { pushMigrations } from "./migrate.ts";
@@ -135,7 +136,15 @@ export async function startStack(cfg: StackConfig, opts: StartOptions = {}): Pro
     // Twilio hands calls to numbers imported into Vapi to the Vapi sandbox.
     const twilioEnv = localTwilioEnv(cfg);
     const twilio = await startTwilioSandbox(cfg, twilioEnv, vapi);
-    await loadFunctionsEnv(cfg, secrets, { ...mailEnv, ...googleEnv, ...vapiEnv, ...twilioEnv });
+    const metaEnv = await localMetaEnv(cfg);
+    const meta = await startMetaSandbox(cfg, metaEnv, twilioEnv.PUBLIC_FUNCTIONS_URL);
+    await loadFunctionsEnv(cfg, secrets, {
+      ...mailEnv,
+      ...googleEnv,
+      ...vapiEnv,
+      ...twilioEnv,
+      ...metaEnv,
+    });
     const functions = createFunctionsHost({
       supabaseDir: `${repoRoot}/supabase`,
       jwtSecret: secrets.jwtSecret,
@@ -145,7 +154,16 @@ export async function startStack(cfg: StackConfig, opts: StartOptions = {}): Pro
     const gateway = createGateway(
       cfg,
       secrets,
-      { auth, functions, mail, google, vapi, twilio, rpcIsVolatile: volatility.rpcIsVolatile },
+      {
+        auth,
+        functions,
+        mail,
+        google,
+        vapi,
+        twilio,
+        meta,
+        rpcIsVolatile: volatility.rpcIsVolatile,
+      },
       webDir,
       loadSupabaseConfig().api.schemas,
     );
@@ -161,6 +179,7 @@ export async function startStack(cfg: StackConfig, opts: StartOptions = {}): Pro
         await google.settled();
         await vapi.settled();
         await twilio.settled();
+        await meta.settled();
         await volatility.close();
         await functions.close();
         await auth.close();
