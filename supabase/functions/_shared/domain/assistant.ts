@@ -94,7 +94,15 @@ const fn = (name: string, description: string, parameters: JsonSchema): Function
 
 const DATE = { type: "string", description: "A local date, YYYY-MM-DD" };
 
-function bookingTools(config: ReceptionistConfig): FunctionTool[] {
+/**
+ * The booking tools' definitions (assistant/tools.ts runs them), worded for who the model talks
+ * to: the caller on the phone, the patient in chat.
+ */
+export function bookingTools(
+  config: ReceptionistConfig,
+  person: "caller" | "patient" = "caller",
+): FunctionTool[] {
+  const reaching = person === "caller" ? "calling" : "writing";
   const services = config.services.filter((s) => s.active).map((s) => oneLine(s.name))
     .filter((n) => n !== "").sort();
   const service = services.length > 0
@@ -110,27 +118,30 @@ function bookingTools(config: ReceptionistConfig): FunctionTool[] {
         from: DATE,
         to: DATE,
         preference: { type: "string", enum: ["morning", "afternoon", "evening"] },
-        time: { type: "string", description: "HH:MM, if the caller asked for a time" },
-        practitioner: { type: "string", description: "A practitioner's name, if the caller asks" },
+        time: { type: "string", description: `HH:MM, if the ${person} asked for a time` },
+        practitioner: {
+          type: "string",
+          description: `A practitioner's name, if the ${person} asks`,
+        },
       }, ["service", "from"]),
     ),
     fn(
       T.bookAppointment,
-      "Books a time check_availability returned, once the caller has confirmed it.",
+      `Books a time check_availability returned, once the ${person} has confirmed it.`,
       schema({
         slot_id: slotId,
         name: { type: "string", description: "The patient's full name" },
-        phone: { type: "string", description: "Only if not the number they are calling from" },
+        phone: { type: "string", description: `Only if not the number they are ${reaching} from` },
       }, ["slot_id", "name"]),
     ),
     fn(
       "find_my_appointments",
-      "The caller's upcoming appointments, found by the number they are calling from.",
+      `The ${person}'s upcoming appointments, found by the number they are ${reaching} from.`,
       schema({}),
     ),
     fn(
       T.cancelAppointment,
-      "Cancels one of the caller's appointments, once they have confirmed.",
+      `Cancels one of the ${person}'s appointments, once they have confirmed.`,
       schema({
         appointment_id: { type: "string", description: "From find_my_appointments" },
         reason: { type: "string" },
@@ -138,7 +149,7 @@ function bookingTools(config: ReceptionistConfig): FunctionTool[] {
     ),
     fn(
       T.rescheduleAppointment,
-      "Moves one of the caller's appointments to a time check_availability returned.",
+      `Moves one of the ${person}'s appointments to a time check_availability returned.`,
       schema({
         appointment_id: { type: "string", description: "From find_my_appointments" },
         slot_id: slotId,
@@ -158,7 +169,7 @@ const takeMessageTool = fn(
   }, ["name", "reason"]),
 );
 
-const lookupFaqTool = fn(
+export const lookupFaqTool = fn(
   T.lookupFaq,
   "Searches the clinic's answers to common questions.",
   schema({ question: { type: "string" } }, ["question"]),

@@ -3,17 +3,15 @@
 // transient assistant (or a destination, or a spoken error); `tool-calls` answers `results[]`
 // (always 200); `status-update`, `end-of-call-report` and `hang` update the call's row
 // (replays change nothing). Other types answer `{}`. Never logs a payload: Vapi's carry secrets.
-import { createClient } from "@supabase/supabase-js";
-import type { Database } from "../database.types.ts";
 import type { ReceptionistConfig } from "../domain/receptionist_config.ts";
 import { buildTransientAssistant } from "../domain/assistant.ts";
 import { localDateOf } from "../domain/opening_hours.ts";
 import { toE164 } from "../domain/phone.ts";
 import { liveCalendarRecheck } from "../google/recheck.ts";
-import type { Db } from "../io/booking.ts";
 import { recordCall } from "../io/calls.ts";
 import type { Sql } from "../io/db.ts";
 import { loadReceptionistConfig } from "../io/receptionist_config_store.ts";
+import { serviceDb } from "../io/service_db.ts";
 import { routeVoiceCall, type VoiceRoute } from "../io/routing.ts";
 import {
   callerNumber,
@@ -43,18 +41,6 @@ export function vapiSettings(): VapiSettings {
     serverUrl: `${base.replace(/\/+$/, "")}/vapi`,
     serverCredentialId: Deno.env.get("VAPI_SERVER_CREDENTIAL_ID") || undefined,
   };
-}
-
-let serviceClient: Db | undefined;
-
-/** The Data API as the service role: the booking operations are then bounded by the org id. */
-function serviceDb(): Db {
-  serviceClient ??= createClient<Database>(
-    Deno.env.get("SUPABASE_URL") ?? "",
-    Deno.env.get("SUPABASE_SERVICE_ROLE_KEY") ?? "",
-    { auth: { persistSession: false, autoRefreshToken: false } },
-  );
-  return serviceClient;
 }
 
 const json = (body: unknown, status = 200) =>
