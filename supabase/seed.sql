@@ -23,6 +23,8 @@
 --   phone numbers      60000000-0000-4000-8000-00000000000{1 Northside, 2 Riverside}
 --   WhatsApp channels  70000000-0000-4000-8000-00000000000{1 Northside Meta, 2 Riverside Meta,
 --                                                          3 Riverside Twilio sender}
+--   Meta apps          a0000000-0000-4000-8000-000000000001 (Northside's own; Riverside's
+--                                                          number uses the platform's app)
 --   calendar           80000000-0000-4000-8000-000000000001 (Northside; Riverside has none)
 --   calls              92000000-0000-4000-8000-0000000000{01..07 Northside, 11..16 Riverside}
 --   callback tasks     93000000-0000-4000-8000-0000000000{01, 02 Northside, 11, 12 Riverside}
@@ -41,7 +43,8 @@
 -- Both voice numbers are connected to the assistant: imported into the local Vapi sandbox, which
 -- creates them at start with the ids vapi-demo-<the number's digits> (vapi-demo-442079460123,
 -- vapi-demo-37167000123), so no connect job runs for them.
--- Every seeded secret is in Vault and its plaintext begins with `demo-secret-`, so a leak is
+-- Every seeded secret is in Vault and its plaintext begins with `demo-secret-` (the Meta verify
+-- token, which Meta sends in a URL, with `demo-verify-`), so a leak is
 -- one search away. The rotation report has content: Northside's Meta access token expires
 -- 9 days after the seed ran and its Twilio auth token was last set 100 days before.
 
@@ -184,11 +187,19 @@ begin
     '50000000-0000-4000-8000-000000000001', '+44 20 7946 0123', 'Reception line',
     true, false, true, 'vapi-demo-442079460123', 'connected');
 
+  -- Northside's number receives through the clinic's own Meta app; Riverside's through the
+  -- platform's (META_APP_SECRET, META_VERIFY_TOKEN).
+  insert into public.meta_apps (id, organisation_id, label, meta_app_id)
+  values ('a0000000-0000-4000-8000-000000000001', '10000000-0000-4000-8000-000000000001',
+    'Northside Dental app', '1234567890123456');
+
   insert into public.whatsapp_channels (
-    id, organisation_id, provider, label, meta_phone_number_id, meta_waba_id, display_phone_number
+    id, organisation_id, provider, label, meta_phone_number_id, meta_waba_id, display_phone_number,
+    meta_app_id
   )
   values ('70000000-0000-4000-8000-000000000001', '10000000-0000-4000-8000-000000000001',
-    'meta', 'Northside WhatsApp', '106540352242922', '102290129340398', '+44 7700 900123');
+    'meta', 'Northside WhatsApp', '106540352242922', '102290129340398', '+44 7700 900123',
+    'a0000000-0000-4000-8000-000000000001');
 
   -- What the Google OAuth callback leaves behind: connected by the owner to the sandbox's demo
   -- account, with its calendar list. The refresh token is the one the local Google sandbox
@@ -214,8 +225,11 @@ begin
     '70000000-0000-4000-8000-000000000001', 'meta_access_token',
     'demo-secret-meta-northside-e4f2', 'seed', now() + interval '9 days');
   perform private.store_credential(
-    '70000000-0000-4000-8000-000000000001', 'meta_app_secret',
+    'a0000000-0000-4000-8000-000000000001', 'meta_app_secret',
     'demo-secret-meta-app-northside-55d0', 'seed');
+  perform private.store_credential(
+    'a0000000-0000-4000-8000-000000000001', 'meta_verify_token',
+    'demo-verify-northside-2b7e', 'seed');
   perform private.store_credential(
     '80000000-0000-4000-8000-000000000001', 'google_refresh_token',
     '1//demo-northside-refresh-token', 'seed');

@@ -624,7 +624,9 @@ export type Database = {
           "organisation_id": string;
           "phone": string;
           "preferred_language": string | null;
+          "sms_opted_out_at": string | null;
           "updated_at": string;
+          "whatsapp_opted_out_at": string | null;
         };
         ComputedFields: never;
         Insert: {
@@ -636,7 +638,9 @@ export type Database = {
           "organisation_id": string;
           "phone": string;
           "preferred_language"?: string | null;
+          "sms_opted_out_at"?: string | null;
           "updated_at"?: string;
+          "whatsapp_opted_out_at"?: string | null;
         };
         Update: {
           "created_at"?: string;
@@ -647,7 +651,9 @@ export type Database = {
           "organisation_id"?: string;
           "phone"?: string;
           "preferred_language"?: string | null;
+          "sms_opted_out_at"?: string | null;
           "updated_at"?: string;
+          "whatsapp_opted_out_at"?: string | null;
         };
         Relationships: [
           {
@@ -663,6 +669,146 @@ export type Database = {
             isOneToOne: false;
             referencedRelation: "languages";
             referencedColumns: ["code"];
+          },
+        ];
+      };
+      "conversation_appointments": {
+        Row: {
+          "action": Database["public"]["Enums"]["call_outcome"];
+          "appointment_id": string;
+          "conversation_id": string;
+          "created_at": string;
+          "id": string;
+          "organisation_id": string;
+        };
+        ComputedFields: never;
+        Insert: {
+          "action": Database["public"]["Enums"]["call_outcome"];
+          "appointment_id": string;
+          "conversation_id": string;
+          "created_at"?: string;
+          "id"?: string;
+          "organisation_id": string;
+        };
+        Update: {
+          "action"?: Database["public"]["Enums"]["call_outcome"];
+          "appointment_id"?: string;
+          "conversation_id"?: string;
+          "created_at"?: string;
+          "id"?: string;
+          "organisation_id"?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "conversation_appointments_organisation_id_appointment_id_fkey";
+            columns: ["organisation_id", "appointment_id"];
+            isOneToOne: false;
+            referencedRelation: "appointments";
+            referencedColumns: ["organisation_id", "id"];
+          },
+          {
+            foreignKeyName: "conversation_appointments_organisation_id_conversation_id_fkey";
+            columns: ["organisation_id", "conversation_id"];
+            isOneToOne: false;
+            referencedRelation: "conversations";
+            referencedColumns: ["organisation_id", "id"];
+          },
+          {
+            foreignKeyName: "conversation_appointments_organisation_id_fkey";
+            columns: ["organisation_id"];
+            isOneToOne: false;
+            referencedRelation: "organisations";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
+      "conversations": {
+        Row: {
+          "assigned_to": string | null;
+          "attention_reason": string | null;
+          "bot_paused_until": string | null;
+          "channel": Database["public"]["Enums"]["conversation_channel"];
+          "contact_id": string;
+          "created_at": string;
+          "id": string;
+          "language": string | null;
+          "last_inbound_at": string | null;
+          "last_message_at": string | null;
+          "last_message_preview": string | null;
+          "organisation_id": string;
+          "phone_number_id": string | null;
+          "status": Database["public"]["Enums"]["conversation_status"];
+          "unread_count": number;
+          "updated_at": string;
+          "whatsapp_channel_id": string | null;
+        };
+        ComputedFields: never;
+        Insert: {
+          "assigned_to"?: string | null;
+          "attention_reason"?: string | null;
+          "bot_paused_until"?: string | null;
+          "channel": Database["public"]["Enums"]["conversation_channel"];
+          "contact_id": string;
+          "created_at"?: string;
+          "id"?: string;
+          "language"?: string | null;
+          "last_inbound_at"?: string | null;
+          "last_message_at"?: string | null;
+          "last_message_preview"?: string | null;
+          "organisation_id": string;
+          "phone_number_id"?: string | null;
+          "status"?: Database["public"]["Enums"]["conversation_status"];
+          "unread_count"?: number;
+          "updated_at"?: string;
+          "whatsapp_channel_id"?: string | null;
+        };
+        Update: {
+          "assigned_to"?: string | null;
+          "attention_reason"?: string | null;
+          "bot_paused_until"?: string | null;
+          "channel"?: Database["public"]["Enums"]["conversation_channel"];
+          "contact_id"?: string;
+          "created_at"?: string;
+          "id"?: string;
+          "language"?: string | null;
+          "last_inbound_at"?: string | null;
+          "last_message_at"?: string | null;
+          "last_message_preview"?: string | null;
+          "organisation_id"?: string;
+          "phone_number_id"?: string | null;
+          "status"?: Database["public"]["Enums"]["conversation_status"];
+          "unread_count"?: number;
+          "updated_at"?: string;
+          "whatsapp_channel_id"?: string | null;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "conversations_organisation_id_contact_id_fkey";
+            columns: ["organisation_id", "contact_id"];
+            isOneToOne: false;
+            referencedRelation: "contacts";
+            referencedColumns: ["organisation_id", "id"];
+          },
+          {
+            foreignKeyName: "conversations_organisation_id_fkey";
+            columns: ["organisation_id"];
+            isOneToOne: false;
+            referencedRelation: "organisations";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "conversations_organisation_id_phone_number_id_fkey";
+            columns: ["organisation_id", "phone_number_id"];
+            isOneToOne: false;
+            referencedRelation: "phone_numbers";
+            referencedColumns: ["organisation_id", "id"];
+          },
+          {
+            foreignKeyName: "conversations_organisation_id_whatsapp_channel_id_fkey";
+            columns: ["organisation_id", "whatsapp_channel_id"];
+            isOneToOne: false;
+            referencedRelation: "whatsapp_channels";
+            referencedColumns: ["organisation_id", "id"];
           },
         ];
       };
@@ -862,6 +1008,124 @@ export type Database = {
         };
         Relationships: [];
       };
+      "messages": {
+        Row: {
+          "author": Database["public"]["Enums"]["message_author"];
+          "author_user_id": string | null;
+          "body": string;
+          "conversation_id": string;
+          "created_at": string;
+          "delivered_at": string | null;
+          "delivery": Database["public"]["Enums"]["message_delivery"] | null;
+          "details": NonNullable<Json>;
+          "direction": Database["public"]["Enums"]["message_direction"];
+          "error_code": string | null;
+          "error_message": string | null;
+          "failed_at": string | null;
+          "id": string;
+          "kind": string;
+          "organisation_id": string;
+          "provider_message_id": string | null;
+          "provider_timestamp": string | null;
+          "read_at": string | null;
+          "sent_at": string | null;
+        };
+        ComputedFields: never;
+        Insert: {
+          "author": Database["public"]["Enums"]["message_author"];
+          "author_user_id"?: string | null;
+          "body"?: string;
+          "conversation_id": string;
+          "created_at"?: string;
+          "delivered_at"?: string | null;
+          "delivery"?: Database["public"]["Enums"]["message_delivery"] | null;
+          "details"?: NonNullable<Json>;
+          "direction": Database["public"]["Enums"]["message_direction"];
+          "error_code"?: string | null;
+          "error_message"?: string | null;
+          "failed_at"?: string | null;
+          "id"?: string;
+          "kind"?: string;
+          "organisation_id": string;
+          "provider_message_id"?: string | null;
+          "provider_timestamp"?: string | null;
+          "read_at"?: string | null;
+          "sent_at"?: string | null;
+        };
+        Update: {
+          "author"?: Database["public"]["Enums"]["message_author"];
+          "author_user_id"?: string | null;
+          "body"?: string;
+          "conversation_id"?: string;
+          "created_at"?: string;
+          "delivered_at"?: string | null;
+          "delivery"?: Database["public"]["Enums"]["message_delivery"] | null;
+          "details"?: NonNullable<Json>;
+          "direction"?: Database["public"]["Enums"]["message_direction"];
+          "error_code"?: string | null;
+          "error_message"?: string | null;
+          "failed_at"?: string | null;
+          "id"?: string;
+          "kind"?: string;
+          "organisation_id"?: string;
+          "provider_message_id"?: string | null;
+          "provider_timestamp"?: string | null;
+          "read_at"?: string | null;
+          "sent_at"?: string | null;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "messages_organisation_id_conversation_id_fkey";
+            columns: ["organisation_id", "conversation_id"];
+            isOneToOne: false;
+            referencedRelation: "conversations";
+            referencedColumns: ["organisation_id", "id"];
+          },
+          {
+            foreignKeyName: "messages_organisation_id_fkey";
+            columns: ["organisation_id"];
+            isOneToOne: false;
+            referencedRelation: "organisations";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
+      "meta_apps": {
+        Row: {
+          "created_at": string;
+          "id": string;
+          "label": string;
+          "meta_app_id": string | null;
+          "organisation_id": string;
+          "updated_at": string;
+        };
+        ComputedFields: never;
+        Insert: {
+          "created_at"?: string;
+          "id"?: string;
+          "label"?: string;
+          "meta_app_id"?: string | null;
+          "organisation_id": string;
+          "updated_at"?: string;
+        };
+        Update: {
+          "created_at"?: string;
+          "id"?: string;
+          "label"?: string;
+          "meta_app_id"?: string | null;
+          "organisation_id"?: string;
+          "updated_at"?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "meta_apps_organisation_id_fkey";
+            columns: ["organisation_id"];
+            isOneToOne: false;
+            referencedRelation: "organisations";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
       "organisation_invitations": {
         Row: {
           "accepted_at": string | null;
@@ -999,6 +1263,8 @@ export type Database = {
           "label": string;
           "messaging_enabled": boolean;
           "organisation_id": string;
+          "send_problem": string | null;
+          "send_problem_at": string | null;
           "twilio_account_id": string;
           "twilio_number_sid": string | null;
           "updated_at": string;
@@ -1016,6 +1282,8 @@ export type Database = {
           "label"?: string;
           "messaging_enabled"?: boolean;
           "organisation_id": string;
+          "send_problem"?: string | null;
+          "send_problem_at"?: string | null;
           "twilio_account_id": string;
           "twilio_number_sid"?: string | null;
           "updated_at"?: string;
@@ -1032,6 +1300,8 @@ export type Database = {
           "label"?: string;
           "messaging_enabled"?: boolean;
           "organisation_id"?: string;
+          "send_problem"?: string | null;
+          "send_problem_at"?: string | null;
           "twilio_account_id"?: string;
           "twilio_number_sid"?: string | null;
           "updated_at"?: string;
@@ -1344,14 +1614,16 @@ export type Database = {
           "display_phone_number": string | null;
           "id": string;
           "label": string;
+          "meta_app_id": string | null;
           "meta_phone_number_id": string | null;
           "meta_waba_id": string | null;
           "organisation_id": string;
           "provider": Database["public"]["Enums"]["whatsapp_provider"];
+          "send_problem": string | null;
+          "send_problem_at": string | null;
           "twilio_account_id": string | null;
           "twilio_sender": string | null;
           "updated_at": string;
-          "webhook_verify_token": string;
         };
         ComputedFields: never;
         Insert: {
@@ -1360,14 +1632,16 @@ export type Database = {
           "display_phone_number"?: string | null;
           "id"?: string;
           "label"?: string;
+          "meta_app_id"?: string | null;
           "meta_phone_number_id"?: string | null;
           "meta_waba_id"?: string | null;
           "organisation_id": string;
           "provider": Database["public"]["Enums"]["whatsapp_provider"];
+          "send_problem"?: string | null;
+          "send_problem_at"?: string | null;
           "twilio_account_id"?: string | null;
           "twilio_sender"?: string | null;
           "updated_at"?: string;
-          "webhook_verify_token"?: string;
         };
         Update: {
           "active"?: boolean;
@@ -1375,16 +1649,25 @@ export type Database = {
           "display_phone_number"?: string | null;
           "id"?: string;
           "label"?: string;
+          "meta_app_id"?: string | null;
           "meta_phone_number_id"?: string | null;
           "meta_waba_id"?: string | null;
           "organisation_id"?: string;
           "provider"?: Database["public"]["Enums"]["whatsapp_provider"];
+          "send_problem"?: string | null;
+          "send_problem_at"?: string | null;
           "twilio_account_id"?: string | null;
           "twilio_sender"?: string | null;
           "updated_at"?: string;
-          "webhook_verify_token"?: string;
         };
         Relationships: [
+          {
+            foreignKeyName: "whatsapp_channels_meta_app_id_organisation_id_fkey";
+            columns: ["meta_app_id", "organisation_id"];
+            isOneToOne: false;
+            referencedRelation: "meta_apps";
+            referencedColumns: ["id", "organisation_id"];
+          },
           {
             foreignKeyName: "whatsapp_channels_organisation_id_fkey";
             columns: ["organisation_id"];
@@ -1613,11 +1896,41 @@ export type Database = {
           "organisation_id": string;
           "phone": string;
           "preferred_language": string | null;
+          "sms_opted_out_at": string | null;
           "updated_at": string;
+          "whatsapp_opted_out_at": string | null;
         };
         SetofOptions: {
           from: "*";
           to: "contacts";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
+      "hand_back_conversation": {
+        Args: { "conversation_id": string };
+        Returns: {
+          "assigned_to": string | null;
+          "attention_reason": string | null;
+          "bot_paused_until": string | null;
+          "channel": Database["public"]["Enums"]["conversation_channel"];
+          "contact_id": string;
+          "created_at": string;
+          "id": string;
+          "language": string | null;
+          "last_inbound_at": string | null;
+          "last_message_at": string | null;
+          "last_message_preview": string | null;
+          "organisation_id": string;
+          "phone_number_id": string | null;
+          "status": Database["public"]["Enums"]["conversation_status"];
+          "unread_count": number;
+          "updated_at": string;
+          "whatsapp_channel_id": string | null;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "conversations";
           isOneToOne: true;
           isSetofReturn: false;
         };
@@ -1636,6 +1949,34 @@ export type Database = {
           "replaced_role": Database["public"]["Enums"]["organisation_role"];
           "token": string;
         }[];
+      };
+      "mark_conversation_read": {
+        Args: { "conversation_id": string };
+        Returns: {
+          "assigned_to": string | null;
+          "attention_reason": string | null;
+          "bot_paused_until": string | null;
+          "channel": Database["public"]["Enums"]["conversation_channel"];
+          "contact_id": string;
+          "created_at": string;
+          "id": string;
+          "language": string | null;
+          "last_inbound_at": string | null;
+          "last_message_at": string | null;
+          "last_message_preview": string | null;
+          "organisation_id": string;
+          "phone_number_id": string | null;
+          "status": Database["public"]["Enums"]["conversation_status"];
+          "unread_count": number;
+          "updated_at": string;
+          "whatsapp_channel_id": string | null;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "conversations";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
       };
       "organisation_member_emails": {
         Args: { "organisation_id": string };
@@ -1684,6 +2025,35 @@ export type Database = {
           isSetofReturn: false;
         };
       };
+      "reset_test_chat": { Args: { "organisation_id": string }; Returns: undefined };
+      "resolve_conversation": {
+        Args: { "conversation_id": string };
+        Returns: {
+          "assigned_to": string | null;
+          "attention_reason": string | null;
+          "bot_paused_until": string | null;
+          "channel": Database["public"]["Enums"]["conversation_channel"];
+          "contact_id": string;
+          "created_at": string;
+          "id": string;
+          "language": string | null;
+          "last_inbound_at": string | null;
+          "last_message_at": string | null;
+          "last_message_preview": string | null;
+          "organisation_id": string;
+          "phone_number_id": string | null;
+          "status": Database["public"]["Enums"]["conversation_status"];
+          "unread_count": number;
+          "updated_at": string;
+          "whatsapp_channel_id": string | null;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "conversations";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
       "retry_voice_connection": {
         Args: { "phone_number_id": string };
         Returns: {
@@ -1694,6 +2064,8 @@ export type Database = {
           "label": string;
           "messaging_enabled": boolean;
           "organisation_id": string;
+          "send_problem": string | null;
+          "send_problem_at": string | null;
           "twilio_account_id": string;
           "twilio_number_sid": string | null;
           "updated_at": string;
@@ -1710,6 +2082,40 @@ export type Database = {
         };
       };
       "revoke_invitation": { Args: { "invitation_id": string }; Returns: undefined };
+      "send_staff_reply": {
+        Args: { "body": string; "conversation_id": string };
+        Returns: {
+          "author": Database["public"]["Enums"]["message_author"];
+          "author_user_id": string | null;
+          "body": string;
+          "conversation_id": string;
+          "created_at": string;
+          "delivered_at": string | null;
+          "delivery": Database["public"]["Enums"]["message_delivery"] | null;
+          "details": NonNullable<Json>;
+          "direction": Database["public"]["Enums"]["message_direction"];
+          "error_code": string | null;
+          "error_message": string | null;
+          "failed_at": string | null;
+          "id": string;
+          "kind": string;
+          "organisation_id": string;
+          "provider_message_id": string | null;
+          "provider_timestamp": string | null;
+          "read_at": string | null;
+          "sent_at": string | null;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "messages";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
+      "send_test_chat_message": {
+        Args: { "body": string; "organisation_id": string };
+        Returns: string;
+      };
       "set_appointment_status": {
         Args: {
           "appointment_id": string;
@@ -1765,6 +2171,34 @@ export type Database = {
           isSetofReturn: false;
         };
       };
+      "take_over_conversation": {
+        Args: { "conversation_id": string };
+        Returns: {
+          "assigned_to": string | null;
+          "attention_reason": string | null;
+          "bot_paused_until": string | null;
+          "channel": Database["public"]["Enums"]["conversation_channel"];
+          "contact_id": string;
+          "created_at": string;
+          "id": string;
+          "language": string | null;
+          "last_inbound_at": string | null;
+          "last_message_at": string | null;
+          "last_message_preview": string | null;
+          "organisation_id": string;
+          "phone_number_id": string | null;
+          "status": Database["public"]["Enums"]["conversation_status"];
+          "unread_count": number;
+          "updated_at": string;
+          "whatsapp_channel_id": string | null;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "conversations";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
       "update_member_role": {
         Args: {
           "organisation_id": string;
@@ -1773,7 +2207,6 @@ export type Database = {
         };
         Returns: undefined;
       };
-      "whatsapp_webhook_verify_token": { Args: { "channel_id": string }; Returns: string };
     };
     Enums: {
       "after_hours_behaviour": "take_message" | "transfer" | "book_only";
@@ -1793,14 +2226,20 @@ export type Database = {
       "call_status": "ringing" | "in_progress" | "forwarding" | "ended";
       "callback_task_status": "open" | "done";
       "callback_urgency": "normal" | "urgent";
+      "conversation_channel": "whatsapp" | "sms" | "test";
+      "conversation_status": "bot" | "waiting_for_staff" | "staff" | "resolved";
       "credential_kind":
         | "twilio_auth_token"
         | "meta_access_token"
         | "meta_app_secret"
         | "google_refresh_token"
-        | "google_access_token";
+        | "google_access_token"
+        | "meta_verify_token";
       "faq_kind": "faq" | "canned_reply";
       "intent_action": "answer" | "book" | "cancel" | "transfer" | "take_message";
+      "message_author": "patient" | "bot" | "staff";
+      "message_delivery": "pending" | "queued" | "sent" | "delivered" | "read" | "failed";
+      "message_direction": "inbound" | "outbound";
       "organisation_role": "owner" | "admin" | "member";
       "voice_connection_state": "pending" | "connected" | "failed" | "disconnected";
       "whatsapp_provider": "meta" | "twilio";
@@ -1933,15 +2372,21 @@ export const Constants = {
       "call_status": ["ringing", "in_progress", "forwarding", "ended"],
       "callback_task_status": ["open", "done"],
       "callback_urgency": ["normal", "urgent"],
+      "conversation_channel": ["whatsapp", "sms", "test"],
+      "conversation_status": ["bot", "waiting_for_staff", "staff", "resolved"],
       "credential_kind": [
         "twilio_auth_token",
         "meta_access_token",
         "meta_app_secret",
         "google_refresh_token",
         "google_access_token",
+        "meta_verify_token",
       ],
       "faq_kind": ["faq", "canned_reply"],
       "intent_action": ["answer", "book", "cancel", "transfer", "take_message"],
+      "message_author": ["patient", "bot", "staff"],
+      "message_delivery": ["pending", "queued", "sent", "delivered", "read", "failed"],
+      "message_direction": ["inbound", "outbound"],
       "organisation_role": ["owner", "admin", "member"],
       "voice_connection_state": ["pending", "connected", "failed", "disconnected"],
       "whatsapp_provider": ["meta", "twilio"],
