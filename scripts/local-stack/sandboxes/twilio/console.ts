@@ -50,7 +50,8 @@ export function consolePage(ctx: SandboxContext): Response {
     "Twilio sandbox",
     `<p>Local stand-in for Twilio Voice. Place a call: <code>POST ${
       e(ctx.baseUrl)
-    }/control/calls {"to","from","script"}</code></p>
+    }/control/calls {"to","from","script"}</code>. Send an SMS or WhatsApp message as a patient:
+<a href="twilio/messages">messages</a>.</p>
 <h2>Numbers</h2>${
       table(["Number", "Account", "Voice URL", "Fallback URL", "Status callback"], numbers)
     }

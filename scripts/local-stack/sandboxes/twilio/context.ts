@@ -1,6 +1,7 @@
 // What every module of the Twilio sandbox works with.
 import type { RequestLog } from "../faults.ts";
 import type { Faults } from "./faults.ts";
+import type { Messaging } from "./messaging.ts";
 import type { Store } from "./store.ts";
 
 /** The Vapi sandbox's in-process API (V2): a call reaching a number imported into Vapi. */
@@ -20,4 +21,6 @@ export interface SandboxContext {
   fetch: typeof fetch;
   /** Absent until the stack wires the Vapi sandbox in. */
   vapi: VapiInbound | null;
+  /** SMS and WhatsApp messages (messaging.ts). */
+  messaging: Messaging;
 }

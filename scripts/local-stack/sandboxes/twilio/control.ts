@@ -6,12 +6,19 @@
 //   GET  /calls, GET /calls/{CA…}             calls with what the caller heard
 //   GET, POST {endpoint, status?, delayMs?, times?, account?}, DELETE /faults[/{id}]
 //   GET  /requests?since=<seq or ISO time>    the REST request log
+//   POST /messages/inbound {to, from, body, account_sid?, whatsapp?, profile_name?, media?,
+//        duplicate?}                          a patient's SMS/WhatsApp to our twilio-messaging
+//        function → the message with our function's HTTP statuses (`answers`)
+//   GET  /messages?to=&from=                  messages both ways (to/from without whatsapp:)
+//   GET  /messages/thread?patient=&number=&whatsapp=   one patient's thread with a number
+//   PUT  /messages/settings {statusDelayMs}   the pause before each status callback
 import { z } from "zod";
 import { placeCall } from "./calls.ts";
 import type { SandboxContext } from "./context.ts";
 import { body, faultControl, invalid, refusal } from "../faults.ts";
 import { faultRequest } from "./faults.ts";
 import { json } from "./http.ts";
+import { postInboundSms, smsThread } from "./messaging.ts";
 import { newSid } from "./store.ts";
 
 const e164 = z.string().regex(/^\+[1-9][0-9]{6,14}$/, "must be E.164");
@@ -29,6 +36,21 @@ const callRequest = z.object({
   script: z.array(z.string().max(1000)).max(50).optional(),
   dial: z.enum(["completed", "no-answer", "busy", "failed"]).optional(),
 }).strict();
+
+const inboundSms = z.object({
+  account_sid: z.string().regex(/^AC[0-9a-f]{32}$/).optional(),
+  to: e164,
+  from: e164,
+  body: z.string().max(1600),
+  whatsapp: z.boolean().optional(),
+  profile_name: z.string().max(200).optional(),
+  media: z.array(z.object({ url: z.string().url(), content_type: z.string().min(3).max(100) }))
+    .max(10).optional(),
+  duplicate: z.number().int().min(1).max(2000).optional(),
+}).strict();
+
+/** A number from a query, where an unencoded "+" arrives as a space. */
+const queryPhone = (q: URLSearchParams, name: string) => q.get(name)?.replace(/^ /, "+") ?? null;
 
 function accountsView(ctx: SandboxContext) {
   return [...ctx.store.accounts.values()].map((a) => ({
@@ -80,6 +102,37 @@ export async function control(ctx: SandboxContext, req: Request, path: string): 
   if (call && method === "GET") {
     const found = ctx.store.calls.get(call[1]);
     return found ? json(200, found) : refusal(404, "no such call");
+  }
+
+  if (path === "/messages/inbound" && method === "POST") {
+    const parsed = inboundSms.safeParse(await body(req));
+    if (!parsed.success) return invalid(parsed.error);
+    const posted = await postInboundSms(ctx, parsed.data);
+    return typeof posted === "string" ? refusal(404, posted) : json(200, posted);
+  }
+  if (path === "/messages" && method === "GET") {
+    const q = new URL(req.url).searchParams;
+    const strip = (a: string) => a.replace(/^whatsapp:/, "");
+    return json(
+      200,
+      [...ctx.messaging.messages.values()].filter((m) =>
+        (!q.get("to") || strip(m.to) === queryPhone(q, "to")) &&
+        (!q.get("from") || strip(m.from) === queryPhone(q, "from"))
+      ),
+    );
+  }
+  if (path === "/messages/thread" && method === "GET") {
+    const q = new URL(req.url).searchParams;
+    const patient = queryPhone(q, "patient"), number = queryPhone(q, "number");
+    if (!patient || !number) return refusal(400, "give patient and number");
+    return json(200, smsThread(ctx, patient, number, q.get("whatsapp") === "true"));
+  }
+  if (path === "/messages/settings" && method === "PUT") {
+    const parsed = z.object({ statusDelayMs: z.number().int().min(0).max(60_000) }).strict()
+      .safeParse(await body(req));
+    if (!parsed.success) return invalid(parsed.error);
+    ctx.messaging.settings.statusDelayMs = parsed.data.statusDelayMs;
+    return json(200, ctx.messaging.settings);
   }
 
   return await faultControl(ctx, faultRequest, req, path) ??

@@ -25,6 +25,7 @@ export function startTwilioSandbox(
     vapi,
     dataFile: `${cfg.dataDir}/twilio-sandbox.json`,
     baseUrl: twilioSandboxUrl(cfg),
+    functionsUrl: env.PUBLIC_FUNCTIONS_URL,
     demoUrls: {
       // Where Vapi points a number it imports (PROVIDERS §1.9); the Vapi sandbox answers instead.
       voiceUrl: `${cfg.apiUrl}/_local/vapi/twilio/inbound_call`,

@@ -2,13 +2,17 @@
 // its REST API through TWILIO_API_BASE_URL = …/_local/twilio (/2010-04-01/…); tests and
 // developers place calls through /_local/twilio/control (control.ts); /_local/twilio is the
 // console. Calls to numbers imported into Vapi go to the Vapi sandbox's answerInbound; when Vapi
-// cannot take them, to the number's voice fallback URL (our twilio-voice function).
+// cannot take them, to the number's voice fallback URL (our twilio-voice function). Messaging
+// (SMS and WhatsApp: Messages.json, status callbacks, patients' messages to our
+// twilio-messaging function) is in messaging.ts; its console is /_local/twilio/messages.
 import { consolePage } from "./console.ts";
 import type { SandboxContext, VapiInbound } from "./context.ts";
 import { control } from "./control.ts";
 import { RequestLog } from "../faults.ts";
 import { Faults } from "./faults.ts";
 import { json } from "./http.ts";
+import { messagesApi, Messaging } from "./messaging.ts";
+import { messagesPage } from "./messages_console.ts";
 import { restApi } from "./rest.ts";
 import { DEMO_ACCOUNTS, Store } from "./store.ts";
 
@@ -20,6 +24,8 @@ export interface TwilioSandboxOptions {
   /** What a connected demo number is set to: Vapi's voice URL, our fallback and status URLs. */
   demoUrls: { voiceUrl: string; voiceFallbackUrl: string; statusCallback: string };
   vapi?: VapiInbound | null;
+  /** The functions' public base URL: patients' messages go to its /twilio-messaging/inbound. */
+  functionsUrl: string;
   /** Sends webhook requests (tests pass their own). */
   fetch?: typeof fetch;
   now?: () => number;
@@ -55,11 +61,17 @@ export async function createTwilioSandbox(opts: TwilioSandboxOptions): Promise<T
     baseUrl: opts.baseUrl,
     fetch: opts.fetch ?? fetch,
     vapi: opts.vapi ?? null,
+    messaging: new Messaging(`${opts.functionsUrl.replace(/\/+$/, "")}/twilio-messaging/inbound`),
   };
 
   async function handle(req: Request, path: string): Promise<Response> {
     if ((path === "" || path === "/") && req.method === "GET") return consolePage(context);
-    if (path.startsWith("/2010-04-01/")) return await restApi(context, req, path);
+    if ((path === "/messages" || path === "/messages/") && req.method === "GET") {
+      return messagesPage(context, req);
+    }
+    if (path.startsWith("/2010-04-01/")) {
+      return await messagesApi(context, req, path) ?? await restApi(context, req, path);
+    }
     if (path.startsWith("/control/")) {
       return await control(context, req, path.slice("/control".length));
     }
@@ -69,6 +81,9 @@ export async function createTwilioSandbox(opts: TwilioSandboxOptions): Promise<T
   return {
     handle,
     context,
-    settled: () => store.flush(),
+    async settled() {
+      await context.messaging.settled();
+      await store.flush();
+    },
   };
 }

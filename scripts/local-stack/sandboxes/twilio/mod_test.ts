@@ -40,6 +40,7 @@ async function sandbox(
   const sb = await createTwilioSandbox({
     dataFile: null,
     baseUrl: BASE,
+    functionsUrl: FN,
     demoUrls: {
       voiceUrl: "https://vapi.example/twilio/inbound_call",
       voiceFallbackUrl: `${FN}/twilio-voice/fallback`,

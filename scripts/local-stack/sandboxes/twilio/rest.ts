@@ -36,7 +36,11 @@ function numberResource(n: IncomingNumber) {
 }
 
 /** The account whose SID and auth token the Basic credentials give, or null. */
-function authenticated(ctx: SandboxContext, req: Request, accountSid: string): Account | null {
+export function authenticated(
+  ctx: SandboxContext,
+  req: Request,
+  accountSid: string,
+): Account | null {
   const header = req.headers.get("authorization") ?? "";
   const match = header.match(/^Basic\s+([A-Za-z0-9+/=]+)$/i);
   if (!match) return null;
