@@ -18,6 +18,8 @@ export interface GatewayBackends {
   twilio: { handle(req: Request, path: string): Promise<Response> };
   /** The Meta WhatsApp sandbox (sandboxes/meta), at /_local/meta; "" is its console page. */
   meta: { handle(req: Request, path: string): Promise<Response> };
+  /** The OpenAI sandbox (sandboxes/openai), at /_local/openai; "" is its console page. */
+  openai: { handle(req: Request, path: string): Promise<Response> };
   /** Whether a function of that name in that schema is VOLATILE (it may change data). */
   rpcIsVolatile(schema: string, name: string): Promise<boolean>;
 }
@@ -300,6 +302,12 @@ export function createGateway(
     {
       path: "/_local/meta/",
       handle: (req, path) => backends.meta.handle(req, path.slice("/_local/meta".length)),
+    },
+    // Functions reach it through OPENAI_BASE_URL; tests queue answers through its control API.
+    { path: "/_local/openai", handle: (req) => backends.openai.handle(req, "") },
+    {
+      path: "/_local/openai/",
+      handle: (req, path) => backends.openai.handle(req, path.slice("/_local/openai".length)),
     },
   ];
 

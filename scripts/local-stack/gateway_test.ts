@@ -48,6 +48,7 @@ async function gateway(upstreamUp = true) {
       vapi: echo("vapi"),
       twilio: echo("twilio"),
       meta: echo("meta"),
+      openai: echo("openai"),
       rpcIsVolatile: (schema, name) =>
         Promise.resolve(schema === "public" && name === "set_secret"),
     },

@@ -9,6 +9,7 @@ import { createGateway } from "./gateway.ts";
 import { localGoogleEnv, startGoogleSandbox } from "./sandboxes/google/env.ts";
 import { createMailSandbox } from "./sandboxes/mail.ts";
 import { localMetaEnv, startMetaSandbox } from "./sandboxes/meta/env.ts";
+import { localOpenAIEnv, startOpenAISandbox } from "./sandboxes/openai/env.ts";
 import { localTwilioEnv, startTwilioSandbox } from "./sandboxes/twilio/env.ts";
 import { localVapiEnv, startVapiSandbox } from "./sandboxes/vapi/env.ts";
 import { pushMigrations } from "./migrate.ts";
@@ -138,12 +139,15 @@ export async function startStack(cfg: StackConfig, opts: StartOptions = {}): Pro
     const twilio = await startTwilioSandbox(cfg, twilioEnv, vapi);
     const metaEnv = await localMetaEnv(cfg);
     const meta = await startMetaSandbox(cfg, metaEnv, twilioEnv.PUBLIC_FUNCTIONS_URL);
+    const openaiEnv = await localOpenAIEnv(cfg);
+    const openai = startOpenAISandbox(openaiEnv);
     await loadFunctionsEnv(cfg, secrets, {
       ...mailEnv,
       ...googleEnv,
       ...vapiEnv,
       ...twilioEnv,
       ...metaEnv,
+      ...openaiEnv,
     });
     const functions = createFunctionsHost({
       supabaseDir: `${repoRoot}/supabase`,
@@ -162,6 +166,7 @@ export async function startStack(cfg: StackConfig, opts: StartOptions = {}): Pro
         vapi,
         twilio,
         meta,
+        openai,
         rpcIsVolatile: volatility.rpcIsVolatile,
       },
       webDir,
