@@ -138,58 +138,69 @@ export function failureText(kind: SendErrorClass, providerText?: string | null):
   return `${kind.text}: ${words}`;
 }
 
+/** What the Channels page says about a channel whose credentials the provider refused. */
+export const CHANNEL_PROBLEM: Record<MessagingProvider, string> = {
+  meta:
+    "Meta refused this channel's access token (expired or revoked): set a new one under Channels",
+  twilio: "Twilio refused the account's auth token: set it again under Channels",
+};
+
+/** A failure as the rows record it: the class, the code stored on the message, its sentence. */
+export interface Failure {
+  kind: SendErrorKind;
+  code: string | null;
+  /** For the message (and the conversation's attention_reason when the window closed). */
+  text: string;
+  /** For the channel's send_problem (channel_credentials). */
+  channelProblem?: string;
+}
+
 /**
  * Applies a failed send to the rows staff see, in one transaction when `sql` is a pool:
  * the message becomes `failed` with the code and a sentence (through
- * private.apply_delivery_status, so a message already delivered or read keeps that); then by kind
- * — window closed: the conversation needs staff (`waiting_for_staff` unless a member owns it) with
- * the reason; credentials: the channel's send_problem (the dashboard flags it); opted out: the
- * contact's opt-out for that channel. Running it twice changes nothing more. Returns the class.
+ * private.apply_delivery_status; the newest failure's words win); then, unless the message was
+ * already delivered or read (then nothing more happens), by kind — window closed: the
+ * conversation needs staff (`waiting_for_staff` unless a member owns it) with the reason;
+ * credentials: the channel's send_problem (the dashboard flags it); opted out: the contact's
+ * opt-out for that channel. Running it twice changes nothing more.
  */
-export async function applyFailureEffects(
-  sql: Sql | Tx,
-  messageId: string,
-  provider: MessagingProvider,
-  code: string | number | null,
-  text?: string | null,
-): Promise<SendErrorClass> {
-  const failure = classifySendError(provider, code);
+export async function applyFailure(sql: Sql | Tx, messageId: string, failure: Failure) {
+  const { kind, text } = failure;
+  const code = failure.code?.slice(0, 50) ?? null;
   const apply = async (tx: Sql | Tx) => {
-    const sentence = failureText(failure, text);
-    const codeText = code === null || code === undefined ? null : String(code).slice(0, 40);
-    const [message] = await tx<{ conversation_id: string }[]>`
-      select m.conversation_id, private.apply_delivery_status(${messageId}::uuid,
-        'failed'::public.message_delivery, now(), ${codeText}, ${sentence})
-      from public.messages m where m.id = ${messageId}::uuid`;
-    if (!message) return;
-    // A failed status after an earlier failure (a retry's) keeps the newest reason.
     await tx`
+      select private.apply_delivery_status(${messageId}::uuid, 'failed'::public.message_delivery,
+        now(), ${code}, ${text})`;
+    // A late failure for a message already delivered or read changes nothing staff act on.
+    const [message] = await tx<{ conversation_id: string }[]>`
       update public.messages
-      set error_code = ${codeText}, error_message = ${sentence}
+      set error_code = ${code}, error_message = ${text}
       where id = ${messageId}::uuid and delivery = 'failed'
-        and (error_code is distinct from ${codeText} or error_message is distinct from ${sentence})`;
+      returning conversation_id`;
+    if (!message) return;
     const conversationId = message.conversation_id;
-    if (failure.kind === "window_closed") {
+    if (kind === "window_closed") {
       await tx`
         update public.conversations
         set status = case when status = 'staff' then status
               else 'waiting_for_staff'::public.conversation_status end,
-          attention_reason = ${sentence}
+          attention_reason = ${text}
         where id = ${conversationId}::uuid`;
-    } else if (failure.kind === "channel_credentials") {
+    } else if (kind === "channel_credentials") {
+      const problem = failure.channelProblem ?? text;
       await tx`
         update public.whatsapp_channels w
-        set send_problem = ${sentence}, send_problem_at = now()
+        set send_problem = ${problem}, send_problem_at = now()
         from public.conversations c
         where c.id = ${conversationId}::uuid and w.id = c.whatsapp_channel_id
-          and w.send_problem is distinct from ${sentence}`;
+          and w.send_problem is distinct from ${problem}`;
       await tx`
         update public.phone_numbers p
-        set send_problem = ${sentence}, send_problem_at = now()
+        set send_problem = ${problem}, send_problem_at = now()
         from public.conversations c
         where c.id = ${conversationId}::uuid and p.id = c.phone_number_id
-          and p.send_problem is distinct from ${sentence}`;
-    } else if (failure.kind === "opted_out") {
+          and p.send_problem is distinct from ${problem}`;
+    } else if (kind === "opted_out") {
       await tx`
         update public.contacts k
         set whatsapp_opted_out_at = case when c.channel = 'whatsapp'
@@ -202,5 +213,40 @@ export async function applyFailureEffects(
   };
   if ("begin" in sql) await (sql as Sql).begin(apply);
   else await apply(sql);
-  return failure;
+}
+
+/** The failure a provider reported (its code and, optionally, its words). */
+export function providerFailure(
+  provider: MessagingProvider,
+  code: string | number | null,
+  providerText?: string | null,
+  httpStatus?: number,
+): Failure & { retry: boolean } {
+  const failure = classifySendError(provider, code, httpStatus);
+  return {
+    kind: failure.kind,
+    retry: failure.retry,
+    code: code === null || code === undefined
+      ? (httpStatus === undefined ? null : `http_${httpStatus}`)
+      : String(code),
+    text: failureText(failure, providerText),
+    channelProblem: CHANNEL_PROBLEM[provider],
+  };
+}
+
+/**
+ * The effects of a failure a provider reported, at send time or later in a `failed` status
+ * webhook (messaging.ingest calls this after private.apply_delivery_status): see applyFailure.
+ * Returns the class.
+ */
+export async function applyFailureEffects(
+  sql: Sql | Tx,
+  messageId: string,
+  provider: MessagingProvider,
+  code: string | number | null,
+  text?: string | null,
+): Promise<SendErrorClass> {
+  const { retry, ...failure } = providerFailure(provider, code, text);
+  await applyFailure(sql, messageId, failure);
+  return { kind: failure.kind, retry, text: failure.text };
 }
