@@ -866,3 +866,133 @@ from (values
 ) t(id, call_id, reason, urgency, status)
 join public.calls c on c.id = t.call_id
 left join public.contacts k on k.id = c.contact_id;
+
+-- ---------------------------------------------------------------------------
+-- WhatsApp and SMS conversations of the last days, for the inbox
+-- ---------------------------------------------------------------------------
+-- Fixed ids: conversations 94000000-0000-4000-8000-0000000000{01..04 Northside, 11..14 Riverside}.
+-- Each clinic has one waiting for staff (with the reason), one a member took over, one
+-- resolved and one the assistant is handling. Northside's are in English on its Meta number;
+-- Riverside's in Russian on its Meta number, its Twilio WhatsApp sender and SMS. Outbound
+-- messages show every delivery outcome: read, delivered, and failed with the provider's error.
+
+insert into public.conversations (id, organisation_id, channel, whatsapp_channel_id, phone_number_id,
+  contact_id, status, assigned_to, language, attention_reason, unread_count)
+values
+  ('94000000-0000-4000-8000-000000000001', '10000000-0000-4000-8000-000000000001', 'whatsapp',
+    '70000000-0000-4000-8000-000000000001', null, '91000000-0000-4000-8000-000000000001',
+    'waiting_for_staff', null, 'en',
+    'The patient asks about a loose crown, which the assistant may not advise on.', 1),
+  ('94000000-0000-4000-8000-000000000002', '10000000-0000-4000-8000-000000000001', 'whatsapp',
+    '70000000-0000-4000-8000-000000000001', null, '91000000-0000-4000-8000-000000000002',
+    'staff', '20000000-0000-4000-8000-000000000003', 'en', null, 0),
+  ('94000000-0000-4000-8000-000000000003', '10000000-0000-4000-8000-000000000001', 'whatsapp',
+    '70000000-0000-4000-8000-000000000001', null, '91000000-0000-4000-8000-000000000003',
+    'resolved', null, 'en', null, 0),
+  ('94000000-0000-4000-8000-000000000004', '10000000-0000-4000-8000-000000000001', 'whatsapp',
+    '70000000-0000-4000-8000-000000000001', null, '91000000-0000-4000-8000-000000000004',
+    'bot', null, 'en', null, 0),
+  ('94000000-0000-4000-8000-000000000011', '10000000-0000-4000-8000-000000000002', 'whatsapp',
+    '70000000-0000-4000-8000-000000000002', null, '91000000-0000-4000-8000-000000000013',
+    'waiting_for_staff', null, 'ru', 'The assistant could not answer (OpenAI unavailable).', 2),
+  ('94000000-0000-4000-8000-000000000012', '10000000-0000-4000-8000-000000000002', 'whatsapp',
+    '70000000-0000-4000-8000-000000000002', null, '91000000-0000-4000-8000-000000000015',
+    'staff', '20000000-0000-4000-8000-000000000004', 'ru', null, 0),
+  ('94000000-0000-4000-8000-000000000013', '10000000-0000-4000-8000-000000000002', 'sms',
+    null, '60000000-0000-4000-8000-000000000002', '91000000-0000-4000-8000-000000000016',
+    'resolved', null, 'ru', null, 0),
+  ('94000000-0000-4000-8000-000000000014', '10000000-0000-4000-8000-000000000002', 'whatsapp',
+    '70000000-0000-4000-8000-000000000003', null, '91000000-0000-4000-8000-000000000014',
+    'bot', null, 'ru', null, 0);
+
+-- (conversation, minutes ago, author, staff member, text, delivery, error code, error message)
+insert into public.messages (organisation_id, conversation_id, direction, author, author_user_id,
+  body, provider_message_id, provider_timestamp, delivery, sent_at, delivered_at, read_at, failed_at,
+  error_code, error_message, created_at)
+select c.organisation_id, c.id,
+  case when m.author = 'patient' then 'inbound' else 'outbound' end::public.message_direction,
+  m.author::public.message_author, m.member, m.body,
+  case when c.channel = 'sms' or c.whatsapp_channel_id = '70000000-0000-4000-8000-000000000003'
+    then 'SM' || md5(c.id::text || m.n) else 'wamid.demo' || md5(c.id::text || m.n) end,
+  case when m.author = 'patient' then at end,
+  m.delivery::public.message_delivery,
+  case when m.delivery in ('sent', 'delivered', 'read') then at + interval '1 second' end,
+  case when m.delivery in ('delivered', 'read') then at + interval '3 seconds' end,
+  case when m.delivery = 'read' then at + interval '2 minutes' end,
+  case when m.delivery = 'failed' then at + interval '2 seconds' end,
+  m.error_code, m.error_message, at
+from (values
+  ('94000000-0000-4000-8000-000000000001'::uuid, 1, 42, 'patient', null::uuid,
+    'Hi, my crown came loose last night. Can Dr Hale put it back this week?', null, null, null),
+  ('94000000-0000-4000-8000-000000000001', 2, 41, 'bot', null,
+    'I''m sorry about your crown. I''ve asked the practice team to look at this; someone will reply here shortly.',
+    'read', null, null),
+  ('94000000-0000-4000-8000-000000000001', 3, 9, 'patient', null,
+    'Thanks. Will it cost extra?', null, null, null),
+  ('94000000-0000-4000-8000-000000000002', 1, 190, 'patient', null,
+    'Can I bring my son to my check-up on Thursday?', null, null, null),
+  ('94000000-0000-4000-8000-000000000002', 2, 189, 'bot', null,
+    'Of course. Children under 16 are welcome with a parent or guardian. Shall I book him in as well?',
+    'read', null, null),
+  ('94000000-0000-4000-8000-000000000002', 3, 125, 'patient', null,
+    'He''s 12 and quite nervous. Could someone call me first?', null, null, null),
+  ('94000000-0000-4000-8000-000000000002', 4, 118, 'staff', '20000000-0000-4000-8000-000000000003',
+    'Hi Ben, this is Priya from reception. Of course, I''ll call you in ten minutes.', 'read', null, null),
+  ('94000000-0000-4000-8000-000000000002', 5, 61, 'staff', '20000000-0000-4000-8000-000000000003',
+    'I couldn''t reach you by phone. When is a good time to call?', 'failed', '131026',
+    'WhatsApp could not deliver the message to this number (Meta error 131026).'),
+  ('94000000-0000-4000-8000-000000000003', 1, 2885, 'patient', null,
+    'What time do you open on Saturday?', null, null, null),
+  ('94000000-0000-4000-8000-000000000003', 2, 2884, 'bot', null,
+    'On Saturdays we are open from 9:00 to 13:00.', 'read', null, null),
+  ('94000000-0000-4000-8000-000000000003', 3, 2870, 'patient', null,
+    'Great, thank you!', null, null, null),
+  ('94000000-0000-4000-8000-000000000004', 1, 21, 'patient', null,
+    'Have you got anything free next week for a check-up?', null, null, null),
+  ('94000000-0000-4000-8000-000000000004', 2, 20, 'bot', null,
+    'Yes: Tuesday at 10:00 or Wednesday at 14:30 with Dr Hale. Shall I book one of them?',
+    'delivered', null, null),
+  ('94000000-0000-4000-8000-000000000011', 1, 35, 'patient', null,
+    'Здравствуйте! Можно записаться на спортивный массаж в субботу?', null, null, null),
+  ('94000000-0000-4000-8000-000000000011', 2, 34, 'bot', null,
+    'Извините, я не могу ответить прямо сейчас. Сотрудник клиники ответит вам здесь в ближайшее время.',
+    'read', null, null),
+  ('94000000-0000-4000-8000-000000000011', 3, 12, 'patient', null,
+    'Хорошо, жду.', null, null, null),
+  ('94000000-0000-4000-8000-000000000012', 1, 300, 'patient', null,
+    'Добрый день! Мне нужен счёт за последние сеансы для страховой компании.', null, null, null),
+  ('94000000-0000-4000-8000-000000000012', 2, 298, 'bot', null,
+    'Передаю ваш запрос сотрудникам клиники.', 'read', null, null),
+  ('94000000-0000-4000-8000-000000000012', 3, 240, 'staff', '20000000-0000-4000-8000-000000000004',
+    'Здравствуйте, Ольга! Сегодня отправлю счёт на вашу почту olga.petrova@example.test.', 'delivered', null, null),
+  ('94000000-0000-4000-8000-000000000013', 1, 1500, 'patient', null,
+    'Можно перенести мой сеанс на вторник?', null, null, null),
+  ('94000000-0000-4000-8000-000000000013', 2, 1499, 'bot', null,
+    'Конечно. Во вторник свободно в 17:00 у Яниса. Подходит?', 'delivered', null, null),
+  ('94000000-0000-4000-8000-000000000013', 3, 1490, 'patient', null,
+    'Да, спасибо!', null, null, null),
+  ('94000000-0000-4000-8000-000000000013', 4, 1489, 'bot', null,
+    'Готово: вторник, 17:00. До встречи!', 'failed', '30003',
+    'The patient''s phone could not be reached (Twilio error 30003).'),
+  ('94000000-0000-4000-8000-000000000014', 1, 55, 'patient', null,
+    'Сколько длится спортивный массаж?', null, null, null),
+  ('94000000-0000-4000-8000-000000000014', 2, 54, 'bot', null,
+    'Спортивный массаж длится 60 минут. Хотите, я подберу удобное время?', 'read', null, null)
+) m(conversation_id, n, minutes_ago, author, member, body, delivery, error_code, error_message)
+join public.conversations c on c.id = m.conversation_id
+cross join lateral (select now() - make_interval(mins => m.minutes_ago) as at) t;
+
+update public.conversations c
+set last_inbound_at = s.last_inbound_at, last_message_at = s.last_message_at,
+  last_message_preview = s.preview,
+  created_at = s.first_message_at
+from (
+  select m.conversation_id,
+    max(m.created_at) filter (where m.direction = 'inbound') as last_inbound_at,
+    max(m.created_at) as last_message_at,
+    min(m.created_at) as first_message_at,
+    (array_agg(private.message_preview(m.kind, m.body) order by m.created_at desc))[1] as preview
+  from public.messages m
+  group by m.conversation_id
+) s
+where s.conversation_id = c.id;

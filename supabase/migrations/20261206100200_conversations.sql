@@ -550,13 +550,13 @@ begin
      or (conversation.channel = 'sms' and contact.sms_opted_out_at is not null) then
     raise exception 'This patient has opted out of % messages', case conversation.channel
         when 'whatsapp' then 'WhatsApp' else 'SMS' end
-      using errcode = '55000',
+      using errcode = 'PT409',
       hint = 'They receive nothing until they write START; call them if it is urgent.';
   end if;
   if conversation.channel = 'whatsapp'
      and (conversation.last_inbound_at is null or conversation.last_inbound_at < now() - interval '24 hours') then
     raise exception 'The patient last wrote more than 24 hours ago, so WhatsApp will not deliver a free-form reply'
-      using errcode = '55000',
+      using errcode = 'PT409',
       hint = 'WhatsApp only allows template messages then; wait for the patient to write again, or call them.';
   end if;
   update public.conversations c
@@ -576,7 +576,7 @@ end
 $$;
 
 comment on function public.send_staff_reply(uuid, text) is
-  'Sends a staff reply (1–4096 characters) through the durable send path; refuses when the patient opted out or WhatsApp''s 24-hour window is closed (55000). Takes the conversation over. Members.';
+  'Sends a staff reply (1–4096 characters) through the durable send path; refuses when the patient opted out or WhatsApp''s 24-hour window is closed (PT409, HTTP 409). Takes the conversation over. Members.';
 
 -- The Assistant page's test chat: the clinic's own test conversation (created on first use,
 -- with the contact "Test patient", +99900000000) gets the message as a patient's and the reply

@@ -409,6 +409,73 @@ Deno.test("demo data: the rotation report lists the expiring and the stale crede
 });
 
 // ---------------------------------------------------------------------------------------------
+// Conversations: the inbox has something in every state
+// ---------------------------------------------------------------------------------------------
+
+Deno.test("demo data: each clinic's conversations cover every status and delivery outcome", () =>
+  withSql(async (sql) => {
+    const conversations = await sql<
+      {
+        organisation_id: string;
+        status: string;
+        assigned_is_member: boolean | null;
+        attention_reason: string | null;
+        preview_is_latest: boolean;
+        inbound_is_latest_patient: boolean;
+        bodies: string;
+      }[]
+    >`
+      select c.organisation_id, c.status, c.attention_reason,
+        (select m.role is not null from public.organisation_members m
+         where m.organisation_id = c.organisation_id and m.user_id = c.assigned_to) as assigned_is_member,
+        c.last_message_at = (select max(m.created_at) from public.messages m where m.conversation_id = c.id)
+          and c.last_message_preview is not null as preview_is_latest,
+        c.last_inbound_at = (select max(m.created_at) from public.messages m
+          where m.conversation_id = c.id and m.direction = 'inbound') as inbound_is_latest_patient,
+        (select string_agg(m.body, ' ') from public.messages m where m.conversation_id = c.id) as bodies
+      from public.conversations c
+      where c.organisation_id in (${NORTHSIDE}, ${RIVERSIDE}) and c.channel <> 'test'`;
+    for (const orgId of [NORTHSIDE, RIVERSIDE]) {
+      const mine = conversations.filter((c) => c.organisation_id === orgId);
+      assert.deepEqual(
+        mine.map((c) => c.status).sort(),
+        ["bot", "resolved", "staff", "waiting_for_staff"],
+      );
+      for (const c of mine) {
+        assert.ok(c.preview_is_latest && c.inbound_is_latest_patient, "summary fields agree");
+        assert.equal(c.attention_reason !== null, c.status === "waiting_for_staff");
+        if (c.status === "staff") assert.equal(c.assigned_is_member, true, "owned by a member");
+        // Northside writes English; Riverside's patients write Russian.
+        assert.equal(/[а-яё]/i.test(c.bodies), orgId === RIVERSIDE, c.bodies);
+      }
+      const deliveries = await sql<{ delivery: string; complete: boolean }[]>`
+        select m.delivery,
+          bool_and(case m.delivery
+            when 'read' then m.sent_at is not null and m.delivered_at is not null and m.read_at is not null
+            when 'delivered' then m.delivered_at is not null and m.read_at is null
+            when 'failed' then m.failed_at is not null and m.error_code is not null and m.error_message is not null
+          end) as complete
+        from public.messages m
+        where m.organisation_id = ${orgId} and m.direction = 'outbound'
+        group by m.delivery order by m.delivery`;
+      assert.deepEqual(deliveries.map((d) => ({ ...d })), [
+        { delivery: "delivered", complete: true },
+        { delivery: "read", complete: true },
+        { delivery: "failed", complete: true },
+      ]);
+    }
+    const apps = await sql<{ meta_app_id: string | null }[]>`
+      select w.meta_app_id from public.whatsapp_channels w
+      where w.id in ('70000000-0000-4000-8000-000000000001', '70000000-0000-4000-8000-000000000002')
+      order by w.id`;
+    assert.deepEqual(
+      apps.map((a) => a.meta_app_id),
+      ["a0000000-0000-4000-8000-000000000001", null],
+      "Northside receives through its own Meta app, Riverside through the platform's",
+    );
+  }));
+
+// ---------------------------------------------------------------------------------------------
 // What the demo logins see
 // ---------------------------------------------------------------------------------------------
 
@@ -418,6 +485,7 @@ const CREDENTIALS: Record<string, Record<string, string>> = {
     twilio_auth_token: "7a1c",
     meta_access_token: "e4f2",
     meta_app_secret: "55d0",
+    meta_verify_token: "2b7e",
     // The Google sandbox's demo grant (1//demo-northside-refresh-token).
     google_refresh_token: "oken",
   },
@@ -440,7 +508,9 @@ const EXPOSED: Record<string, string> = {
   twilio_accounts: "*",
   phone_numbers: "*",
   whatsapp_channels: "id, organisation_id, provider, label, meta_phone_number_id, meta_waba_id, " +
-    "display_phone_number, twilio_account_id, twilio_sender, active, created_at, updated_at",
+    "display_phone_number, twilio_account_id, twilio_sender, active, created_at, updated_at, " +
+    "meta_app_id, send_problem, send_problem_at",
+  meta_apps: "*",
   calendar_connections: "*",
   google_calendars: "*",
   credential_rotation_report: "*",
@@ -448,6 +518,9 @@ const EXPOSED: Record<string, string> = {
   calls: "*",
   call_appointments: "*",
   callback_tasks: "*",
+  conversations: "*",
+  messages: "*",
+  conversation_appointments: "*",
 };
 
 for (const login of DEMO_LOGINS) {
@@ -510,6 +583,8 @@ for (const login of DEMO_LOGINS) {
 
       const json = JSON.stringify(seen);
       assert.ok(!json.includes("demo-secret-"), `a secret reached ${login.email}`);
+      assert.ok(!json.includes("demo-verify-"), `a verify token reached ${login.email}`);
+      assert.equal(seen.conversations.length, 4, "each clinic's demo conversations");
       assert.ok(
         !json.includes("demo-northside-refresh"),
         `the Google token reached ${login.email}`,

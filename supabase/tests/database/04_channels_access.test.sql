@@ -5,6 +5,11 @@ create extension if not exists pgtap with schema extensions;
 \ir _helpers.psql
 \ir _channels_fixture.psql
 
+-- A Meta app of each clinic's own.
+insert into public.meta_apps (id, organisation_id, label) values
+  ('5a000000-0000-4000-8000-00000000005a', '0a000000-0000-4000-8000-00000000000a', 'A app'),
+  ('5b000000-0000-4000-8000-00000000005b', '0b000000-0000-4000-8000-00000000000b', 'B app');
+
 insert into tests.expectations values
   ('twilio_accounts', 'select', $$select id from public.twilio_accounts where organisation_id = '0a000000-0000-4000-8000-00000000000a'$$,
    'denied', 'rows:0', 'rows:1', 'rows:1', 'rows:1', 'rows:0', 'rows:1'),
@@ -26,8 +31,22 @@ insert into tests.expectations values
    'denied', 'rows:0', 'rows:0', 'rows:1', 'rows:1', 'rows:0', 'rows:1'),
   ('whatsapp_channels', 'select', $$select id, label from public.whatsapp_channels where organisation_id = '0a000000-0000-4000-8000-00000000000a'$$,
    'denied', 'rows:0', 'rows:1', 'rows:1', 'rows:1', 'rows:0', 'rows:1'),
-  ('whatsapp_channels', 'select verify token', $$select webhook_verify_token from public.whatsapp_channels where organisation_id in ('0a000000-0000-4000-8000-00000000000a', '0b000000-0000-4000-8000-00000000000b')$$,
-   'denied', 'denied', 'denied', 'denied', 'denied', 'denied', 'rows:2'),
+  ('whatsapp_channels', 'select app and send problem', $$select meta_app_id, send_problem, send_problem_at from public.whatsapp_channels where organisation_id = '0a000000-0000-4000-8000-00000000000a'$$,
+   'denied', 'rows:0', 'rows:1', 'rows:1', 'rows:1', 'rows:0', 'rows:1'),
+  ('whatsapp_channels', 'update app', $$update public.whatsapp_channels set meta_app_id = '5a000000-0000-4000-8000-00000000005a' where organisation_id = '0a000000-0000-4000-8000-00000000000a'$$,
+   'denied', 'rows:0', 'rows:0', 'rows:1', 'rows:1', 'rows:0', 'rows:1'),
+  ('whatsapp_channels', 'update send problem', $$update public.whatsapp_channels set send_problem = 'x' where organisation_id = '0a000000-0000-4000-8000-00000000000a'$$,
+   'denied', 'denied', 'denied', 'denied', 'denied', 'denied', 'rows:1'),
+  ('meta_apps', 'select', $$select id, label, meta_app_id from public.meta_apps where organisation_id = '0a000000-0000-4000-8000-00000000000a'$$,
+   'denied', 'rows:0', 'rows:1', 'rows:1', 'rows:1', 'rows:0', 'rows:1'),
+  ('meta_apps', 'insert', $$insert into public.meta_apps (organisation_id, label, meta_app_id) values ('0a000000-0000-4000-8000-00000000000a', 'Second app', '123456789')$$,
+   'denied', 'denied', 'denied', 'rows:1', 'rows:1', 'denied', 'rows:1'),
+  ('meta_apps', 'update', $$update public.meta_apps set label = 'x' where organisation_id = '0a000000-0000-4000-8000-00000000000a'$$,
+   'denied', 'rows:0', 'rows:0', 'rows:1', 'rows:1', 'rows:0', 'rows:1'),
+  ('meta_apps', 'delete', $$delete from public.meta_apps where organisation_id = '0a000000-0000-4000-8000-00000000000a'$$,
+   'denied', 'rows:0', 'rows:0', 'rows:1', 'rows:1', 'rows:0', 'rows:1'),
+  ('phone_numbers', 'update send problem', $$update public.phone_numbers set send_problem = 'x' where organisation_id = '0a000000-0000-4000-8000-00000000000a'$$,
+   'denied', 'denied', 'denied', 'denied', 'denied', 'denied', 'rows:1'),
   ('whatsapp_channels', 'insert', $$insert into public.whatsapp_channels (organisation_id, provider, meta_phone_number_id) values ('0a000000-0000-4000-8000-00000000000a', 'meta', '99999999')$$,
    'denied', 'denied', 'denied', 'rows:1', 'rows:1', 'denied', 'rows:1'),
   ('whatsapp_channels', 'update', $$update public.whatsapp_channels set active = false where organisation_id = '0a000000-0000-4000-8000-00000000000a'$$,
@@ -74,8 +93,12 @@ insert into tests.expectations values
    'denied', 'error:PT404', 'denied', 'rows:1', 'rows:1', 'error:PT404', 'error:PT404'),
   ('rpc', 'disconnect_calendar', $$select public.disconnect_calendar('0a000000-0000-4000-8000-00000000000a')$$,
    'denied', 'denied', 'denied', 'rows:1', 'rows:1', 'denied', 'denied'),
-  ('rpc', 'whatsapp_webhook_verify_token', $$select public.whatsapp_webhook_verify_token('3a000000-0000-4000-8000-00000000003a')$$,
-   'denied', 'error:PT404', 'denied', 'rows:1', 'rows:1', 'error:PT404', 'error:PT404');
+  ('rpc', 'set_credential meta_app_secret', $$select public.set_credential(json_build_object('subject_id', '5a000000-0000-4000-8000-00000000005a', 'kind', 'meta_app_secret', 'secret', 'demo-secret-app-a-6666'))$$,
+   'denied', 'error:PT404', 'denied', 'rows:1', 'rows:1', 'error:PT404', 'error:PT404'),
+  ('rpc', 'set_credential meta_verify_token', $$select public.set_credential(json_build_object('subject_id', '5a000000-0000-4000-8000-00000000005a', 'kind', 'meta_verify_token', 'secret', 'demo-verify-a-7777'))$$,
+   'denied', 'error:PT404', 'denied', 'rows:1', 'rows:1', 'error:PT404', 'error:PT404'),
+  ('rpc', 'set_credential meta_app_secret on a channel', $$select public.set_credential(json_build_object('subject_id', '3a000000-0000-4000-8000-00000000003a', 'kind', 'meta_app_secret', 'secret', 'demo-secret-app-a-6666'))$$,
+   'denied', 'error:PT404', 'error:PT404', 'error:PT404', 'error:PT404', 'error:PT404', 'error:PT404');
 
 select plan(tests.access_matrix_size());
 

@@ -43,11 +43,12 @@ select is(
     'accept_invitation', 'availability_inputs', 'begin_calendar_connection', 'book_appointment',
     'cancel_appointment',
     'clear_credential', 'country_for_timezone', 'create_organisation', 'delete_organisation',
-    'disconnect_calendar', 'find_or_create_contact',
-    'invite_member', 'organisation_member_emails', 'remove_member', 'reorder_intents',
-    'reschedule_appointment', 'retry_voice_connection', 'revoke_invitation', 'set_appointment_status',
-    'set_credential',
-    'update_member_role', 'whatsapp_webhook_verify_token'
+    'disconnect_calendar', 'find_or_create_contact', 'hand_back_conversation',
+    'invite_member', 'mark_conversation_read', 'organisation_member_emails', 'remove_member',
+    'reorder_intents', 'reschedule_appointment', 'reset_test_chat', 'resolve_conversation',
+    'retry_voice_connection', 'revoke_invitation', 'send_staff_reply', 'send_test_chat_message',
+    'set_appointment_status', 'set_credential', 'take_over_conversation',
+    'update_member_role'
   ],
   'signed-in users may call exactly the RPCs meant for the dashboard'
 );

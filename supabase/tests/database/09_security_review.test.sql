@@ -188,8 +188,8 @@ select throws_ok(
   $$select public.clear_credential(gen_random_uuid(), 'twilio_auth_token')$$,
   'PT404', 'No such twilio_auth_token target in your organisations', 'clearing an unknown credential is a 404');
 select throws_ok(
-  $$select public.whatsapp_webhook_verify_token(gen_random_uuid())$$,
-  'PT404', 'No such WhatsApp channel in your organisations', 'an unknown channel''s token is a 404');
+  $$select public.take_over_conversation(gen_random_uuid())$$,
+  'PT404', 'No such conversation in your organisations', 'an unknown conversation is a 404');
 select throws_ok(
   $$select public.set_credential(json_build_object('subject_id', gen_random_uuid(), 'kind', 'twilio_auth_token', 'secret', 'long-enough-secret'))$$,
   'PT404', 'No such twilio_auth_token target in your organisations', 'setting an unknown credential is a 404');

@@ -6,6 +6,9 @@ create extension if not exists pgtap with schema extensions;
 \ir _helpers.psql
 \ir _channels_fixture.psql
 
+insert into public.meta_apps (id, organisation_id, label) values
+  ('5b000000-0000-4000-8000-00000000005b', '0b000000-0000-4000-8000-00000000000b', 'B app');
+
 select plan(17);
 
 -- Who may call it.
@@ -41,7 +44,7 @@ select lives_ok(
   $$select private.store_credential('2b000000-0000-4000-8000-00000000002b', 'twilio_auth_token', 'demo-secret-twilio-b-rotated-6666', 'twilio-sync')$$,
   'it writes to any organisation: service code acts for the platform');
 select lives_ok(
-  $$select private.store_credential('3b000000-0000-4000-8000-00000000003b', 'meta_app_secret', 'demo-secret-meta-app-b-7777', 'meta-sync')$$,
+  $$select private.store_credential('5b000000-0000-4000-8000-00000000005b', 'meta_app_secret', 'demo-secret-meta-app-b-7777', 'meta-sync')$$,
   'a credential not set before is created');
 select tests.stop_acting();
 
@@ -55,7 +58,7 @@ select is(
   'a rotation is audited as the owner''s would be, by "system" naming the service');
 select is(
   (select count(*)::int from public.audit_log a
-   where a.action = 'credential.set' and a.target_id = '3b000000-0000-4000-8000-00000000003b'
+   where a.action = 'credential.set' and a.target_id = '5b000000-0000-4000-8000-00000000005b'
      and a.details = '{"service": "meta-sync"}'),
   1,
   'a new credential is audited as set');
