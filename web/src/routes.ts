@@ -10,6 +10,7 @@ import { ContactsPage } from "./pages/contacts/ContactsPage.tsx";
 import { FaqPage } from "./pages/faq/FaqPage.tsx";
 import { HomePage } from "./pages/home/HomePage.tsx";
 import { HoursPage } from "./pages/hours/HoursPage.tsx";
+import { InboxPage } from "./pages/inbox/InboxPage.tsx";
 import { IntentsPage } from "./pages/intents/IntentsPage.tsx";
 import { AcceptInvitationPage } from "./pages/invitation/AcceptInvitationPage.tsx";
 import { InvitedSignIn } from "./pages/invitation/InvitedSignIn.tsx";
@@ -43,6 +44,7 @@ export type Route = {
 export const routes: Route[] = [
   { path: "/", page: HomePage },
   { path: "/appointments", page: AppointmentsPage },
+  { path: "/inbox/:conversationId?", page: InboxPage },
   { path: "/calls", page: CallsPage },
   { path: "/calls/:id", page: CallPage },
   { path: "/contacts", page: ContactsPage },

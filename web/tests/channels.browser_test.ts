@@ -1,5 +1,6 @@
 // Channels and write-only credentials in the dashboard: an admin adds a Meta WhatsApp
-// number and sets its access token, which afterwards shows only as its last 4 characters; a member
+// number and sets its access token, which afterwards shows only as its last 4 characters, and
+// moves the number to the clinic's own Meta app (its webhook URL, write-only verify token); a member
 // sees the page read-only; the audit log records the change for owners and admins only. Driven in
 // headless Chromium against a running stack (see browser.ts).
 import assert from "node:assert/strict";
@@ -51,11 +52,37 @@ Deno.test("channels: write-only credentials, read-only members, audit log", asyn
       await whatsapp.getByRole("status").getByText("WhatsApp number added.").waitFor();
       await channel.waitFor();
       assert.match(await channel.innerText(), new RegExp(phoneNumberId));
-      // Meta's handshake needs the callback URL and this number's verify token.
-      await whatsapp.getByText(`${new URL(appUrl()).origin}/functions/v1/whatsapp-webhook`)
-        .waitFor();
-      await channel.getByRole("button", { name: "Copy verify token" }).waitFor();
-      assert.match(await channel.innerText(), /Verify token\s+[0-9a-f]{48}/);
+      // A new number joins through Frontdesk's own Meta app: no webhook for the clinic to set.
+      assert.match(await channel.innerText(), /Meta app: Frontdesk's Meta app/);
+      assert.equal(await page.getByText("/functions/v1/whatsapp").count(), 0);
+    });
+
+    await t.step("an admin adds the clinic's own Meta app and moves the number to it", async () => {
+      const apps = page.getByRole("region", { name: "Your own Meta apps" });
+      await apps.getByLabel("Label").fill("Our app");
+      await apps.getByLabel("App ID (optional)").fill("12x");
+      await apps.getByRole("button", { name: "Add Meta app" }).click();
+      await apps.getByRole("alert").getByText("digits only").waitFor();
+      await apps.getByLabel("App ID (optional)").fill("1234567890");
+      await apps.getByRole("button", { name: "Add Meta app" }).click();
+      await apps.getByRole("status").getByText("Meta app added.").waitFor();
+      const app = apps.getByRole("listitem").filter({ hasText: "Our app" });
+      // Its own webhook address, and its secret and verify token write-only like every secret.
+      const url = await app.getByText(`${new URL(appUrl()).origin}/functions/v1/whatsapp/apps/`)
+        .innerText();
+      assert.match(url, /\/whatsapp\/apps\/[0-9a-f-]{36}$/);
+      const verify = `verify-${crypto.randomUUID()}`;
+      await app.getByLabel("Verify token", { exact: true }).fill(verify);
+      await app.getByRole("button", { name: "Save verify token" }).click();
+      await app.getByRole("status").getByText("Verify token saved.").waitFor();
+      assert.ok(!(await app.innerText()).includes(verify.slice(0, -4)));
+      assert.match(await app.innerText(), new RegExp(`ends in ${verify.slice(-4)}`));
+
+      await channel.getByLabel("Meta app").selectOption({ label: "Our app" });
+      await channel.getByRole("status").getByText("Meta app changed.").waitFor();
+      await page.reload();
+      await channel.waitFor();
+      assert.equal(await channel.getByLabel("Meta app").inputValue(), url.split("/").at(-1));
     });
 
     await t.step("a refused token says why and keeps what was typed", async () => {
@@ -98,9 +125,9 @@ Deno.test("channels: write-only credentials, read-only members, audit log", asyn
       for (const name of ["Add WhatsApp number", "Add Twilio account", "Remove", "Deactivate"]) {
         assert.equal(await main.getByRole("button", { name }).count(), 0, name);
       }
-      // The verify token is for owners and admins only; the callback URL is no secret.
-      assert.equal(await main.getByRole("button", { name: "Copy verify token" }).count(), 0);
-      await main.getByText("/functions/v1/whatsapp-webhook").waitFor();
+      // The app's callback URL is no secret; its verify token is write-only.
+      assert.match(await memberChannel.innerText(), /Meta app: Our app/);
+      await main.getByText("/functions/v1/whatsapp/apps/").waitFor();
     });
 
     await t.step("the audit log records the token for the admin", async () => {

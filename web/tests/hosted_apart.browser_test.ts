@@ -29,7 +29,7 @@ Deno.test("dashboard: hosted on its own origin, it talks to the API config.json 
     await signIn(page, { email: "owner@northside.test", password: "frontdesk-demo" });
     await page.getByRole("heading", { name: "Northside Dental" }).first().waitFor();
     await page.goto(`${hosted}/#/channels`);
-    await page.getByText(`${api}/functions/v1/whatsapp-webhook`).first().waitFor();
+    await page.getByText(`${api}/functions/v1/whatsapp/apps/`).first().waitFor();
     assert.equal(
       await page.getByText(`${hosted}/functions/v1/`).count(),
       0,

@@ -17,6 +17,7 @@ import {
 /** Every page of the navigation, the address it opens and its heading. */
 const PAGES = [
   { link: "Overview", path: "/", heading: "" }, // the clinic's name, filled in below
+  { link: "Inbox", path: "/inbox", heading: "Inbox" },
   { link: "Assistant", path: "/assistant", heading: "Assistant" },
   { link: "Intents", path: "/assistant/intents", heading: "Intents" },
   { link: "FAQ", path: "/assistant/faq", heading: "FAQ and canned replies" },

@@ -20,7 +20,8 @@ export type Credential =
 const KIND_LABELS: Record<CredentialKind, string> = {
   twilio_auth_token: "Twilio auth token",
   meta_access_token: "WhatsApp access token",
-  meta_app_secret: "WhatsApp app secret",
+  meta_app_secret: "Meta app secret",
+  meta_verify_token: "Meta webhook verify token",
   google_refresh_token: "Google refresh token",
   google_access_token: "Google access token",
 };

@@ -31,6 +31,7 @@ const CHANGED_BY_MANAGERS = {
   twilio_accounts: "channels",
   phone_numbers: "channels",
   whatsapp_channels: "channels",
+  meta_apps: "channels",
   intents: "the assistant's configuration",
   faq_entries: "the assistant's configuration",
   working_hours: "the assistant's configuration",

@@ -1,4 +1,5 @@
 import { canManage, currentOrganisation } from "../organisations/memberships.ts";
+import { NeedsMeCount } from "../pages/inbox/NeedsMeCount.tsx";
 import { currentPath } from "../router.ts";
 
 type Link = { path: string; label: string; managers?: boolean };
@@ -12,6 +13,7 @@ const GROUPS: { label: string; links: Link[] }[] = [
     label: "Work",
     links: [
       { path: "/", label: "Overview" },
+      { path: "/inbox", label: "Inbox" },
       { path: "/appointments", label: "Appointments" },
       { path: "/calls", label: "Calls" },
       { path: "/contacts", label: "Contacts" },
@@ -50,7 +52,8 @@ function isCurrent(linkPath: string, path: string): boolean {
 export function Nav() {
   const path = currentPath.value;
   const manages = canManage.value;
-  if (!currentOrganisation.value) return null;
+  const organisation = currentOrganisation.value;
+  if (!organisation) return null;
   return (
     <nav aria-label="Sections">
       {GROUPS.map((group) => (
@@ -66,6 +69,7 @@ export function Nav() {
                 >
                   {link.label}
                 </a>
+                {link.path === "/inbox" && <NeedsMeCount organisationId={organisation.id} />}
               </li>
             ))}
           </ul>

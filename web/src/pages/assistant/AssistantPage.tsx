@@ -11,6 +11,7 @@ import { supabase } from "../../supabase.ts";
 import { Alert, Card } from "../../ui/mod.ts";
 import { AssistantForm } from "./AssistantForm.tsx";
 import { TestCall } from "./TestCall.tsx";
+import { TestChat } from "./TestChat.tsx";
 
 /**
  * How the clinic's assistant presents itself and behaves: its name, greetings, voice, tone and
@@ -27,6 +28,7 @@ export function AssistantPage() {
       <>
         {error.value && <Alert tone="error">{error.value}</Alert>}
         <AssistantForm organisation={organisation} rows={rows} onSaved={reload} />
+        <TestChat organisationId={organisation.id} />
         <TestCall organisationId={organisation.id} />
       </>
     );

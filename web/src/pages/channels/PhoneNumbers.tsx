@@ -14,7 +14,7 @@ import {
 import { useAction } from "../../use_action.ts";
 import { formatPhone, parsePhone, phoneHelp } from "../../phone.ts";
 import { useUnsavedChanges } from "../../router.ts";
-import { RowActions, StatusBadge } from "./RowActions.tsx";
+import { RowActions, SendProblem, StatusBadge } from "./RowActions.tsx";
 import { phoneNumberStatus } from "./status.ts";
 import { accountName, type PhoneNumber, type SectionProps } from "./use_channels.ts";
 
@@ -67,7 +67,7 @@ function TwilioSetup() {
         with HTTP POST:
       </p>
       <CopyValue label="A call comes in" value={functionUrl("twilio-voice")} />
-      <CopyValue label="A message comes in" value={functionUrl("twilio-messaging")} />
+      <CopyValue label="A message comes in" value={functionUrl("twilio-messaging/inbound")} />
     </div>
   );
 }
@@ -94,6 +94,7 @@ function PhoneNumberRow({ number, channels, manages, reload }: SectionProps & {
       {number.active && number.voice_enabled && (
         <VoiceConnection number={number} manages={manages} reload={reload} />
       )}
+      {number.send_problem && <SendProblem problem={number.send_problem} meta={false} />}
       {manages && (
         <RowActions
           table="phone_numbers"

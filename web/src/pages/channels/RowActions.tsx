@@ -4,7 +4,7 @@ import { useAction } from "../../use_action.ts";
 import type { ChannelStatus } from "./status.ts";
 
 type RowActionsProps = {
-  table: "twilio_accounts" | "phone_numbers" | "whatsapp_channels";
+  table: "twilio_accounts" | "phone_numbers" | "whatsapp_channels" | "meta_apps";
   id: string;
   /** Whether the row is active, for rows that can be switched off without removing them. */
   active?: boolean;
@@ -58,4 +58,15 @@ export function StatusBadge({ status }: { status: ChannelStatus }) {
   return status.ready
     ? <span class="badge">Active</span>
     : <span class="badge badge-warning">{status.label}</span>;
+}
+
+/** Why sending through the number fails (set by the send path), and what to do about it. */
+export function SendProblem({ problem, meta }: { problem: string; meta: boolean }) {
+  return (
+    <Alert tone="warning">
+      Replies are not being sent: {problem} Check the {meta ? "access token" : "Twilio auth token"}
+      {" "}
+      and the number with the provider; sending resumes with the next message.
+    </Alert>
+  );
 }

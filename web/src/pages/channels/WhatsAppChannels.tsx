@@ -1,13 +1,14 @@
 import { useSignal } from "@preact/signals";
 import { CredentialField } from "../../credentials/CredentialField.tsx";
 import { credentialKey } from "../../credentials/credentials.ts";
-import { useQuery } from "../../data/query.ts";
+import { changeRow } from "../../data/mutate.ts";
 import { functionUrl, supabase } from "../../supabase.ts";
 import { Alert, Button, Card, CopyValue, EmptyState, Field, Select } from "../../ui/mod.ts";
 import { useAction } from "../../use_action.ts";
 import { formatPhone, parsePhone, phoneHelp } from "../../phone.ts";
 import { useUnsavedChanges } from "../../router.ts";
-import { RowActions, StatusBadge } from "./RowActions.tsx";
+import { MetaApps } from "./MetaApps.tsx";
+import { RowActions, SendProblem, StatusBadge } from "./RowActions.tsx";
 import { whatsappStatus } from "./status.ts";
 import { accountName, type SectionProps, type WhatsAppChannel } from "./use_channels.ts";
 
@@ -21,44 +22,44 @@ export function WhatsAppChannels(props: SectionProps) {
   const { channels, manages } = props;
   const list = channels.whatsappChannels;
   return (
-    <Card title="WhatsApp" level={2}>
-      <p class="muted">
-        WhatsApp numbers the assistant answers, through Meta's WhatsApp Cloud API or a Twilio
-        WhatsApp sender.
-      </p>
-      {list.length === 0 ? <EmptyState>No WhatsApp number yet.</EmptyState> : (
-        <ul class="list">
-          {list.map((channel) => (
-            <WhatsAppChannelRow key={channel.id} channel={channel} {...props} />
-          ))}
-        </ul>
-      )}
-      {list.some((c) =>
-        c.provider === "meta"
-      ) && (
-        <div class="setup stack">
-          <h3>Set up in Meta</h3>
-          <p class="small">
-            In your Meta app (WhatsApp, Configuration), set the webhook's callback URL to the one
-            below and its verify token to the number's own{" "}
-            {manages ? "(shown with the number above)" : "(owners and admins see it here)"}. Then
-            subscribe the webhook to <code>messages</code>.
+    <>
+      <Card title="WhatsApp" level={2}>
+        <p class="muted">
+          WhatsApp numbers the assistant answers, through Meta's WhatsApp Cloud API or a Twilio
+          WhatsApp sender.
+        </p>
+        {list.length === 0 ? <EmptyState>No WhatsApp number yet.</EmptyState> : (
+          <ul class="list">
+            {list.map((channel) => (
+              <WhatsAppChannelRow key={channel.id} channel={channel} {...props} />
+            ))}
+          </ul>
+        )}
+        {list.some((c) => c.provider === "meta" && !c.meta_app_id) && (
+          <p class="small muted">
+            Numbers on Frontdesk's Meta app need no webhook set-up: Frontdesk's app receives their
+            messages. Numbers in your own Meta app are set up with that app, below.
           </p>
-          <CopyValue label="Callback URL" value={functionUrl("whatsapp-webhook")} />
-        </div>
+        )}
+        {list.some((c) => c.provider === "twilio") && (
+          <div class="setup stack">
+            <h3>Set up in Twilio</h3>
+            <p class="small">
+              In Twilio's console, set each WhatsApp sender's webhook for incoming messages (HTTP
+              POST) to:
+            </p>
+            <CopyValue
+              label="A message comes in"
+              value={functionUrl("twilio-messaging/inbound")}
+            />
+          </div>
+        )}
+        {manages && <AddWhatsAppChannel {...props} />}
+      </Card>
+      {(list.some((c) => c.provider === "meta") || props.channels.metaApps.length > 0) && (
+        <MetaApps {...props} />
       )}
-      {list.some((c) => c.provider === "twilio") && (
-        <div class="setup stack">
-          <h3>Set up in Twilio</h3>
-          <p class="small">
-            In Twilio's console, set each WhatsApp sender's webhook for incoming messages (HTTP
-            POST) to:
-          </p>
-          <CopyValue label="A message comes in" value={functionUrl("twilio-messaging")} />
-        </div>
-      )}
-      {manages && <AddWhatsAppChannel {...props} />}
-    </Card>
+    </>
   );
 }
 
@@ -68,8 +69,6 @@ function WhatsAppChannelRow({ channel, channels, manages, reload }: SectionProps
   const meta = channel.provider === "meta";
   const shown = meta ? channel.display_phone_number : channel.twilio_sender;
   const number = shown ? formatPhone(shown) : `Phone number ID ${channel.meta_phone_number_id}`;
-  const credential = (kind: "meta_access_token" | "meta_app_secret") =>
-    channels.credentials.get(credentialKey(channel.id, kind));
   return (
     <li class="stack">
       <div class="row">
@@ -79,6 +78,7 @@ function WhatsAppChannelRow({ channel, channels, manages, reload }: SectionProps
         </span>
         <StatusBadge status={whatsappStatus(channel, channels)} />
       </div>
+      {channel.send_problem && <SendProblem problem={channel.send_problem} meta={meta} />}
       {meta
         ? (
           <dl class="facts small">
@@ -104,26 +104,14 @@ function WhatsAppChannelRow({ channel, channels, manages, reload }: SectionProps
             label="Access token"
             subjectId={channel.id}
             kind="meta_access_token"
-            credential={credential("meta_access_token")}
+            credential={channels.credentials.get(credentialKey(channel.id, "meta_access_token"))}
             editable={manages}
             help={manages
               ? "A permanent token of a system user with the whatsapp_business_messaging permission (Meta Business settings, System users)."
               : undefined}
             onChanged={reload}
           />
-          <CredentialField
-            label="App secret"
-            subjectId={channel.id}
-            kind="meta_app_secret"
-            credential={credential("meta_app_secret")}
-            optional
-            editable={manages}
-            help={manages
-              ? "Optional: only if this number's webhooks come from your own Meta app (App settings, Basic)."
-              : undefined}
-            onChanged={reload}
-          />
-          {manages && <VerifyToken channelId={channel.id} />}
+          <MetaAppChoice channel={channel} channels={channels} manages={manages} reload={reload} />
         </>
       )}
       {manages && (
@@ -140,18 +128,48 @@ function WhatsAppChannelRow({ channel, channels, manages, reload }: SectionProps
   );
 }
 
-/** The token Meta's webhook handshake must echo; only owners and admins may read it. */
-function VerifyToken({ channelId }: { channelId: string }) {
-  const { data: token, error } = useQuery(
-    () => supabase().rpc("whatsapp_webhook_verify_token", { channel_id: channelId }),
-    [channelId],
-  );
-
-  if (error.value) {
-    return <Alert tone="error">The verify token could not be loaded: {error.value}</Alert>;
+/** Which Meta app the number's webhooks come from: Frontdesk's (null) or one of the clinic's own. */
+function MetaAppChoice({ channel, channels, manages, reload }: {
+  channel: WhatsAppChannel;
+  channels: SectionProps["channels"];
+  manages: boolean;
+  reload: () => Promise<void>;
+}) {
+  const action = useAction();
+  const apps = channels.metaApps;
+  const choices = [
+    { value: "", label: "Frontdesk's Meta app" },
+    ...apps.map((app) => ({ value: app.id, label: app.label || `App ${app.meta_app_id ?? ""}` })),
+  ];
+  if (!manages || apps.length === 0) {
+    const current = choices.find((c) => c.value === (channel.meta_app_id ?? ""));
+    return (
+      <p class="small">
+        <strong>Meta app</strong>: {current?.label ?? "Unknown app"}
+      </p>
+    );
   }
-  if (token.value === undefined) return <p class="muted small">Loading the verify token…</p>;
-  return <CopyValue label="Verify token" value={token.value} />;
+  return (
+    <div class="stack-tight">
+      <Select
+        label="Meta app"
+        value={channel.meta_app_id ?? ""}
+        choices={choices}
+        disabled={action.busy.value}
+        help="The app whose webhooks bring this number's messages."
+        onChange={(id) =>
+          action.run(async () => {
+            const { error } = await changeRow("whatsapp_channels", channel.id, {
+              meta_app_id: id || null,
+            });
+            if (!error) await reload();
+            return { error, notice: error ? undefined : "Meta app changed." };
+          })}
+      />
+      {action.error.value && <Alert tone="error">{action.error.value}</Alert>}
+      {action.notice.value && <Alert tone="success">{action.notice.value}</Alert>}
+    </div>
+  );
 }
 
 function AddWhatsAppChannel({ organisationId, country, channels, reload }: SectionProps) {

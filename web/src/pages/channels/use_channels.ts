@@ -17,6 +17,8 @@ export type PhoneNumber = Pick<
   | "voice_connection"
   | "voice_connection_error"
   | "updated_at"
+  | "send_problem"
+  | "send_problem_at"
 >;
 
 export type WhatsAppChannel = Pick<
@@ -30,7 +32,12 @@ export type WhatsAppChannel = Pick<
   | "twilio_account_id"
   | "twilio_sender"
   | "active"
+  | "meta_app_id"
+  | "send_problem"
+  | "send_problem_at"
 >;
+
+export type MetaApp = Pick<Tables<"meta_apps">, "id" | "label" | "meta_app_id">;
 
 export type CalendarConnection = Pick<
   Tables<"calendar_connections">,
@@ -41,6 +48,7 @@ export type Channels = {
   twilioAccounts: TwilioAccount[];
   phoneNumbers: PhoneNumber[];
   whatsappChannels: WhatsAppChannel[];
+  metaApps: MetaApp[];
   calendar: CalendarConnection | null;
   credentials: Credentials;
 };
@@ -74,14 +82,18 @@ function readChannels(organisationId: string): Promise<Read<Channels>> {
       .order("created_at"),
     phoneNumbers: db.from("phone_numbers")
       .select(
-        "id, twilio_account_id, e164, label, voice_enabled, messaging_enabled, active, voice_connection, voice_connection_error, updated_at",
+        "id, twilio_account_id, e164, label, voice_enabled, messaging_enabled, active, voice_connection, voice_connection_error, updated_at, send_problem, send_problem_at",
       )
       .eq("organisation_id", organisationId)
       .order("created_at"),
     whatsappChannels: db.from("whatsapp_channels")
       .select(
-        "id, provider, label, meta_phone_number_id, meta_waba_id, display_phone_number, twilio_account_id, twilio_sender, active",
+        "id, provider, label, meta_phone_number_id, meta_waba_id, display_phone_number, twilio_account_id, twilio_sender, active, meta_app_id, send_problem, send_problem_at",
       )
+      .eq("organisation_id", organisationId)
+      .order("created_at"),
+    metaApps: db.from("meta_apps")
+      .select("id, label, meta_app_id")
       .eq("organisation_id", organisationId)
       .order("created_at"),
     calendar: db.from("calendar_connections")

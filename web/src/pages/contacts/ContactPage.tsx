@@ -1,3 +1,4 @@
+import type { Tables } from "@frontdesk/database";
 import { QueryStatus } from "../../data/QueryStatus.tsx";
 import { readAll, useQuery } from "../../data/query.ts";
 import { formatDate } from "../../format.ts";
@@ -10,15 +11,32 @@ import { AppointmentItem } from "../appointments/AppointmentItem.tsx";
 import { type Appointment, APPOINTMENT_COLUMNS, type Contact } from "../appointments/booking.ts";
 import { CallItem } from "../calls/CallItem.tsx";
 import { type Call, CALL_COLUMNS } from "../calls/calls.ts";
+import { OptOuts } from "../inbox/ContactPanel.tsx";
+import { type Conversation, CONVERSATION_COLUMNS } from "../inbox/conversations.ts";
+import { ConversationItem } from "../inbox/ConversationItem.tsx";
 
-/** One patient: their details, their appointments and their calls, the latest first. */
+type ContactWithOptOuts =
+  & Contact
+  & Pick<Tables<"contacts">, "whatsapp_opted_out_at" | "sms_opted_out_at">;
+
+/**
+ * One patient: their details and whether they take messages, their appointments, calls and
+ * conversations, the latest first.
+ */
 export function ContactPage({ params }: PageProps) {
   const organisation = currentOrganisation.value!;
   const { data, error, reload } = useQuery(
     () =>
-      readAll<{ contact: Contact | null; appointments: Appointment[]; calls: Call[] }>({
+      readAll<{
+        contact: ContactWithOptOuts | null;
+        appointments: Appointment[];
+        calls: Call[];
+        conversations: Conversation[];
+      }>({
         contact: supabase().from("contacts")
-          .select("id, name, phone, email, preferred_language, notes, created_at")
+          .select(
+            "id, name, phone, email, preferred_language, notes, created_at, whatsapp_opted_out_at, sms_opted_out_at",
+          )
           .eq("organisation_id", organisation.id).eq("id", params.id).maybeSingle(),
         appointments: supabase().from("appointments").select(APPOINTMENT_COLUMNS)
           .eq("organisation_id", organisation.id).eq("contact_id", params.id)
@@ -28,6 +46,10 @@ export function ContactPage({ params }: PageProps) {
           .eq("organisation_id", organisation.id).eq("contact_id", params.id)
           .order("created_at", { ascending: false }).limit(50)
           .overrideTypes<Call[], { merge: false }>(),
+        conversations: supabase().from("conversations").select(CONVERSATION_COLUMNS)
+          .eq("organisation_id", organisation.id).eq("contact_id", params.id)
+          .neq("channel", "test").order("last_message_at", { ascending: false }).limit(20)
+          .overrideTypes<Conversation[], { merge: false }>(),
       }),
     [params.id],
   );
@@ -61,6 +83,10 @@ export function ContactPage({ params }: PageProps) {
                 <dd>{contact.preferred_language}</dd>
               </>
             )}
+            <dt>Messages</dt>
+            <dd>
+              <OptOuts contact={contact} timeZone={organisation.timezone} />
+            </dd>
             <dt>Patient since</dt>
             <dd>{formatDate(contact.created_at, organisation.timezone)}</dd>
             {contact.notes && (
@@ -88,6 +114,23 @@ export function ContactPage({ params }: PageProps) {
                     showDate
                     showPractitioner
                     onChanged={reload}
+                  />
+                ))}
+              </ul>
+            )}
+        </Card>
+      )}
+      {data.value && (
+        <Card title="Conversations" level={2} wide>
+          {data.value.conversations.length === 0
+            ? <EmptyState>No WhatsApp or SMS conversations with this patient.</EmptyState>
+            : (
+              <ul class="list" aria-label="Conversations">
+                {data.value.conversations.map((conversation) => (
+                  <ConversationItem
+                    key={conversation.id}
+                    conversation={conversation}
+                    timeZone={organisation.timezone}
                   />
                 ))}
               </ul>
