@@ -538,6 +538,7 @@ declare
   conversation public.conversations := private.conversation_for_staff(conversation_id);
   contact public.contacts;
   text_to_send text := btrim(coalesce(body, ''));
+  message_id uuid;
   message public.messages;
   me uuid := (select auth.uid());
 begin
@@ -569,8 +570,8 @@ begin
     perform private.write_audit(conversation.organisation_id, 'conversation.taken_over', 'conversation',
       conversation.id, '{"by": "reply"}'::jsonb);
   end if;
-  select m.* into message from public.messages m
-  where m.id = private.queue_outbound_message(conversation.id, 'staff', text_to_send, '{}'::jsonb, me);
+  message_id := private.queue_outbound_message(conversation.id, 'staff', text_to_send, '{}'::jsonb, me);
+  select m.* into message from public.messages m where m.id = message_id;
   return message;
 end
 $$;
