@@ -376,7 +376,7 @@ class Replier {
       if (!options.always && (state.status === "staff" || state.paused)) return;
       await options.first?.(tx);
       await tx`select private.queue_outbound_message(${this.conversation.id}, 'bot', ${body},
-        ${JSON.stringify(details)}::jsonb)`;
+        ${tx.json(details as Parameters<Tx["json"]>[0])})`;
     });
   }
 
