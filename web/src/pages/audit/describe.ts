@@ -36,7 +36,9 @@ const ACTIONS: Record<string, string[]> = {
   twilio_account: CHANNEL_VERBS,
   phone_number: CHANNEL_VERBS,
   whatsapp_channel: CHANNEL_VERBS,
+  meta_app: CHANNEL_VERBS,
   calendar_connection: CHANNEL_VERBS,
+  conversation: ["taken_over", "handed_back", "resolved"],
 };
 
 const actionsOf = (...subjects: string[]) =>
@@ -63,10 +65,16 @@ export const ACTION_FILTERS = [
   { show: "credentials", value: actionsOf("credential").join(","), label: "Credentials" },
   {
     show: "channels",
-    value: actionsOf("twilio_account", "phone_number", "whatsapp_channel", "calendar_connection")
-      .join(","),
+    value: actionsOf(
+      "twilio_account",
+      "phone_number",
+      "whatsapp_channel",
+      "meta_app",
+      "calendar_connection",
+    ).join(","),
     label: "Channels",
   },
+  { show: "conversations", value: actionsOf("conversation").join(","), label: "Conversations" },
 ];
 
 const WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
@@ -116,6 +124,7 @@ const CHANNELS: Record<string, string> = {
   twilio_account: "the Twilio account",
   phone_number: "the phone number",
   whatsapp_channel: "the WhatsApp number",
+  meta_app: "the Meta app",
   calendar_connection: "the Google Calendar",
 };
 
@@ -253,6 +262,13 @@ export function describeEntry(entry: AuditEntry, names: Names): string {
       if (verb === "decrypted") return `${actor} used the ${kind}`;
       const did = verb === "cleared" ? "removed" : verb;
       return `${actor} ${did} the ${kind}`;
+    }
+    case "conversation": {
+      if (verb === "taken_over") {
+        return `${actor} took over a conversation${d.by === "reply" ? " by replying" : ""}`;
+      }
+      if (verb === "handed_back") return `${actor} handed a conversation back to the assistant`;
+      return `${actor} resolved a conversation`;
     }
   }
   if (subject in CHANNELS) {

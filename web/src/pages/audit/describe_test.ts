@@ -32,6 +32,21 @@ function entry(action: string, details: Record<string, unknown>, more: Partial<A
 Deno.test("audit entries read as sentences, not event names", () => {
   const cases: [AuditEntry, string, string][] = [
     [
+      entry("conversation.taken_over", { by: "reply" }),
+      "Marcus Reid took over a conversation by replying",
+      "",
+    ],
+    [
+      entry("conversation.handed_back", {}),
+      "Marcus Reid handed a conversation back to the assistant",
+      "",
+    ],
+    [
+      entry("meta_app.created", { label: "Our app" }),
+      "Marcus Reid added the Meta app Our app",
+      "Label: Our app",
+    ],
+    [
       entry("member.role_changed", {
         name: "Priya Shah",
         email: "staff@northside.test",

@@ -63,6 +63,7 @@ async function readChannelNames(organisationId: string): Promise<Map<string, str
     db.from("whatsapp_channels").select(
       "id, label, display_phone_number, meta_phone_number_id, twilio_sender",
     ),
+    db.from("meta_apps").select("id, label"),
     db.from("calendar_connections").select("id, account_email"),
   ];
   const results = await Promise.all(
