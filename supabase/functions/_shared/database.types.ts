@@ -1028,6 +1028,7 @@ export type Database = {
           "provider_message_id": string | null;
           "provider_timestamp": string | null;
           "read_at": string | null;
+          "send_started_at": string | null;
           "sent_at": string | null;
         };
         ComputedFields: never;
@@ -1050,6 +1051,7 @@ export type Database = {
           "provider_message_id"?: string | null;
           "provider_timestamp"?: string | null;
           "read_at"?: string | null;
+          "send_started_at"?: string | null;
           "sent_at"?: string | null;
         };
         Update: {
@@ -1071,6 +1073,7 @@ export type Database = {
           "provider_message_id"?: string | null;
           "provider_timestamp"?: string | null;
           "read_at"?: string | null;
+          "send_started_at"?: string | null;
           "sent_at"?: string | null;
         };
         Relationships: [
@@ -2103,6 +2106,7 @@ export type Database = {
           "provider_message_id": string | null;
           "provider_timestamp": string | null;
           "read_at": string | null;
+          "send_started_at": string | null;
           "sent_at": string | null;
         };
         SetofOptions: {
