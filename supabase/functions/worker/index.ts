@@ -26,7 +26,13 @@ Deno.serve(async (req) => {
   if (req.method !== "POST") return jsonResponse({ message: "Use POST" }, 405);
   await req.body?.cancel();
   try {
-    const summary = await runDueJobs(database(), handlers, { budgetMs: 20_000 });
+    // Lingers two seconds (wakes are throttled to one a second) and waits for jobs falling due
+    // within its budget (a reply postponed for a burst), so neither waits for cron.
+    const summary = await runDueJobs(database(), handlers, {
+      budgetMs: 20_000,
+      lingerMs: 2_000,
+      awaitDue: true,
+    });
     // A backlog longer than one run goes on in a fresh invocation, not a minute later by cron.
     if (summary.more) wakeWorker();
     return jsonResponse(summary);

@@ -345,6 +345,82 @@ Deno.test("runDueJobs stops when its budget is spent and says more may be due", 
   });
 });
 
+Deno.test("runDueJobs lingers: a job enqueued just after it started is run by the same run", async () => {
+  await withSql(async (sql) => {
+    const ran: string[] = [];
+    const handlers = { [`${tag}.late`]: () => Promise.resolve(void ran.push("late")) };
+    const run = runDueJobs(sql, handlers, { budgetMs: 5_000, lingerMs: 1_000, pollMs: 100 });
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    await enqueue(sql, "late");
+    const summary = await run;
+    assert.deepEqual([summary.done, ran], [1, ["late"]]);
+    // Without lingering the same run would have returned at once with nothing.
+    const quick = await runDueJobs(sql, handlers, { budgetMs: 5_000 });
+    assert.equal(quick.claimed, 0);
+  });
+});
+
+Deno.test("runDueJobs with awaitDue waits for a job falling due within its budget (a postponed reply)", async () => {
+  await withSql(async (sql) => {
+    const handlers = { [`${tag}.soon`]: () => Promise.resolve() };
+    await sql`select private.enqueue_job(${`${tag}.soon`}, '{}', null, null, now() + interval '1.5 seconds')`;
+    const started = Date.now();
+    const summary = await runDueJobs(sql, handlers, { budgetMs: 5_000, awaitDue: true });
+    const took = Date.now() - started;
+    assert.equal(summary.done, 1);
+    assert.ok(took >= 1_200 && took < 4_000, `took ${took} ms`);
+    // A job due after the budget is left for later.
+    await sql`select private.enqueue_job(${`${tag}.soon`}, '{}', null, null, now() + interval '1 hour')`;
+    const later = await runDueJobs(sql, handlers, { budgetMs: 1_000, awaitDue: true });
+    assert.equal(later.claimed, 0);
+  });
+});
+
+Deno.test("wakes are throttled to one a second, and work enqueued while a wake was skipped is not stranded", async () => {
+  await withSql(async (sql) => {
+    // Two clinics' messaging.ingest jobs (nothing to ingest: each finishes at once), enqueued in
+    // two transactions well within a second: the second wake is skipped, yet both run within
+    // seconds (the first wake's worker lingers), not at the next cron minute.
+    const orgs = [crypto.randomUUID(), crypto.randomUUID()];
+    for (const id of orgs) {
+      await sql`insert into public.organisations (id, name, slug, timezone, languages, default_language)
+        values (${id}, 'Wake Clinic', ${"wake-" + id.slice(0, 8)}, 'Europe/London', ${[
+        "en",
+      ]}, 'en')`;
+    }
+    try {
+      await sql`update private.worker_wake set woken_at = '-infinity'`;
+      const enqueueIngest = async (org: string) => {
+        const [{ id }] = await sql<{ id: string }[]>`
+          select private.enqueue_job('messaging.ingest', '{}', ${org}, 'ingest:' || ${org}) as id`;
+        const [{ woken_at }] = await sql<{ woken_at: Date }[]>`
+          select woken_at from private.worker_wake`;
+        return { id, woken_at };
+      };
+      const started = Date.now();
+      const first = await enqueueIngest(orgs[0]);
+      // Long enough for the first wake's worker to have run its job; within the throttle's second.
+      await new Promise((resolve) => setTimeout(resolve, 800));
+      const second = await enqueueIngest(orgs[1]);
+      assert.equal(
+        second.woken_at.getTime(),
+        first.woken_at.getTime(),
+        "the second transaction did not wake the worker again",
+      );
+      for (const job of [first, second]) {
+        await waitFor("the job done", async () => {
+          const [row] = await sql`select status::text from private.jobs where id = ${job.id}`;
+          return row?.status === "done";
+        }, 10_000);
+      }
+      assert.ok(Date.now() - started < 8_000, `took ${Date.now() - started} ms`);
+    } finally {
+      await sql`delete from private.jobs where organisation_id = any(${orgs})`;
+      await sql`delete from public.organisations where id = any(${orgs})`;
+    }
+  });
+});
+
 Deno.test("wakeWorker posts to the worker with the service role in the background of the request", async () => {
   const requests: Request[] = [];
   const background: Promise<unknown>[] = [];

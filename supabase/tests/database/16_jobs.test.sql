@@ -8,7 +8,7 @@ begin;
 create extension if not exists pgtap with schema extensions;
 \ir _helpers.psql
 \ir _tenancy_fixture.psql
-select plan(51);
+select plan(55);
 
 -- ---------------------------------------------------------------------------
 -- 1. Not reachable by the API roles
@@ -67,6 +67,8 @@ select is(
   (select count(*) from net.http_request_queue q where age(q.xmin) = 0),
   0::bigint, 'work due later wakes nobody');
 
+-- No wake in the last second (20261206200000_worker_wake_throttle.sql), whatever ran before.
+update private.worker_wake set woken_at = '-infinity';
 select private.enqueue_job('test.now', '{}', null, null);
 select private.enqueue_job('test.now', '{}', null, null);
 select results_eq(
@@ -74,6 +76,24 @@ select results_eq(
   $$select (select decrypted_secret from vault.decrypted_secrets where name = 'project_url') || '/functions/v1/worker',
            'Bearer ' || (select decrypted_secret from vault.decrypted_secrets where name = 'service_role_key')$$,
   'due work wakes the worker through pg_net, with the URL and key from Vault, once per transaction');
+
+-- Wakes are throttled to one a second across transactions (the per-transaction flag reset here
+-- stands for a new transaction; now() stands still in this one).
+select set_config('frontdesk.worker_woken', 'off', true);
+select private.enqueue_job('test.later_wake', '{}', null, null);
+select is(
+  (select count(*) from net.http_request_queue q where age(q.xmin) = 0),
+  1::bigint, 'another transaction within the second does not wake the worker again');
+update private.worker_wake set woken_at = now() - interval '2 seconds';
+select set_config('frontdesk.worker_woken', 'off', true);
+select private.enqueue_job('test.later_wake', '{}', null, null);
+select is(
+  (select count(*) from net.http_request_queue q where age(q.xmin) = 0),
+  2::bigint, 'a second after the last wake, due work wakes it again');
+select is((select woken_at from private.worker_wake), now(), 'the wake is recorded');
+select is(
+  private.next_job_due(array['test.a', 'test.b']), now() + interval '10 minutes',
+  'the next pending job of the kinds falls due when its run_after says (a worker waits for it)');
 
 -- ---------------------------------------------------------------------------
 -- 3. Claim: due jobs of the asked kinds, one holder at a time, again once the lock expires

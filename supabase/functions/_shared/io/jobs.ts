@@ -23,7 +23,17 @@ export interface RunOptions {
   batchSize?: number;
   /** How long a claim holds before another worker may take the job (a handler's longest run). */
   lockFor?: string;
+  /** Keep polling for due jobs this long after starting even when none is due: wakes are
+   * throttled to one a second (private.wake_worker), so work enqueued just after a wake is
+   * claimed by the worker of that wake. */
+  lingerMs?: number;
+  /** How often a lingering run polls. */
+  pollMs?: number;
+  /** When the next pending job falls due within the budget (a postponed reply), wait for it. */
+  awaitDue?: boolean;
 }
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Claims due jobs of the handlers' kinds and runs them, a batch at a time, until none are due or
@@ -32,7 +42,14 @@ export interface RunOptions {
 export async function runDueJobs(
   sql: Sql,
   handlers: Record<string, JobHandler>,
-  { budgetMs = 20_000, batchSize = 10, lockFor = "2 minutes" }: RunOptions = {},
+  {
+    budgetMs = 20_000,
+    batchSize = 10,
+    lockFor = "2 minutes",
+    lingerMs = 0,
+    pollMs = 150,
+    awaitDue = false,
+  }: RunOptions = {},
 ): Promise<RunSummary> {
   const summary: RunSummary = {
     claimed: 0,
@@ -42,14 +59,29 @@ export async function runDueJobs(
     dead: 0,
     more: false,
   };
-  const deadline = Date.now() + budgetMs;
+  const started = Date.now();
+  const deadline = started + budgetMs;
   const kinds = Object.keys(handlers);
   while (!summary.more) {
     // A bigint arrives as a string; job ids stay far below 2^53.
     const jobs = await sql<Job[]>`
       select id::float8 as id, organisation_id, kind, payload, attempts, max_attempts, locked_by
       from private.claim_jobs(${batchSize}, ${lockFor}::interval, ${kinds}::text[])`;
-    if (jobs.length === 0) break;
+    if (jobs.length === 0) {
+      const now = Date.now();
+      if (now < started + lingerMs) {
+        await sleep(Math.min(pollMs, deadline - now));
+        continue;
+      }
+      if (!awaitDue) break;
+      const [{ due }] = await sql<{ due: Date | null }[]>`
+        select private.next_job_due(${kinds}::text[]) as due`;
+      const wait = due ? due.getTime() - Date.now() : Infinity;
+      if (Date.now() + wait >= deadline) break;
+      // At least a poll's worth: the database's clock may run a little behind ours.
+      await sleep(Math.max(wait, pollMs / 3));
+      continue;
+    }
     summary.claimed += jobs.length;
     const outcomes = await Promise.all(jobs.map((job) => runJob(sql, handlers, job)));
     for (const outcome of outcomes) if (outcome) summary[outcome]++;

@@ -66,16 +66,25 @@ export async function routeVoiceCall(
   };
 }
 
-/** A WhatsApp Cloud API event (`metadata.phone_number_id`). */
+/**
+ * A WhatsApp Cloud API event (`metadata.phone_number_id`). Meta signs per app, so a delivery
+ * verified with one app's secret may only reach the channels receiving through that app: with
+ * `app` given (null: the platform's own app; else meta_apps.id), another app's channel is as
+ * unknown as no channel. The webhook stores in one statement with the same join
+ * (messaging/ingest.ts storeMetaEvents).
+ */
 export async function routeMetaWhatsApp(
   sql: Sql,
   phoneNumberId: string,
+  app?: string | null,
 ): Promise<MetaWhatsAppRoute | NotRoutable> {
   if (!/^[0-9]{5,30}$/.test(phoneNumberId)) return notRoutable("invalid");
+  const anyApp = app === undefined;
   const [row] = await sql<{ id: string; organisation_id: string; active: boolean }[]>`
     select w.id, w.organisation_id, w.active
     from public.whatsapp_channels w
-    where w.provider = 'meta' and w.meta_phone_number_id = ${phoneNumberId}`;
+    where w.provider = 'meta' and w.meta_phone_number_id = ${phoneNumberId}
+      and (${anyApp} or w.meta_app_id is not distinct from ${app ?? null}::uuid)`;
   if (!row) return notRoutable("unknown");
   if (!row.active) return notRoutable("inactive");
   return { routable: true, organisationId: row.organisation_id, channelId: row.id };
@@ -118,4 +127,22 @@ export async function routeTwilioMessage(
       ? { kind: "whatsapp", channelId: row.id }
       : { kind: "sms", phoneNumberId: row.id },
   };
+}
+
+export type TwilioAccountRoute = {
+  routable: true;
+  organisationId: string;
+  twilioAccountId: string;
+};
+
+/** A Twilio status callback: only the account says whose it is (`To` is the patient). */
+export async function routeTwilioAccount(
+  sql: Sql,
+  accountSid: string,
+): Promise<TwilioAccountRoute | NotRoutable> {
+  if (!/^AC[0-9a-f]{32}$/.test(accountSid)) return notRoutable("invalid");
+  const [row] = await sql<{ id: string; organisation_id: string }[]>`
+    select t.id, t.organisation_id from public.twilio_accounts t where t.account_sid = ${accountSid}`;
+  if (!row) return notRoutable("unknown");
+  return { routable: true, organisationId: row.organisation_id, twilioAccountId: row.id };
 }

@@ -356,29 +356,3 @@ export function normaliseTwilioStatus(
     errorMessage: clip(field(form, "ErrorMessage"), 500),
   };
 }
-
-const LABELS: Record<MessageKind, string> = {
-  text: "",
-  interactive: "Chose",
-  button: "Chose",
-  image: "Photo",
-  audio: "Audio",
-  video: "Video",
-  document: "Document",
-  sticker: "Sticker",
-  location: "Location",
-  reaction: "Reacted",
-  contacts: "Contact card",
-  unsupported: "A message the assistant cannot read",
-};
-
-/** One line for the inbox list (≤ 160). */
-export function previewOf(m: Pick<InboundMessage, "kind" | "body" | "details">): string {
-  const label = m.kind === "audio" && (m.details.media as { voice?: boolean })?.voice
-    ? "Voice message"
-    : m.kind === "reaction" && !m.body
-    ? "Removed a reaction"
-    : LABELS[m.kind];
-  const text = [label, m.body].filter(Boolean).join(": ");
-  return [...text].slice(0, 160).join("");
-}

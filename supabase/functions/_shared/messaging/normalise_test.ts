@@ -4,7 +4,6 @@ import {
   normaliseMetaStatus,
   normaliseTwilioMessage,
   normaliseTwilioStatus,
-  previewOf,
 } from "./normalise.ts";
 import { parseMetaDelivery } from "../meta/webhook.ts";
 
@@ -31,7 +30,6 @@ Deno.test("Meta text: body, sender as +wa_id, profile name, Meta's time", () => 
     body: "Привет 😀",
     details: {},
   });
-  assert.equal(previewOf(m), "Привет 😀");
 });
 
 Deno.test("Meta interactive button and list replies, template quick-reply button", () => {
@@ -60,7 +58,6 @@ Deno.test("Meta interactive button and list replies, template quick-reply button
     "Confirm",
     { id: "CONFIRM_1", title: "Confirm" },
   ]);
-  assert.equal(previewOf(template), "Chose: Confirm");
 });
 
 Deno.test("Meta media of every kind is kept as a reference with caption, hash, file name, voice", () => {
@@ -83,7 +80,7 @@ Deno.test("Meta media of every kind is kept as a reference with caption, hash, f
       assert.equal(m.body, "my referral");
       assert.equal(media.filename, "referral.pdf");
     }
-    if (kind === "audio") assert.equal(previewOf(m), "Voice message");
+    if (kind === "audio") assert.equal(media.voice, true);
   }
 });
 
@@ -106,7 +103,6 @@ Deno.test("Meta location, reaction (and removed reaction), contact cards", () =>
     meta("reaction", { reaction: { message_id: "wamid.OUT" } }),
   )!;
   assert.deepEqual(removed.details, { reacted_to: "wamid.OUT", emoji: "" });
-  assert.equal(previewOf(removed), "Removed a reaction");
   // Through the envelope, so the delivery's sender contacts and the cards do not collide.
   const delivery = parseMetaDelivery(JSON.stringify({
     object: "whatsapp_business_account",

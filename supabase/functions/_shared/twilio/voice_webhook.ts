@@ -57,7 +57,8 @@ export function callbackUrls(base: string, to: string, from: string | null): Cal
   };
 }
 
-async function readForm(req: Request): Promise<URLSearchParams | string> {
+/** The form of a Twilio webhook, or what is wrong with it (a 400's message); also twilio-messaging. */
+export async function readForm(req: Request): Promise<URLSearchParams | string> {
   const type = req.headers.get("content-type")?.split(";")[0].trim().toLowerCase();
   if (type !== "application/x-www-form-urlencoded") {
     await req.body?.cancel();
