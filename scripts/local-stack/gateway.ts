@@ -20,6 +20,8 @@ export interface GatewayBackends {
   meta: { handle(req: Request, path: string): Promise<Response> };
   /** The OpenAI sandbox (sandboxes/openai), at /_local/openai; "" is its console page. */
   openai: { handle(req: Request, path: string): Promise<Response> };
+  /** The Realtime stand-in (realtime/): the websocket at /realtime/v1/websocket. */
+  realtime: { handle(req: Request): Promise<Response> };
   /** Whether a function of that name in that schema is VOLATILE (it may change data). */
   rpcIsVolatile(schema: string, name: string): Promise<boolean>;
 }
@@ -343,6 +345,8 @@ export function createGateway(
     if (unforwardableMethods.has(incoming.method.toUpperCase())) {
       return refusal(405, "method_not_allowed", `The ${incoming.method} method is not supported`);
     }
+    // A websocket upgrade needs the request as it came; Realtime checks its own API key.
+    if (path === "/realtime/v1/websocket") return await backends.realtime.handle(incoming);
     const body = await readBody(incoming);
     if (body instanceof Response) return body;
     const malformedBody = malformedForm(incoming.headers, body);

@@ -49,6 +49,7 @@ async function gateway(upstreamUp = true) {
       twilio: echo("twilio"),
       meta: echo("meta"),
       openai: echo("openai"),
+      realtime: echo("realtime"),
       rpcIsVolatile: (schema, name) =>
         Promise.resolve(schema === "public" && name === "set_secret"),
     },

@@ -168,6 +168,10 @@ export async function startPostgres(cfg: StackConfig): Promise<Supervised> {
       "cron.database_name=postgres",
       "-c",
       "cron.use_background_workers=on",
+      // The Realtime stand-in (realtime/changes.ts) reads changes through logical decoding
+      // (wal2json), as Supabase Realtime does.
+      "-c",
+      "wal_level=logical",
     ],
     logFile: `${cfg.logDir}/postgres.log`,
     asUser: osUser,

@@ -7,6 +7,8 @@ export const stackPackages = [
   "postgresql-15-pgtap",
   "postgresql-15-plpgsql-check",
   "postgresql-15-cron",
+  // Logical decoding output plugin that Realtime reads the change feed with (realtime/).
+  "postgresql-15-wal2json",
 ];
 export const testPackages = [
   ...stackPackages,

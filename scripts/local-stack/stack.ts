@@ -7,6 +7,7 @@ import { createFunctionsHost } from "./functions_host.ts";
 import { parseEnvFile } from "./functions_config.ts";
 import { createGateway } from "./gateway.ts";
 import { localGoogleEnv, startGoogleSandbox } from "./sandboxes/google/env.ts";
+import { createRealtime } from "./realtime/server.ts";
 import { createMailSandbox } from "./sandboxes/mail.ts";
 import { localMetaEnv, startMetaSandbox } from "./sandboxes/meta/env.ts";
 import { localOpenAIEnv, startOpenAISandbox } from "./sandboxes/openai/env.ts";
@@ -155,6 +156,12 @@ export async function startStack(cfg: StackConfig, opts: StartOptions = {}): Pro
       log: (line) => log(`functions: ${line}`),
     });
     const volatility = functionVolatility(cfg, secrets);
+    const realtime = createRealtime({
+      databaseUrl: dbUrl(cfg),
+      jwtSecret: secrets.jwtSecret,
+      slot: `frontdesk_realtime_${cfg.apiPort}`,
+      log: (line) => log(line),
+    });
     const gateway = createGateway(
       cfg,
       secrets,
@@ -167,6 +174,7 @@ export async function startStack(cfg: StackConfig, opts: StartOptions = {}): Pro
         twilio,
         meta,
         openai,
+        realtime,
         rpcIsVolatile: volatility.rpcIsVolatile,
       },
       webDir,
@@ -181,6 +189,7 @@ export async function startStack(cfg: StackConfig, opts: StartOptions = {}): Pro
         webWatcher?.close();
         await pgNet.close();
         await gateway.shutdown();
+        await realtime.close();
         await google.settled();
         await vapi.settled();
         await twilio.settled();
