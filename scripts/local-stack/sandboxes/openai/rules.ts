@@ -64,6 +64,14 @@ const TEXTS = {
     en: () => "Thank you, that's done.",
     ru: () => "Спасибо, готово.",
   },
+  found: {
+    en: (what: string) => `Here is what I found: ${what}`,
+    ru: (what: string) => `Вот что я нашёл: ${what}`,
+  },
+  failed: {
+    en: () => "Sorry, I couldn't do that. Could you tell me a little more?",
+    ru: () => "К сожалению, не получилось. Расскажите, пожалуйста, подробнее?",
+  },
   hello: {
     en: (clinic: string) => `Thank you for your message! This is ${clinic}. How can I help you?`,
     ru: (clinic: string) => `Спасибо за сообщение! Это ${clinic}. Чем могу помочь?`,
@@ -71,6 +79,8 @@ const TEXTS = {
 };
 
 const ASK_NAME = new Set([TEXTS.askName.en(), TEXTS.askName.ru()]);
+/** Our offer of times, in either language. */
+const OFFERED = /^(I can offer:|Могу предложить:)/;
 
 /** The text of a message's content (string or text parts). */
 export function textOf(content: ChatMessage["content"]): string {
@@ -110,7 +120,7 @@ export function servicesOf(system: string): string[] {
 export function languageOf(text: string, system: string): Lang {
   if (/[\u0400-\u04ff]/.test(text)) return "ru";
   if (/\p{L}/u.test(text)) return "en";
-  return /^Answer in Russian\./m.test(system) ? "ru" : "en";
+  return /^Answer in Russian\b/m.test(system) ? "ru" : "en";
 }
 
 /** Slots "(slot_id X)" in a tool result, with what precedes each (its time, as written). */
@@ -152,6 +162,33 @@ function toolResults(messages: ChatMessage[]): { name: string; content: string; 
   return out;
 }
 
+/** The patient's name: the latest one they gave, else the one the prompt says they are known by. */
+function nameFrom(users: string[], system: string): string | null {
+  for (const text of [...users].reverse()) {
+    const m = text.match(NAME);
+    if (m) return m[1] ?? m[2];
+  }
+  return system.match(/is known as (.+?)\.$/m)?.[1] ?? null;
+}
+
+/**
+ * When the patient is confirming an offered time: they said yes to our offer, or answered our
+ * question for their name (then that answer is the name). null otherwise.
+ */
+function confirming(messages: ChatMessage[], users: string[], system: string) {
+  const lastUserAt = messages.findLastIndex((m) => m.role === "user");
+  const before = messages.slice(0, lastUserAt).findLast((m) =>
+    m.role === "assistant" && textOf(m.content) !== ""
+  );
+  const said = before ? textOf(before.content) : "";
+  const lastUser = users.at(-1) ?? "";
+  if (ASK_NAME.has(said)) {
+    return { name: lastUser.replace(NAME, (_, a, b) => a ?? b).trim() || null };
+  }
+  if (OFFERED.test(said) && YES.test(lastUser)) return { name: nameFrom(users, system) };
+  return null;
+}
+
 export function decide(
   messages: ChatMessage[],
   tools: ChatTool[],
@@ -167,11 +204,23 @@ export function decide(
   const availability = toolNamed(tools, /availab/i);
   const booking = toolNamed(tools, /^book/i);
   const handOver = toolNamed(tools, /transfer|hand_?over|human|staff/i);
+  const confirm = confirming(messages, users, system);
+  const book = (slotId: string): Decision =>
+    confirm?.name && booking
+      ? {
+        toolCalls: [{
+          name: booking.function.name,
+          arguments: { slot_id: slotId, name: confirm.name },
+        }],
+      }
+      : { content: TEXTS.askName[lang]() };
 
   if (last?.role === "tool") {
     // Answer the latest round of results: the tool messages at the end.
     const round = results.filter((r) => r.index >= messages.length - trailingTools(messages));
     const offered = round.flatMap((r) => slotsIn(r.content));
+    // Times looked up again to book the one the patient accepted.
+    if (offered.length && confirm) return book(offered[0].id);
     if (offered.length) {
       return { content: TEXTS.offer[lang](offered.slice(0, 3).map((s) => s.text)) };
     }
@@ -187,7 +236,15 @@ export function decide(
     if (first && handOver && first.name === handOver.function.name) {
       return { content: TEXTS.handedOver[lang]() };
     }
-    return { content: TEXTS.done[lang]() };
+    if (first && /^\d+ upcoming appointments?/.test(first.content)) {
+      return { content: TEXTS.found[lang](first.content) };
+    }
+    // Our tools start a success with what was done ("Cancelled: …"); anything else is a problem.
+    return {
+      content: first && /^(Cancelled|Rescheduled|Moved|Message taken|Done)\b/i.test(first.content)
+        ? TEXTS.done[lang]()
+        : TEXTS.failed[lang](),
+    };
   }
 
   if (handOver && HUMAN.test(lastUser)) {
@@ -199,36 +256,32 @@ export function decide(
     };
   }
 
-  const slots = results.filter((r) => availability && r.name === availability.function.name)
-    .map((r) => slotsIn(r.content)).filter((s) => s.length).at(-1);
-  const previous = [...messages.slice(0, -1)].reverse().find((m) => m.role === "assistant");
-  const askedName = previous !== undefined && ASK_NAME.has(textOf(previous.content));
-  if (booking && slots && (YES.test(lastUser) || askedName)) {
-    const named = [...users.slice(0, askedName ? -1 : undefined), system].map((t) => t.match(NAME))
-      .filter((m) => m).at(-1);
-    const name = askedName
-      ? lastUser.replace(NAME, (_, a, b) => a ?? b).trim()
-      : named
-      ? named[1] ?? named[2]
-      : null;
-    if (!name) return { content: TEXTS.askName[lang]() };
-    return {
-      toolCalls: [{ name: booking.function.name, arguments: { slot_id: slots[0].id, name } }],
-    };
-  }
-
-  if (availability && BOOK.test(lastUser)) {
-    const services = servicesOf(system);
-    const lower = lastUser.toLowerCase();
-    const service = services.find((s) => lower.includes(s.toLowerCase())) ?? services[0] ??
-      availability.function.parameters?.properties?.service?.enum?.[0];
+  const services = servicesOf(system);
+  const checkAvailability = (): Decision => {
+    // The service the conversation named last (or the first one).
+    const named = [...users].reverse().map((u) =>
+      services.find((s) => u.toLowerCase().includes(s.toLowerCase()))
+    ).find((s) => s);
+    const service = named ?? services[0] ??
+      availability!.function.parameters?.properties?.service?.enum?.[0];
     return {
       toolCalls: [{
-        name: availability.function.name,
-        arguments: argumentsFor(availability, { service, from: today }),
+        name: availability!.function.name,
+        arguments: argumentsFor(availability!, { service, from: today }),
       }],
     };
+  };
+
+  if (confirm && booking) {
+    if (!confirm.name) return { content: TEXTS.askName[lang]() };
+    // The history keeps no tool results between turns: the slots seen this turn, or ask again.
+    const slots = results.filter((r) => availability && r.name === availability.function.name)
+      .map((r) => slotsIn(r.content)).filter((x) => x.length).at(-1);
+    if (slots) return book(slots[0].id);
+    if (availability) return checkAvailability();
   }
+
+  if (availability && BOOK.test(lastUser)) return checkAvailability();
 
   return { content: TEXTS.hello[lang](clinicOf(system)) };
 }

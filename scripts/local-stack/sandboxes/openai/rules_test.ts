@@ -160,3 +160,53 @@ Deno.test("asking for a person calls the hand-over tool; anything else is a poli
     content: "Спасибо за сообщение! Это Northside Dental. Чем могу помочь?",
   });
 });
+
+Deno.test("history without tool results (as our reply job sends it): yes → availability again → book the first slot for the name the prompt knows", () => {
+  const { tools, start } = conversation(northsideDental, "en");
+  const system = `${
+    start[0].content
+  }\n\n# Now\nThe patient writes from +447700900555 and is known as Mary Jones.`;
+  const history: ChatMessage[] = [
+    { role: "system", content: system },
+    { role: "user", content: "Can I book a check-up?" },
+    {
+      role: "assistant",
+      content: "I can offer: 1) Thursday the 3rd at 10:00. Shall I book the first one?",
+    },
+    { role: "user", content: "Yes" },
+  ];
+  assert.deepEqual(decide(history, tools, TODAY), {
+    toolCalls: [{ name: "check_availability", arguments: { service: "Check-up", from: TODAY } }],
+  });
+  assert.deepEqual(
+    decide([...history, ...toolTurn("check_availability", {}, SLOTS)], tools, TODAY),
+    {
+      toolCalls: [{ name: "book_appointment", arguments: { slot_id: "s-1", name: "Mary Jones" } }],
+    },
+  );
+  // "Yes" with nothing offered before is not a booking.
+  assert.ok("content" in decide([history[0], { role: "user", content: "Yes" }], tools, TODAY));
+});
+
+Deno.test("a tool's refusal is not reported as done", () => {
+  const { tools, start } = conversation(northsideDental, "en");
+  const turn = (result: string) =>
+    decide(
+      [
+        ...start,
+        { role: "user", content: "cancel it" },
+        ...toolTurn("cancel_appointment", {}, result),
+      ],
+      tools,
+      TODAY,
+    );
+  assert.deepEqual(turn("Cancelled: Check-up on Thursday the 3rd at 10:00. Tell the patient."), {
+    content: "Thank you, that's done.",
+  });
+  assert.deepEqual(
+    turn("That appointment is not booked with the number the patient is writing from."),
+    {
+      content: "Sorry, I couldn't do that. Could you tell me a little more?",
+    },
+  );
+});
