@@ -36,6 +36,9 @@ frontdesk local stack is up (${((performance.now() - started) / 1000).toFixed(1)
   Functions         ${cfg.apiUrl}/functions/v1/<name>
   Mail outbox       ${cfg.apiUrl}/_local/outbox
   Google sandbox    ${cfg.apiUrl}/_local/google   (calendars, requests, faults; control API below it)
+  WhatsApp (Meta)   ${cfg.apiUrl}/_local/meta   (write to a clinic as a patient and see the replies)
+  SMS (Twilio)      ${cfg.apiUrl}/_local/twilio/messages   (SMS or WhatsApp as a patient)
+  OpenAI sandbox    ${cfg.apiUrl}/_local/openai   (what the assistant was asked and answered)
   DB URL            ${dbUrl(cfg)}
   anon key          ${secrets.anonKey}
   service_role key  ${secrets.serviceRoleKey}
