@@ -382,6 +382,37 @@ Deno.test("the test chat goes through the worker: a Russian question gets the Ru
   await owner.auth.signOut();
 });
 
+/** Enqueues messaging.reply as ingest does and runs the worker until the bot has `count` messages. */
+async function replyThroughWorker(conversationId: string, count: number) {
+  await sql`select private.enqueue_job('messaging.reply',
+    jsonb_build_object('conversation_id', ${conversationId}::uuid), ${RIVERSIDE.id}::uuid,
+    'reply:' || ${conversationId})`;
+  return await waitFor(`the assistant's reply number ${count}`, async () => {
+    await runWorker(SUPABASE_URL, SERVICE_ROLE_KEY);
+    const messages = await botMessages(conversationId);
+    if (messages.length >= count) return messages;
+    await new Promise((r) => setTimeout(r, 250));
+    return null;
+  }, 20_000);
+}
+
+Deno.test("through the worker and the OpenAI sandbox's own rules: offered times, then 'yes' books (ids kept across turns)", async () => {
+  const { id, phone } = await newConversation();
+  await patientWrites(id, "Hi, I would like to book an initial assessment");
+  const [offer] = await replyThroughWorker(id, 1);
+  assert.match(offer.body, /book the first/i);
+  assert.ok(Array.isArray(offer.details.tools), "the tool exchange is kept for the next turn");
+  await patientWrites(id, "Yes please, my name is Ilze Test");
+  const [, confirmation] = await replyThroughWorker(id, 2);
+  const [appointment] = await sql`
+    select a.source, ca.action from public.appointments a
+    join public.contacts c on c.id = a.contact_id
+    join public.conversation_appointments ca on ca.appointment_id = a.id
+    where c.phone = ${phone} and ca.conversation_id = ${id} and a.status = 'booked'`;
+  assert.ok(appointment, `booked and linked (the assistant said: ${confirmation.body})`);
+  assert.deepEqual([appointment.source, appointment.action], ["whatsapp", "booked"]);
+});
+
 Deno.test("cleanup", async () => {
   await sql`delete from public.conversations where contact_id = any(${created}::uuid[])`;
   await sql`delete from public.appointments where contact_id = any(${created}::uuid[])`;

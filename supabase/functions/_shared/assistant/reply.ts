@@ -53,6 +53,8 @@ import {
 const THREAD_LIMIT = 40;
 export const HISTORY_MESSAGES = 20;
 export const HISTORY_CHARS = 6000;
+/** A reply's tool exchange is kept for the next turn only up to this size. */
+const MAX_STORED_TOOL_CHARS = 8000;
 
 const payloadSchema = z.object({ conversation_id: z.uuid() });
 
@@ -213,7 +215,11 @@ async function llmReply(
   if (outcome.kind === "stopped") {
     return await reply.notice("handed_over", textFor(HANDED_OVER, language));
   }
-  await reply.send(outcome.text, { source: "llm", tool_rounds: outcome.rounds });
+  const tools = outcome.exchanged.length > 0 &&
+      JSON.stringify(outcome.exchanged).length <= MAX_STORED_TOOL_CHARS
+    ? { tools: outcome.exchanged }
+    : {};
+  await reply.send(outcome.text, { source: "llm", tool_rounds: outcome.rounds, ...tools });
 }
 
 // ---------------------------------------------------------------------------
@@ -312,21 +318,35 @@ async function counts(sql: Sql, conversation: Conversation, now: number) {
   return { botMessagesLastHour: row.bot, inboundRecently: row.inbound };
 }
 
-/** The recent thread as chat messages: the newest HISTORY_MESSAGES within HISTORY_CHARS. */
-export function history(thread: readonly ThreadMessage[]): ChatMessage[] {
-  const picked: ChatMessage[] = [];
+/**
+ * The recent thread as chat messages: the newest HISTORY_MESSAGES within HISTORY_CHARS. A bot
+ * answer brings the tool calls and results it was written from (details.tools), so slot and
+ * appointment ids stay known on the next turn; a message and its tools are kept or dropped whole.
+ */
+export function history(
+  thread: readonly (ThreadMessage & { details?: Record<string, unknown> })[],
+): ChatMessage[] {
+  const picked: ChatMessage[][] = [];
+  let count = 0;
   let chars = 0;
   for (const m of [...thread].reverse()) {
     const body = (m.body ?? "").trim() || `[${m.kind}]`;
-    if (picked.length === HISTORY_MESSAGES || chars + body.length > HISTORY_CHARS) break;
-    chars += body.length;
-    picked.push(
+    const tools = m.author === "bot" && Array.isArray(m.details?.tools)
+      ? m.details.tools as ChatMessage[]
+      : [];
+    const unit: ChatMessage[] = [
+      ...tools,
       m.direction === "inbound"
         ? { role: "user", content: body }
         : { role: "assistant", content: m.author === "staff" ? `(clinic staff) ${body}` : body },
-    );
+    ];
+    const cost = unit.reduce((n, x) => n + (x.content?.length ?? 0), 0);
+    if (count === HISTORY_MESSAGES || chars + cost > HISTORY_CHARS) break;
+    count++;
+    chars += cost;
+    picked.push(unit);
   }
-  return picked.reverse();
+  return picked.reverse().flat();
 }
 
 function nowSection(config: ReceptionistConfig, conversation: Conversation, now: Date): string {

@@ -37,3 +37,34 @@ Deno.test("history: bounded by messages and characters, keeping the newest", () 
   assert.equal(bounded.length, Math.floor(HISTORY_CHARS / 2500));
   assert.equal(bounded.at(-1)?.content, "4".repeat(2500));
 });
+
+Deno.test("history: a bot answer brings its tool exchange; they are kept or dropped together", () => {
+  const tools = [
+    {
+      role: "assistant",
+      content: null,
+      tool_calls: [{
+        id: "c1",
+        type: "function",
+        function: { name: "check_availability", arguments: "{}" },
+      }],
+    },
+    { role: "tool", tool_call_id: "c1", content: "Free times: Monday 10:30 (slot_id s1)" },
+  ];
+  const thread = [
+    m("inbound", "patient", "book me"),
+    { ...m("outbound", "bot", "Monday 10:30?"), details: { tools } },
+    m("inbound", "patient", "yes"),
+  ];
+  assert.deepEqual(history(thread), [
+    { role: "user", content: "book me" },
+    ...tools,
+    { role: "assistant", content: "Monday 10:30?" },
+    { role: "user", content: "yes" },
+  ]);
+  const big = [{ role: "tool", tool_call_id: "c1", content: "x".repeat(HISTORY_CHARS) }];
+  assert.deepEqual(
+    history([{ ...m("outbound", "bot", "ok"), details: { tools: [tools[0], ...big] } }, thread[2]]),
+    [{ role: "user", content: "yes" }],
+  );
+});

@@ -38,7 +38,8 @@ export class BadOutput extends Error {
 }
 
 export type LoopOutcome =
-  | { kind: "answer"; text: string; rounds: number }
+  /** `exchanged`: the tool calls and results of this answer, for the next turn's history. */
+  | { kind: "answer"; text: string; rounds: number; exchanged: ChatMessage[] }
   | { kind: "stopped"; rounds: number };
 
 /** A tool call's JSON arguments as an object; null when they are not one. */
@@ -84,6 +85,7 @@ export async function toolLoop(
     if (text === "") throw new BadOutput("the model answered without text");
     return {
       kind: "answer",
+      exchanged: messages.slice(start.length),
       text: Array.from(text).length <= MAX_REPLY_CHARS
         ? text
         : `${Array.from(text).slice(0, MAX_REPLY_CHARS - 1).join("")}…`,

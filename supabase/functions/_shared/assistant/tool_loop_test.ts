@@ -57,7 +57,7 @@ Deno.test("toolLoop: a plain answer takes one request with tools on", async () =
   const { asked, complete } = model([{ content: "  Hello!  ", toolCalls: [] }]);
   const ran: ToolCall[][] = [];
   const outcome = await toolLoop(start, complete, echoTools(ran));
-  assert.deepEqual(outcome, { kind: "answer", text: "Hello!", rounds: 0 });
+  assert.deepEqual(outcome, { kind: "answer", text: "Hello!", rounds: 0, exchanged: [] });
   assert.equal(asked.length, 1);
   assert.equal(asked[0].tools, true);
   assert.equal(ran.length, 0);
@@ -70,7 +70,10 @@ Deno.test("toolLoop: tool results follow the assistant message that asked, ids k
   ]);
   const ran: ToolCall[][] = [];
   const outcome = await toolLoop(start, complete, echoTools(ran));
-  assert.deepEqual(outcome, { kind: "answer", text: "Booked", rounds: 1 });
+  assert.ok(outcome.kind === "answer");
+  assert.equal(outcome.text, "Booked");
+  assert.equal(outcome.rounds, 1);
+  assert.deepEqual(outcome.exchanged, asked[1].messages.slice(2), "the tool exchange, for history");
   assert.deepEqual(ran[0][0], { id: "c1", name: "check_availability", args: { service: "X" } });
   const second = asked[1].messages;
   assert.equal(second.length, 5);
@@ -88,7 +91,9 @@ Deno.test("toolLoop: a model that keeps calling tools gets maxRounds rounds, the
     const { asked, complete } = model(looping);
     const ran: ToolCall[][] = [];
     const outcome = await toolLoop(start, complete, echoTools(ran), maxRounds);
-    assert.deepEqual(outcome, { kind: "answer", text: "done", rounds: maxRounds });
+    assert.ok(outcome.kind === "answer");
+    assert.deepEqual([outcome.text, outcome.rounds], ["done", maxRounds]);
+    assert.equal(outcome.exchanged.length, maxRounds * 2);
     assert.equal(ran.length, maxRounds);
     assert.deepEqual(asked.map((a) => a.tools), [...Array(maxRounds).fill(true), false]);
   }
