@@ -6,7 +6,7 @@ import { escapeHtml as e } from "../google/http.ts";
 import type { SandboxContext } from "./context.ts";
 
 const SCRIPT = `
-const base = location.pathname.replace(/\/$/, "");
+const base = location.pathname.replace(/\\/$/, "");
 const form = document.getElementById("send"), list = document.getElementById("thread");
 const ticks = {accepted: "·", sent: "✓", delivered: "✓✓", read: "✓✓ read", failed: "✗ failed"};
 async function refresh() {

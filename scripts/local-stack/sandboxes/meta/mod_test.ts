@@ -274,3 +274,12 @@ Deno.test("read marks with typing; control statuses out of order", async () => {
     "delivered",
   ]);
 });
+
+Deno.test("the console page's script is valid JavaScript and lists the demo numbers", async () => {
+  const { call } = await sandbox();
+  const page = await (await call("GET", "")).text();
+  assert.ok(page.includes('value="106540352242922"') && page.includes('value="113907584401237"'));
+  const script = page.match(/<script type="module">([\s\S]*)<\/script>/)![1];
+  new Function(script); // throws a SyntaxError if the page's script does not parse
+  assert.ok(!page.includes(NORTHSIDE_TOKEN) && !page.includes(NORTHSIDE_SECRET));
+});

@@ -161,3 +161,11 @@ Deno.test("SMS segments: 160 GSM-7 characters or 70 UCS-2", () => {
   assert.equal(segments("я".repeat(70)), 1);
   assert.equal(segments("я".repeat(71)), 2);
 });
+
+Deno.test("the messages console's script is valid JavaScript and shows no token", async () => {
+  const { sb } = await sandbox();
+  const page = await (await sb.handle(new Request(`${BASE}/messages`), "/messages")).text();
+  const script = page.match(/<script type="module">([\s\S]*)<\/script>/)![1];
+  new Function(script); // throws a SyntaxError if the page's script does not parse
+  assert.ok(!page.includes(riverside.authToken));
+});
