@@ -78,29 +78,17 @@ const numbersView = (ctx: SandboxContext) =>
 
 /** A patient's thread with one number: what they sent and what our side answered, by time. */
 export function thread(ctx: SandboxContext, phoneNumberId: string, waId: string) {
-  const inbound = ctx.store.inbound.filter((m) =>
-    m.phoneNumberId === phoneNumberId && m.from === waId
-  )
-    .map((m) => ({
-      direction: "inbound" as const,
-      id: m.id,
-      type: m.type,
-      text: m.text,
-      at: m.at,
-      status: m.httpStatuses.join(","),
-    }));
-  const outbound = ctx.store.outbox.filter((m) =>
-    m.phoneNumberId === phoneNumberId && m.to === waId
-  )
-    .map((m) => ({
-      direction: "outbound" as const,
-      id: m.id,
-      type: m.type,
-      text: m.text,
-      at: m.at,
-      status: m.statuses.at(-1)?.status ?? "accepted",
-    }));
-  return [...inbound, ...outbound].sort((a, b) => a.at - b.at);
+  const entry = (
+    direction: "inbound" | "outbound",
+    m: { id: string; type: string; text: string; at: number },
+    status: string,
+  ) => ({ direction, id: m.id, type: m.type, text: m.text, at: m.at, status });
+  return [
+    ...ctx.store.inbound.filter((m) => m.phoneNumberId === phoneNumberId && m.from === waId)
+      .map((m) => entry("inbound", m, m.httpStatuses.join(","))),
+    ...ctx.store.outbox.filter((m) => m.phoneNumberId === phoneNumberId && m.to === waId)
+      .map((m) => entry("outbound", m, m.statuses.at(-1)?.status ?? "accepted")),
+  ].sort((a, b) => a.at - b.at);
 }
 
 /** `path` is below /control. */

@@ -180,6 +180,24 @@ Deno.test("send: Graph's answer, then sent → delivered → read webhooks signe
     200,
     200,
   ]);
+  await call("POST", "/control/inbound", {
+    phone_number_id: NORTHSIDE,
+    from: "447700900555",
+    text: "Thanks",
+  });
+  const thread = await (await call(
+    "GET",
+    `/control/thread?phone_number_id=${NORTHSIDE}&wa_id=447700900555`,
+  )).json();
+  assert.deepEqual(
+    thread.map((
+      m: { direction: string; status: string; text: string },
+    ) => [m.direction, m.status, m.text]),
+    [
+      ["outbound", "read", "Hi / Привет"],
+      ["inbound", "200", "Thanks"],
+    ],
+  );
 });
 
 Deno.test("send: wrong token 190, another number's token 100, bad bodies 100/131009", async () => {
