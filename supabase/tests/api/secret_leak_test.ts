@@ -1,13 +1,14 @@
 // No secret leaves Vault through anything the API exposes.
 //
-// Every secret the seed puts in Vault begins with `demo-secret-`. Signed in as each demo login
+// Every secret the seed puts in Vault begins with `demo-secret-` (Meta verify tokens, which Meta
+// sends in a URL, with `demo-verify-`: searched for too). Signed in as each demo login
 // of supabase/seed.sql (and as anon), the test sends everything a client can send and searches
 // the raw body and headers of every response (data and errors alike) for that prefix, in any
 // letter case, and hex- or base64-encoded (as PostgREST returns a bytea):
 //
 // - every relation PostgREST exposes (discovered, see _exposed.ts): all rows with `select=*`
 //   (JSON and CSV), every column of its OpenAPI definition and of the catalog on its own (the
-//   hidden ones too: credentials.vault_secret_id, whatsapp_channels.webhook_verify_token), all
+//   hidden ones too: credentials.vault_secret_id), all
 //   readable columns together, and the same with common filters: each id column equal to the
 //   users' own ids, each enum value, booleans, ordering, paging, a single object, and filters
 //   and ordering on the hidden columns;
@@ -71,7 +72,10 @@ function markerPatterns(marker: string): [string, RegExp][] {
   return patterns;
 }
 
-const PATTERNS = markerPatterns(MARKER);
+/** What the seeded Meta verify token begins with (a credential too, never to be read back). */
+const VERIFY_MARKER = "demo-verify-";
+
+const PATTERNS = [MARKER, VERIFY_MARKER].flatMap(markerPatterns);
 
 /** Which encodings of the marker a text holds, each with a little context. */
 function findMarker(text: string): string[] {
@@ -796,7 +800,9 @@ Deno.test("secret leak: no response to any demo login or anon contains demo-secr
       (n, s) => n + total(s.recorder.http) + total(s.recorder.sql),
       total(discovery.http),
     );
-    console.log(`  ${all} responses searched for "${MARKER}" (any case, hex, base64)`);
+    console.log(
+      `  ${all} responses searched for "${MARKER}" and "${VERIFY_MARKER}" (any case, hex, base64)`,
+    );
     assert.deepEqual(
       [discovery, ...subjects.map((s) => s.recorder)].flatMap((r) => r.leaksIn()),
       [],
