@@ -1,7 +1,7 @@
 // The change feed, read as Supabase Realtime reads it: a temporary logical replication slot with
 // the wal2json plugin, polled with pg_logical_slot_get_changes every ~100 ms (again at once when a
 // poll returned changes), limited to the tables of the `supabase_realtime` publication.
-import type postgres from "postgres";
+import postgres from "postgres";
 import type { ChangeEvent } from "./protocol.ts";
 
 export const publication = "supabase_realtime";
@@ -72,14 +72,15 @@ export interface ChangeFeed {
  * order; a failed connection is reopened with a new slot.
  */
 export function startChangeFeed(
-  sql: postgres.Sql,
+  databaseUrl: string,
   slot: string,
   onChanges: (changes: Change[]) => Promise<void>,
   log: (line: string) => void,
 ): ChangeFeed {
   let closed = false;
   let published: PublishedTable[] = [];
-  let reserved: postgres.ReservedSql | null = null;
+  // The slot lives in one session: a client of one connection, made anew when it fails.
+  let session: postgres.Sql | null = null;
   let wake: (() => void) | null = null;
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
@@ -92,8 +93,18 @@ export function startChangeFeed(
       wake = done;
     });
 
-  async function openSlot(): Promise<postgres.ReservedSql> {
-    const conn = await sql.reserve();
+  async function openSlot(): Promise<postgres.Sql> {
+    const conn = postgres(databaseUrl, { max: 1, onnotice: () => {} });
+    try {
+      await claimSlot(conn);
+      return conn;
+    } catch (err) {
+      await conn.end({ timeout: 0 }).catch(() => {});
+      throw err;
+    }
+  }
+
+  async function claimSlot(conn: postgres.Sql): Promise<void> {
     const [stale] = await conn`
       select active_pid from pg_replication_slots where slot_name = ${slot}`;
     if (stale?.active_pid) {
@@ -108,10 +119,9 @@ export function startChangeFeed(
       await conn`select pg_drop_replication_slot(${slot})`;
     }
     await conn`select pg_create_logical_replication_slot(${slot}, 'wal2json', true)`;
-    return conn;
   }
 
-  async function poll(conn: postgres.ReservedSql): Promise<number> {
+  async function poll(conn: postgres.Sql): Promise<number> {
     const rows = await conn`
       select t.schemaname as schema, t.tablename as table,
              p.pubinsert, p.pubupdate, p.pubdelete
@@ -150,15 +160,15 @@ export function startChangeFeed(
     let backoff = 100;
     while (!closed) {
       try {
-        reserved ??= await openSlot();
-        const read = await poll(reserved);
+        session ??= await openSlot();
+        const read = await poll(session);
         backoff = 100;
         if (read === 0) await sleep(pollIntervalMs);
       } catch (err) {
         if (closed) break;
         log(`realtime: change feed: ${err instanceof Error ? err.message : String(err)}`);
-        reserved?.release();
-        reserved = null;
+        await session?.end({ timeout: 0 }).catch(() => {});
+        session = null;
         await sleep(backoff);
         backoff = Math.min(backoff * 2, 5000);
       }
@@ -171,9 +181,9 @@ export function startChangeFeed(
       closed = true;
       wake?.();
       await running;
-      if (reserved) {
-        await reserved`select pg_drop_replication_slot(${slot})`.catch(() => {});
-        reserved.release();
+      if (session) {
+        await session`select pg_drop_replication_slot(${slot})`.catch(() => {});
+        await session.end({ timeout: 2 });
       }
     },
   };

@@ -54,7 +54,7 @@ export function createRealtime(opts: RealtimeOptions) {
   const channels = new Set<Channel>();
   const sockets = new Set<WebSocket>();
   const feed: ChangeFeed = startChangeFeed(
-    sql,
+    opts.databaseUrl,
     opts.slot,
     (changes) => deliver(sql, changes, [...channels].filter((c) => c.bindings.length)),
     log,
