@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import postgres from "postgres";
 import { replyToConversation } from "../../functions/_shared/assistant/reply.ts";
-import { FALLBACK, HANDED_OVER } from "../../functions/_shared/assistant/fallback.ts";
+import { FALLBACK, HANDED_OVER, TEXT_ONLY } from "../../functions/_shared/assistant/fallback.ts";
 import { JobPostponed } from "../../functions/_shared/jobs/types.ts";
 import type { Sql } from "../../functions/_shared/io/db.ts";
 import { anonClient, env, must, SERVICE_ROLE_KEY, SUPABASE_URL, waitFor } from "./_helpers.ts";
@@ -108,6 +108,9 @@ async function patientWrites(conversationId: string, body: string, kind = "text"
     set last_inbound_at = now(), last_message_at = now(), unread_count = unread_count + 1
     where id = ${conversationId}`;
 }
+
+/** The worker run once; a 5xx (the dev stack reloading functions) is only a wasted turn. */
+const work = () => runWorker(SUPABASE_URL, SERVICE_ROLE_KEY).catch(() => null);
 
 /** Runs messaging.reply for the conversation until done, waiting out postponements. */
 async function reply(conversationId: string): Promise<{ postponed: number }> {
@@ -234,6 +237,61 @@ Deno.test("staff takeover: the bot stays silent until the conversation is handed
     (await botMessages(id)).map((m) => m.body),
     [await faqAnswer("Is there parking?")],
   );
+});
+
+Deno.test("two runs of the job at once queue one reply", async () => {
+  script(() => ({ content: "should not be asked" }));
+  const { id } = await newConversation();
+  await patientWrites(id, "Is there parking?");
+  await new Promise((r) => setTimeout(r, 2100));
+  await Promise.all([reply(id), reply(id), reply(id)]);
+  assert.equal((await botMessages(id)).length, 1);
+});
+
+Deno.test("nothing automatic, staff told why: bot off, the hourly cap, the 24-hour window; media gets a text-only note", async () => {
+  script(() => ({ content: "should not be asked" }));
+  const settings = (values: Record<string, unknown>) =>
+    sql`update public.assistant_settings set ${
+      sql(values)
+    } where organisation_id = ${RIVERSIDE.id}`;
+  try {
+    await settings({ bot_enabled: false });
+    const off = await newConversation();
+    await patientWrites(off.id, "Is there parking?");
+    await reply(off.id);
+    assert.equal((await botMessages(off.id)).length, 0);
+    assert.match((await conversationRow(off.id)).attention_reason, /switched off/);
+    assert.equal((await conversationRow(off.id)).status, "waiting_for_staff");
+    await settings({ bot_enabled: true, max_messages_per_hour: 1 });
+    const capped = await newConversation();
+    await patientWrites(capped.id, "Is there parking?");
+    await reply(capped.id);
+    assert.equal((await botMessages(capped.id)).length, 0);
+    assert.match(
+      (await conversationRow(capped.id)).attention_reason,
+      /limit of 1 messages an hour/,
+    );
+  } finally {
+    await settings({ bot_enabled: true, max_messages_per_hour: 200 });
+  }
+  const late = await newConversation();
+  await patientWrites(late.id, "Is there parking?");
+  await sql`update public.conversations set last_inbound_at = now() - interval '25 hours'
+    where id = ${late.id}`;
+  await reply(late.id);
+  assert.equal((await botMessages(late.id)).length, 0);
+  assert.match((await conversationRow(late.id)).attention_reason, /24-hour window/);
+
+  const media = await newConversation();
+  await patientWrites(media.id, "", "image");
+  await reply(media.id);
+  assert.deepEqual((await botMessages(media.id)).map((m) => m.body), [TEXT_ONLY.en]);
+  await patientWrites(media.id, "", "sticker");
+  await reply(media.id);
+  assert.equal((await botMessages(media.id)).length, 1, "the note is not repeated");
+  await patientWrites(media.id, "", "reaction");
+  await reply(media.id);
+  assert.equal((await botMessages(media.id)).length, 1, "reactions are not answered");
 });
 
 Deno.test("a patient books through the LLM's tools: source whatsapp, linked to the conversation", async () => {
@@ -373,7 +431,7 @@ Deno.test("the test chat goes through the worker: a Russian question gets the Ru
   );
   const answer = await faqAnswer("Нужно ли направление?");
   const bot = await waitFor("the assistant answers the test chat", async () => {
-    await runWorker(SUPABASE_URL, SERVICE_ROLE_KEY);
+    await work();
     const messages = await botMessages(conversationId);
     return messages.length > 0 ? messages : null;
   }, 15_000);
@@ -388,7 +446,7 @@ async function replyThroughWorker(conversationId: string, count: number) {
     jsonb_build_object('conversation_id', ${conversationId}::uuid), ${RIVERSIDE.id}::uuid,
     'reply:' || ${conversationId})`;
   return await waitFor(`the assistant's reply number ${count}`, async () => {
-    await runWorker(SUPABASE_URL, SERVICE_ROLE_KEY);
+    await work();
     const messages = await botMessages(conversationId);
     if (messages.length >= count) return messages;
     await new Promise((r) => setTimeout(r, 250));
