@@ -1,9 +1,10 @@
 // Inbox and test chat: Northside's owner filters the demo conversations, opens threads with
 // delivery ticks and a closed WhatsApp window; a patient's message posted through the Meta
 // sandbox appears without a reload (Realtime), the owner takes over, replies (ticks follow the
-// send path and the sandbox's status webhooks) and hands back; on a phone the list and the thread
-// are separate views; the Assistant page's test chat gets an answer. Headless Chromium against a
-// running stack with the Meta and OpenAI sandboxes, the Realtime stand-in and the worker.
+// send path and the sandbox's status webhooks) and hands back, and the patient's STOP closes the
+// reply box and shows on their contact page; on a phone the list and the thread are separate
+// views; the Assistant page's test chat gets an answer. Headless Chromium against a running stack
+// with the Meta and OpenAI sandboxes, the Realtime stand-in and the worker.
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
 import {
@@ -188,6 +189,16 @@ Deno.test("inbox: a patient's message appears live; take over, reply with ticks,
       return data;
     }, 5000);
     assert.equal(status.status, "bot");
+
+    // STOP opts the patient out: the reply box says so, and so does their contact page, which
+    // lists the conversation.
+    await patientWrites(phoneNumberId, from, name, "STOP");
+    await page.getByText("The patient opted out of WhatsApp messages").waitFor({ timeout: 10_000 });
+    assert.ok(await page.getByLabel("Your reply").isDisabled(), "no reply to an opted-out patient");
+    await page.getByRole("region", { name: "Patient" }).getByRole("link", { name }).click();
+    await page.getByRole("heading", { name, exact: true }).waitFor();
+    await page.getByRole("list", { name: "Conversations" }).getByRole("link", { name }).waitFor();
+    assert.match(await page.locator("main").innerText(), /WhatsApp\s+Opted out on/);
 
     // On a phone: the list, then the thread alone, and back.
     const phone = await newPhonePage(browser, { locale: "en-GB" });
