@@ -338,6 +338,38 @@ const FIXTURES: [string, (t: Tenant) => Promise<void>][] = [
       reason: `${t.label} wants a call back ${tag}`,
     });
   }],
+  // Conversations and their messages are written by service code (ingest, send) only.
+  ["public.conversations", async (t) => {
+    t.refs.conversation = await insertAs(admin, "conversations", {
+      organisation_id: t.orgId,
+      channel: "whatsapp",
+      whatsapp_channel_id: t.refs.whatsappChannel,
+      contact_id: t.refs.contact,
+      last_inbound_at: new Date().toISOString(),
+    });
+  }],
+  ["public.messages", async (t) => {
+    await insertAs(admin, "messages", {
+      organisation_id: t.orgId,
+      conversation_id: t.refs.conversation,
+      direction: "inbound",
+      author: "patient",
+      body: `${t.label} asks about opening hours ${tag}`,
+      provider_message_id: `wamid.${tag}.${t.label}`,
+    });
+  }],
+  ["public.conversation_appointments", async (t) => {
+    const [appointment] = must<Row[]>(
+      await admin.from("appointments").select("id").eq("organisation_id", t.orgId).limit(1),
+      "service role: the tenant's appointment",
+    );
+    await insertAs(admin, "conversation_appointments", {
+      organisation_id: t.orgId,
+      conversation_id: t.refs.conversation,
+      appointment_id: appointment.id,
+      action: "booked",
+    });
+  }],
 ];
 
 // ---------------------------------------------------------------------------------------------
