@@ -183,7 +183,7 @@ async function llmReply(
     recheck: liveCalendarRecheck(sql),
     person: "patient",
     source: "whatsapp",
-    patientPhone: conversation.channel === "test" ? null : conversation.phone,
+    patientPhone: conversation.phone,
     conversation,
     reply,
     handedOver: false,

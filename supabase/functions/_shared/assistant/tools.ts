@@ -151,15 +151,18 @@ export function text(
 /** "calling" on the phone, "writing" in chat. */
 const reaching = (s: BookingSession) => s.source === "voice" ? "calling" : "writing";
 
-/** The patient's number unless another one was given (then as the clinic would dial it). */
-function phoneOf(s: BookingSession, given: string): string {
-  const phone = given || s.patientPhone;
-  if (!phone) {
+/**
+ * The patient's number unless another one was given (then as the clinic would dial it);
+ * `asStored`: it is their own, as the provider gave it.
+ */
+function phoneOf(s: BookingSession, given: string): { phone: string; asStored: boolean } {
+  if (given) return { phone: given, asStored: false };
+  if (!s.patientPhone) {
     throw new ArgumentProblem(
       `The ${s.person}'s number is hidden: ask for a phone number and pass it as phone.`,
     );
   }
-  return phone;
+  return { phone: s.patientPhone, asStored: true };
 }
 
 const zoneOf = (s: BookingSession) => s.config.organisation.timezone;
@@ -250,14 +253,14 @@ function dayOf(s: BookingSession, date: string): string {
 async function bookTool(s: BookingSession, args: Args): Promise<string> {
   const slotId = text(args, "slot_id", { required: true, max: 200, person: s.person });
   const name = text(args, "name", { required: true, max: 200, person: s.person });
-  const phone = phoneOf(s, text(args, "phone", { max: 40 }));
+  const { phone, asStored } = phoneOf(s, text(args, "phone", { max: 40 }));
   const answer = await book(s.db, {
     organisationId: s.config.organisation.id,
     slotId,
     phone,
     name,
     source: s.source,
-  }, { recheck: s.recheck });
+  }, { recheck: s.recheck, phoneAsStored: asStored });
   if (answer.status === "taken") return takenText(s, answer.message, answer.alternatives);
   const { appointment } = answer;
   await s.changed(appointment.appointmentId, "booked", appointment.contact.id);
@@ -275,11 +278,11 @@ function takenText(s: BookingSession, why: string, alternatives: SlotAnswer[]): 
 }
 
 async function findMyAppointmentsTool(s: BookingSession): Promise<string> {
-  const phone = phoneOf(s, "");
+  const { phone } = phoneOf(s, "");
   const { contact, appointments } = await upcomingForPhone(s.db, {
     organisationId: s.config.organisation.id,
     phone,
-  });
+  }, { phoneAsStored: true });
   if (contact) await s.changed(null, null, contact.id);
   if (appointments.length === 0) {
     return `There are no upcoming appointments booked with the number the ${s.person} is ` +
@@ -300,7 +303,7 @@ async function patientsAppointment(s: BookingSession, appointmentId: string): Pr
   if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(appointmentId)) {
     return false;
   }
-  const phone = toE164(phoneOf(s, ""));
+  const phone = toE164(phoneOf(s, "").phone);
   const [row] = await s.sql`
     select 1 from public.appointments a
     join public.contacts c on c.id = a.contact_id

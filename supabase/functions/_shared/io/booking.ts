@@ -24,7 +24,7 @@ import {
   timeLabel,
 } from "../domain/booking_text.ts";
 import { addDays, localDateOf } from "../domain/opening_hours.ts";
-import { phoneInCountry } from "../domain/phone.ts";
+import { phoneInCountry, toE164 } from "../domain/phone.ts";
 import { findSlots, nextSlots, type Slot, type SlotQuery } from "../domain/slots.ts";
 import type { CalendarRecheck } from "../google/recheck.ts";
 
@@ -424,9 +424,18 @@ function appointmentAnswer(row: AppointmentRow): AppointmentAnswer {
 
 /**
  * The number as the clinic would dial it, in E.164; refused when it is not one. Only a number
- * without "+" needs the clinic's country (one read more).
+ * without "+" needs the clinic's country (one read more). `asStored`: the number is a contact's
+ * own as the provider gave it (E.164 already): taken as is, even where libphonenumber does not
+ * know the range (e.g. the +44 7700 900xxx numbers reserved for drama).
  */
-async function contactPhone(db: Db, organisationId: string, typed: string): Promise<string> {
+async function contactPhone(
+  db: Db,
+  organisationId: string,
+  typed: string,
+  asStored = false,
+): Promise<string> {
+  const stored = asStored ? toE164(typed) : null;
+  if (stored) return stored;
   let country: string | null = null;
   if (!typed.trim().startsWith("+")) {
     const { data, error, status } = await db.from("organisations").select("country")
@@ -448,6 +457,8 @@ async function contactPhone(db: Db, organisationId: string, typed: string): Prom
 /** Before a write: the live Google re-check of the candidates over the slot's blocked time. */
 export interface WriteOptions {
   recheck?: CalendarRecheck;
+  /** The phone is the contact's own, as its provider gave it (see contactPhone). */
+  phoneAsStored?: boolean;
 }
 
 function recheckSlot(
@@ -522,7 +533,7 @@ export async function book(
   const { organisationId } = request;
   const slot = requestedSlot(request, "serviceId" in request ? request.serviceId : "");
   const [phone, inputs] = await Promise.all([
-    contactPhone(db, organisationId, request.phone),
+    contactPhone(db, organisationId, request.phone, options.phoneAsStored),
     inputsAround(db, organisationId, slot),
   ]);
   requireKnownPractitioner(inputs, slot.practitionerId);
@@ -651,12 +662,18 @@ export async function reschedule(
 export async function upcomingForPhone(
   db: Db,
   input: UpcomingInput,
+  options: Pick<WriteOptions, "phoneAsStored"> = {},
 ): Promise<{
   contact: { id: string; name: string | null } | null;
   appointments: AppointmentAnswer[];
 }> {
   const request = parse(upcomingInput, input);
-  const phone = await contactPhone(db, request.organisationId, request.phone);
+  const phone = await contactPhone(
+    db,
+    request.organisationId,
+    request.phone,
+    options.phoneAsStored,
+  );
   const found = await db.from("contacts").select("id, name")
     .eq("organisation_id", request.organisationId).eq("phone", phone).maybeSingle();
   if (found.error) throw refusal(found.error, found.status);
