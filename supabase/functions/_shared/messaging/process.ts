@@ -29,6 +29,8 @@ const BATCH = 100;
 export const STATUS_WAIT_MS = 10 * 60_000;
 /** How soon the job looks again for waiting statuses' messages. */
 export const STATUS_RETRY_MS = 3_000;
+/** How long one run works through a backlog before handing it to a fresh claim. */
+const RUN_BUDGET_MS = 10_000;
 /** An event whose processing fails this often is set aside (processed, with its error). */
 const MAX_ATTEMPTS = 5;
 
@@ -208,11 +210,14 @@ export const ingestMessages: JobHandler = async (job: Job, { sql }) => {
   const organisationId = job.organisation_id;
   if (!organisationId) throw new JobFailedPermanently("messaging.ingest needs an organisation");
   const skip = new Set<number>();
+  const until = Date.now() + RUN_BUDGET_MS;
   let waiting = 0;
   while (true) {
     const batch = await sql.begin((tx) => processBatch(tx, organisationId, skip));
     waiting += batch.waiting;
     if (batch.taken < BATCH) break;
+    // A backlog goes on in a fresh claim at once, well inside the job's lock.
+    if (Date.now() > until) throw new JobPostponed(new Date(), "a backlog: carried on at once");
   }
   if (waiting > 0) {
     throw new JobPostponed(
