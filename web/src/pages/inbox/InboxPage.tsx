@@ -90,7 +90,8 @@ export function InboxPage({ params, query }: PageProps) {
           </Button>
         )}
       </Card>
-      {openId && <Thread thread={thread} query={query} />}
+      {/* Keyed: a reply typed for one patient never stays in the box for another. */}
+      {openId && <Thread key={openId} thread={thread} query={query} />}
     </div>
   );
 }

@@ -4,7 +4,7 @@ import { QueryStatus } from "../../data/QueryStatus.tsx";
 import { type Query, useQuery } from "../../data/query.ts";
 import { currentOrganisation } from "../../organisations/memberships.ts";
 import { formatPhone } from "../../phone.ts";
-import { addressOf, type RouteQuery } from "../../router.ts";
+import { addressOf, type RouteQuery, useUnsavedChanges } from "../../router.ts";
 import { userId } from "../../session.ts";
 import { supabase } from "../../supabase.ts";
 import { Alert, Button, Card, TextArea } from "../../ui/mod.ts";
@@ -207,6 +207,7 @@ function ReplyBox({ conversation, onSent }: {
   const body = useSignal("");
   const action = useAction();
   const blocked = replyBlocked(conversation);
+  useUnsavedChanges(body.value.trim() !== "");
 
   function send(event: SubmitEvent) {
     event.preventDefault();
