@@ -476,6 +476,39 @@ Deno.test("through the worker and the OpenAI sandbox's own rules: offered times,
   assert.deepEqual([appointment.source, appointment.action], ["whatsapp", "booked"]);
 });
 
+Deno.test("end to end through the Meta sandbox: a Russian question, delivered three times, gets one Russian answer on WhatsApp", async () => {
+  const meta = `${SUPABASE_URL}/_local/meta`;
+  const from = `3712${String(Math.floor(Math.random() * 1e7)).padStart(7, "0")}`;
+  const delivered = await fetch(`${meta}/control/inbound`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({
+      phone_number_id: "113907584401237", // Riverside's Meta number (seed.sql)
+      from,
+      name: "Ира",
+      text: "Сколько стоит сеанс?",
+      duplicate: 3,
+    }),
+  });
+  assert.equal(delivered.status, 200, await delivered.text());
+  const answer = await faqAnswer("Сколько стоит сеанс?");
+  type Sent = { to: string; text: string };
+  const sent = await waitFor("the answer reaches the Meta sandbox", async () => {
+    await work();
+    const outbox = await (await fetch(`${meta}/control/outbox?to=${from}`)).json() as Sent[];
+    return outbox.length > 0 ? outbox : null;
+  }, 20_000);
+  assert.deepEqual(sent.map((m) => m.text), [answer]);
+  const [contact] = await sql`select id from public.contacts
+    where organisation_id = ${RIVERSIDE.id} and phone = ${`+${from}`}`;
+  created.push(contact.id);
+  // Settled: a further worker turn sends nothing more.
+  await new Promise((r) => setTimeout(r, 2500));
+  await work();
+  const outbox = await (await fetch(`${meta}/control/outbox?to=${from}`)).json() as Sent[];
+  assert.equal(outbox.length, 1);
+});
+
 Deno.test("cleanup", async () => {
   await sql`delete from public.conversations where contact_id = any(${created}::uuid[])`;
   await sql`delete from public.appointments where contact_id = any(${created}::uuid[])`;
