@@ -188,8 +188,9 @@ export async function startStack(cfg: StackConfig, opts: StartOptions = {}): Pro
       async stop() {
         webWatcher?.close();
         await pgNet.close();
-        await gateway.shutdown();
+        // Before the gateway: its shutdown waits for the open websockets.
         await realtime.close();
+        await gateway.shutdown();
         await google.settled();
         await vapi.settled();
         await twilio.settled();

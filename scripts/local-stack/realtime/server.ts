@@ -7,6 +7,7 @@ import postgres from "postgres";
 import { type ChangeFeed, publication, startChangeFeed } from "./changes.ts";
 import { checkFilter, deliver, type Subscriber } from "./delivery.ts";
 import {
+  bindingId,
   type ChangeParams,
   changePayload,
   decode,
@@ -182,8 +183,12 @@ export function createRealtime(opts: RealtimeOptions) {
       mine.set(msg.topic, channel);
       channels.add(channel);
       expireAt(channel, check.claims.exp);
+      // Every binding gets its id, usable or not: the client matches them by position.
+      const listed = Array.isArray(config?.postgres_changes) ? config.postgres_changes : [];
       send(reply(msg, "ok", {
-        postgres_changes: bindings.map((b) => ({ ...b.raw, id: b.id })),
+        postgres_changes: listed
+          .filter((e): e is Record<string, unknown> => typeof e === "object" && e !== null)
+          .map(({ id: _id, ...raw }) => ({ ...raw, id: bindingId(raw) })),
       }));
       if (problem || bindings.length) {
         send(push(

@@ -195,7 +195,13 @@ test("a filter narrows to one conversation; delivery status updates arrive withi
   const again = await message(NORTHSIDE, other);
   await arrived(both, again.id);
   const bad = await subscribe(north, [{ event: "INSERT", table: "messages", filter: "nope=eq.1" }]);
+  assert.deepEqual(bad.statuses, ["SUBSCRIBED"]);
   assert.match(bad.errors.join(), /Subscription insert failed/);
+  const unparsable = await subscribe(north, [
+    { event: "INSERT", table: "messages", filter: "body=like.x" },
+  ]);
+  assert.deepEqual(unparsable.statuses, ["SUBSCRIBED"]);
+  assert.match(unparsable.errors.join(), /Error parsing `filter` params/);
 });
 
 test("a refreshed access token is honoured: the channel then sees what the new token may", async () => {
@@ -266,10 +272,22 @@ test("unsubscribing stops delivery; a client dropping its socket leaves the othe
     `${SUPABASE_URL.replace(/^http/, "ws")}/realtime/v1/websocket?apikey=${ANON_KEY}&vsn=2.0.0`,
   );
   await new Promise((resolve) => (raw.onopen = resolve));
-  raw.send(JSON.stringify(["1", "1", "realtime:gone", "phx_join", {
+  const next = () =>
+    new Promise<unknown>((resolve) => (raw.onmessage = (e) => resolve(JSON.parse(e.data))));
+  raw.send(JSON.stringify([null, "1", "phoenix", "heartbeat", {}]));
+  assert.deepEqual(await next(), [null, "1", "phoenix", "phx_reply", {
+    status: "ok",
+    response: {},
+  }]);
+  raw.send(JSON.stringify(["2", "2", "realtime:gone", "phx_join", {
     config: { postgres_changes: [{ event: "*", schema: "public", table: "messages" }] },
   }]));
-  await new Promise((resolve) => (raw.onmessage = resolve));
+  const [, ref, topic, event, payload] = await next() as [unknown, string, string, string, {
+    status: string;
+    response: { postgres_changes: { id: number }[] };
+  }];
+  assert.deepEqual([ref, topic, event, payload.status], ["2", "realtime:gone", "phx_reply", "ok"]);
+  assert.equal(typeof payload.response.postgres_changes[0].id, "number");
   raw.close();
   const third = await message(NORTHSIDE, id);
   await arrived(kept, third.id);
