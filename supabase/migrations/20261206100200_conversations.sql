@@ -443,7 +443,14 @@ $$;
 
 revoke all on function private.conversation_for_staff(uuid) from public;
 
-create function public.take_over_conversation(conversation_id uuid)
+-- Who answers a conversation: staff take it over (assigned to the caller; the assistant stays
+-- silent while the status is staff), hand it back to the assistant (nothing paused, nobody
+-- assigned), or resolve it (nothing unread). Each is audited.
+create function private.set_conversation_status(
+  conversation_id uuid,
+  wanted public.conversation_status,
+  audit_action text
+)
 returns public.conversations
 language plpgsql
 security definer
@@ -453,12 +460,27 @@ declare
   conversation public.conversations := private.conversation_for_staff(conversation_id);
 begin
   update public.conversations c
-  set status = 'staff', assigned_to = (select auth.uid()), attention_reason = null
+  set status = wanted,
+    assigned_to = case wanted when 'staff' then (select auth.uid()) when 'bot' then null else c.assigned_to end,
+    bot_paused_until = case when wanted = 'bot' then null else c.bot_paused_until end,
+    unread_count = case when wanted = 'resolved' then 0 else c.unread_count end,
+    attention_reason = null
   where c.id = conversation.id
   returning c.* into conversation;
-  perform private.write_audit(conversation.organisation_id, 'conversation.taken_over', 'conversation', conversation.id);
+  perform private.write_audit(conversation.organisation_id, audit_action, 'conversation', conversation.id);
   return conversation;
 end
+$$;
+
+revoke all on function private.set_conversation_status(uuid, public.conversation_status, text) from public;
+
+create function public.take_over_conversation(conversation_id uuid)
+returns public.conversations
+language sql
+security definer
+set search_path = ''
+as $$
+  select private.set_conversation_status(conversation_id, 'staff', 'conversation.taken_over')
 $$;
 
 comment on function public.take_over_conversation(uuid) is
@@ -466,20 +488,11 @@ comment on function public.take_over_conversation(uuid) is
 
 create function public.hand_back_conversation(conversation_id uuid)
 returns public.conversations
-language plpgsql
+language sql
 security definer
 set search_path = ''
 as $$
-declare
-  conversation public.conversations := private.conversation_for_staff(conversation_id);
-begin
-  update public.conversations c
-  set status = 'bot', assigned_to = null, bot_paused_until = null, attention_reason = null
-  where c.id = conversation.id
-  returning c.* into conversation;
-  perform private.write_audit(conversation.organisation_id, 'conversation.handed_back', 'conversation', conversation.id);
-  return conversation;
-end
+  select private.set_conversation_status(conversation_id, 'bot', 'conversation.handed_back')
 $$;
 
 comment on function public.hand_back_conversation(uuid) is
@@ -487,20 +500,11 @@ comment on function public.hand_back_conversation(uuid) is
 
 create function public.resolve_conversation(conversation_id uuid)
 returns public.conversations
-language plpgsql
+language sql
 security definer
 set search_path = ''
 as $$
-declare
-  conversation public.conversations := private.conversation_for_staff(conversation_id);
-begin
-  update public.conversations c
-  set status = 'resolved', attention_reason = null, unread_count = 0
-  where c.id = conversation.id
-  returning c.* into conversation;
-  perform private.write_audit(conversation.organisation_id, 'conversation.resolved', 'conversation', conversation.id);
-  return conversation;
-end
+  select private.set_conversation_status(conversation_id, 'resolved', 'conversation.resolved')
 $$;
 
 comment on function public.resolve_conversation(uuid) is
