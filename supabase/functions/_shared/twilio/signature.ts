@@ -32,25 +32,27 @@ export function signedText(url: string, params: TwilioParams): string {
 const encoder = new TextEncoder();
 const keys = new Map<string, Promise<CryptoKey>>();
 
-function hmacKey(authToken: string): Promise<CryptoKey> {
-  let key = keys.get(authToken);
+/** An HMAC key for a secret, imported once per instance (also Meta's signature check). */
+export function hmacKey(secret: string, hash: "SHA-1" | "SHA-256"): Promise<CryptoKey> {
+  const id = `${hash}:${secret}`;
+  let key = keys.get(id);
   if (!key) {
-    key = crypto.subtle.importKey(
-      "raw",
-      encoder.encode(authToken),
-      { name: "HMAC", hash: "SHA-1" },
-      false,
-      ["sign"],
-    );
-    // A handful of tenants' tokens per instance; bounded so a rotation cannot grow it forever.
+    key = crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash }, false, [
+      "sign",
+    ]);
+    // A handful of tenants' secrets per instance; bounded so a rotation cannot grow it forever.
     if (keys.size >= 100) keys.delete(keys.keys().next().value!);
-    keys.set(authToken, key);
+    keys.set(id, key);
   }
   return key;
 }
 
 async function hmacBase64(authToken: string, text: string): Promise<string> {
-  const mac = await crypto.subtle.sign("HMAC", await hmacKey(authToken), encoder.encode(text));
+  const mac = await crypto.subtle.sign(
+    "HMAC",
+    await hmacKey(authToken, "SHA-1"),
+    encoder.encode(text),
+  );
   return btoa(String.fromCharCode(...new Uint8Array(mac)));
 }
 
