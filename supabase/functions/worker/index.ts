@@ -27,11 +27,11 @@ Deno.serve(async (req) => {
   await req.body?.cancel();
   try {
     // Lingers two seconds (wakes are throttled to one a second) and waits for jobs falling due
-    // within its budget (a reply postponed for a burst), so neither waits for cron.
+    // within five (a reply postponed for a burst), so neither waits for cron.
     const summary = await runDueJobs(database(), handlers, {
       budgetMs: 20_000,
       lingerMs: 2_000,
-      awaitDue: true,
+      awaitDueMs: 5_000,
     });
     // A backlog longer than one run goes on in a fresh invocation, not a minute later by cron.
     if (summary.more) wakeWorker();

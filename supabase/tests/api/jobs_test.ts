@@ -360,19 +360,27 @@ Deno.test("runDueJobs lingers: a job enqueued just after it started is run by th
   });
 });
 
-Deno.test("runDueJobs with awaitDue waits for a job falling due within its budget (a postponed reply)", async () => {
+Deno.test("runDueJobs with awaitDueMs waits for a job falling due soon (a postponed reply)", async () => {
   await withSql(async (sql) => {
     const handlers = { [`${tag}.soon`]: () => Promise.resolve() };
     await sql`select private.enqueue_job(${`${tag}.soon`}, '{}', null, null, now() + interval '1.5 seconds')`;
     const started = Date.now();
-    const summary = await runDueJobs(sql, handlers, { budgetMs: 5_000, awaitDue: true });
+    const summary = await runDueJobs(sql, handlers, { budgetMs: 5_000, awaitDueMs: 3_000 });
     const took = Date.now() - started;
     assert.equal(summary.done, 1);
     assert.ok(took >= 1_200 && took < 4_000, `took ${took} ms`);
-    // A job due after the budget is left for later.
-    await sql`select private.enqueue_job(${`${tag}.soon`}, '{}', null, null, now() + interval '1 hour')`;
-    const later = await runDueJobs(sql, handlers, { budgetMs: 1_000, awaitDue: true });
-    assert.equal(later.claimed, 0);
+    // A job due after the horizon or the budget is left for later, at once.
+    await sql`select private.enqueue_job(${`${tag}.soon`}, '{}', null, null, now() + interval '4 seconds')`;
+    const beyond = Date.now();
+    assert.equal(
+      (await runDueJobs(sql, handlers, { budgetMs: 10_000, awaitDueMs: 3_000 })).claimed,
+      0,
+    );
+    assert.equal(
+      (await runDueJobs(sql, handlers, { budgetMs: 1_000, awaitDueMs: 5_000 })).claimed,
+      0,
+    );
+    assert.ok(Date.now() - beyond < 1_000, "returned without waiting");
   });
 });
 

@@ -29,8 +29,9 @@ export interface RunOptions {
   lingerMs?: number;
   /** How often a lingering run polls. */
   pollMs?: number;
-  /** When the next pending job falls due within the budget (a postponed reply), wait for it. */
-  awaitDue?: boolean;
+  /** When the next pending job falls due within this long and within the budget (a reply
+   * postponed for a burst), wait for it; 0: return when nothing is due. */
+  awaitDueMs?: number;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -48,7 +49,7 @@ export async function runDueJobs(
     lockFor = "2 minutes",
     lingerMs = 0,
     pollMs = 150,
-    awaitDue = false,
+    awaitDueMs = 0,
   }: RunOptions = {},
 ): Promise<RunSummary> {
   const summary: RunSummary = {
@@ -73,11 +74,11 @@ export async function runDueJobs(
         await sleep(Math.min(pollMs, deadline - now));
         continue;
       }
-      if (!awaitDue) break;
+      if (awaitDueMs <= 0) break;
       const [{ due }] = await sql<{ due: Date | null }[]>`
         select private.next_job_due(${kinds}::text[]) as due`;
       const wait = due ? due.getTime() - Date.now() : Infinity;
-      if (Date.now() + wait >= deadline) break;
+      if (wait > awaitDueMs || Date.now() + wait >= deadline) break;
       // At least a poll's worth: the database's clock may run a little behind ours.
       await sleep(Math.max(wait, pollMs / 3));
       continue;
