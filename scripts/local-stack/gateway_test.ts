@@ -349,3 +349,14 @@ Deno.test("proxying leaves Deno.serve's request.signal alone (no legacy-abort wa
     await gw.close();
   }
 });
+
+Deno.test("/realtime/v1/websocket goes to the Realtime stand-in as it came (it checks the key)", async () => {
+  const gw = await gateway();
+  try {
+    const res = await fetch(`${gw.base}/realtime/v1/websocket?apikey=k&vsn=2.0.0`);
+    assert.equal((await res.json()).service, "realtime");
+    assert.ok(gw.seen.includes("realtime GET /realtime/v1/websocket"));
+  } finally {
+    await gw.close();
+  }
+});

@@ -197,19 +197,11 @@ export async function deliver(
       ).values(),
     ];
     const filterIndex = new Map(filters.map((f, k) => [JSON.stringify(f), k]));
-    const news = await typedRows(
-      sql,
-      schema,
-      table,
-      indexes.map((i) => walRow(changes[i].columns)),
-      filters,
-    );
-    const olds = await typedRows(
-      sql,
-      schema,
-      table,
-      indexes.map((i) => walRow(changes[i].identity)),
-      filters,
+    // The new rows (INSERT, UPDATE) and the old keys (UPDATE, DELETE).
+    const [news, olds] = await Promise.all(
+      (["columns", "identity"] as const).map((side) =>
+        typedRows(sql, schema, table, indexes.map((i) => walRow(changes[i][side])), filters)
+      ),
     );
 
     // RLS: one transaction per distinct role and claims, for all this table's rows at once.
