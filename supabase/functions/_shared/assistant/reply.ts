@@ -121,12 +121,13 @@ export async function replyToConversation(job: Job, { sql }: { sql: Sql }): Prom
   }
   if (optedOut || command === "stop") return;
 
+  // Staff own it, or paused: their conversation, nothing to flag.
+  if (conversation.status === "staff") return;
+  if (conversation.botPausedUntil && conversation.botPausedUntil.getTime() > now) return;
   const { assistant } = config;
   if (!assistant.botEnabled) {
     return await reply.flag("The assistant is switched off; please reply yourself.");
   }
-  if (conversation.status === "staff") return;
-  if (conversation.botPausedUntil && conversation.botPausedUntil.getTime() > now) return;
 
   const limited = limitReason({
     ...(await counts(sql, conversation, now)),
@@ -175,6 +176,7 @@ async function llmReply(
   const prompt = buildPrompt(config, language, { channel: "whatsapp" });
   const system = `${prompt.instructions}\n\n${nowSection(config, conversation, now)}`;
   const messages: ChatMessage[] = [{ role: "system", content: system }, ...history(thread)];
+  const definitions = chatTools(config);
   const session: ChatSession = {
     db: serviceDb(),
     sql,
@@ -184,7 +186,6 @@ async function llmReply(
     person: "patient",
     source: "whatsapp",
     patientPhone: conversation.phone,
-    conversation,
     reply,
     handedOver: false,
     async changed(appointmentId, action) {
@@ -201,7 +202,7 @@ async function llmReply(
   try {
     outcome = await toolLoop(
       messages,
-      (messages, { tools }) => complete(settings, messages, CHAT_TOOLS(config), { toolsOn: tools }),
+      (messages, { tools }) => complete(settings, messages, definitions, { toolsOn: tools }),
       async (calls) => {
         const results = await runTools(session, calls, CHAT_HANDLERS);
         return { results, stop: session.handedOver };
@@ -227,7 +228,6 @@ async function llmReply(
 // ---------------------------------------------------------------------------
 
 type ChatSession = BookingSession & {
-  conversation: Conversation;
   reply: Replier;
   handedOver: boolean;
 };
@@ -246,7 +246,7 @@ const handOverTool = (name: string, description: string): FunctionTool => ({
 });
 
 /** The definitions the model gets: the voice tools' wording for a patient who writes. */
-function CHAT_TOOLS(config: ReceptionistConfig): FunctionTool[] {
+function chatTools(config: ReceptionistConfig): FunctionTool[] {
   return [
     ...[...bookingTools(config, "patient"), lookupFaqTool].map(({ type, function: f }) => ({
       type,
@@ -385,13 +385,15 @@ class Replier {
     options: { always?: boolean; first?: (tx: Tx) => Promise<unknown> } = {},
   ): Promise<void> {
     await this.sql.begin(async (tx) => {
+      // Lock first, then look: a statement sees what was committed when it started, so the check
+      // must start after a concurrent run that held the lock has committed its reply.
+      await tx`select 1 from public.conversations where id = ${this.conversation.id} for update`;
       const [state] = await tx<{ status: string; paused: boolean; answered: boolean }[]>`
         select c.status, coalesce(c.bot_paused_until > now(), false) as paused,
           exists (select 1 from public.messages m
             where m.conversation_id = c.id and m.direction = 'outbound'
               and m.created_at >= ${new Date(this.newest.createdAt)}) as answered
-        from public.conversations c where c.id = ${this.conversation.id}
-        for update`;
+        from public.conversations c where c.id = ${this.conversation.id}`;
       if (!state || state.answered) return;
       if (!options.always && (state.status === "staff" || state.paused)) return;
       await options.first?.(tx);
