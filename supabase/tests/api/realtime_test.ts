@@ -18,6 +18,8 @@ const WHATSAPP: Record<string, string> = {
   [RIVERSIDE]: "70000000-0000-4000-8000-000000000002",
 };
 const contacts: string[] = [];
+/** The conversations this file made. */
+const ours = new Set<string>();
 const clients: SupabaseClient[] = [];
 
 async function member(email: string, options = {}): Promise<SupabaseClient> {
@@ -38,6 +40,7 @@ async function conversation(organisationId: string): Promise<string> {
       (organisation_id, channel, whatsapp_channel_id, contact_id)
     values (${organisationId}, 'whatsapp', ${WHATSAPP[organisationId]}, ${contact.id})
     returning id`;
+  ours.add(row.id);
   return row.id;
 }
 
@@ -102,8 +105,20 @@ async function subscribe(client: SupabaseClient, bindings: Binding[]): Promise<S
   return sub;
 }
 
+/**
+ * Ids of the rows of `table` the subscriber received, among this file's own conversations and
+ * their messages (other tests and the worker may write rows of the same clinics meanwhile).
+ */
 const idsOf = (sub: Subscription, table = "messages") =>
-  sub.events.filter((e) => e.table === table && e.new.id).map((e) => e.new.id as string);
+  sub.events.filter((e) =>
+    e.table === table && e.new.id &&
+    ours.has(String(table === "messages" ? e.new.conversation_id : e.new.id))
+  ).map((e) => e.new.id as string);
+
+/** Organisations of every row the subscriber received, whoever wrote it. */
+const organisationsOf = (
+  sub: Subscription,
+) => [...new Set(sub.events.filter((e) => e.new.id).map((e) => e.new.organisation_id))];
 
 const arrived = (sub: Subscription, id: string, eventType = "INSERT") =>
   waitFor(
@@ -156,6 +171,9 @@ test("members receive only their clinic's messages and conversations, anon no ro
   assert.deepEqual(idsOf(r), [riverMessage.id]);
   assert.deepEqual(idsOf(r, "conversations"), [riverConversation]);
   assert.deepEqual(idsOf(n1), [northMessage.id]);
+  assert.deepEqual(organisationsOf(n), [NORTHSIDE]);
+  assert.deepEqual(organisationsOf(n1), [NORTHSIDE]);
+  assert.deepEqual(organisationsOf(r), [RIVERSIDE]);
   // anon may not select these tables: as from Realtime, at most an "Unauthorized" with no row.
   assert.deepEqual(a.events.filter((e) => Object.keys(e.new).length), []);
   for (const e of a.events) assert.deepEqual(e.errors, ["Error 401: Unauthorized"]);
@@ -192,8 +210,12 @@ test("a filter narrows to one conversation; delivery status updates arrive withi
   const both = await subscribe(north, [
     { event: "INSERT", table: "messages", filter: `conversation_id=in.(${one},${other})` },
   ]);
+  const outside = await message(NORTHSIDE, await conversation(NORTHSIDE));
   const again = await message(NORTHSIDE, other);
   await arrived(both, again.id);
+  await settle();
+  assert.deepEqual(idsOf(both), [again.id]);
+  assert.ok(!idsOf(both).includes(outside.id));
   const bad = await subscribe(north, [{ event: "INSERT", table: "messages", filter: "nope=eq.1" }]);
   assert.deepEqual(bad.statuses, ["SUBSCRIBED"]);
   assert.match(bad.errors.join(), /Subscription insert failed/);
