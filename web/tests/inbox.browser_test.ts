@@ -3,10 +3,11 @@
 // sandbox appears without a reload (Realtime), the owner takes over, replies (ticks follow the
 // send path and the sandbox's status webhooks) and hands back, and the patient's STOP closes the
 // reply box and shows on their contact page; on a phone the list and the thread are separate
-// views; the Assistant page's test chat gets an answer. Headless Chromium against a running stack
-// with the Meta and OpenAI sandboxes, the Realtime stand-in and the worker.
+// views; after a dropped Realtime connection the list reads again what it missed, and leaving the
+// page unsubscribes; the Assistant page's test chat gets an answer. Headless Chromium against a
+// running stack with the Meta and OpenAI sandboxes, the Realtime stand-in and the worker.
 import assert from "node:assert/strict";
-import type { Page } from "playwright-core";
+import type { Page, WebSocketRoute } from "playwright-core";
 import {
   appUrl,
   goTo,
@@ -230,6 +231,68 @@ Deno.test("inbox: a patient's message appears live; take over, reply with ticks,
     await phone.getByRole("link", { name: "← All conversations" }).click();
     await phone.getByRole("list", { name: "Conversations" }).waitFor();
     assert.equal(await overflow(phone), 0, "the list is no wider than a phone");
+  } finally {
+    await browser.close();
+  }
+});
+
+Deno.test("inbox: after a dropped Realtime connection the list reads again what it missed; leaving unsubscribes", async () => {
+  const phoneNumberId = await northsideMetaNumber();
+  const name = `Missed Patient ${crypto.randomUUID().slice(0, 8)}`;
+  const from = `4477008${String(Math.floor(Math.random() * 1e5)).padStart(5, "0")}`;
+  const browser = await launchBrowser();
+  try {
+    const page = await newDesktopPage(browser);
+    // The websocket passes through; while `down`, the connection is dropped and refused.
+    let down = false;
+    const sockets: WebSocketRoute[] = [];
+    const sent: string[] = [];
+    await page.routeWebSocket(/\/realtime\/v1\/websocket/, (socket) => {
+      if (down) return socket.close();
+      sockets.push(socket);
+      const server = socket.connectToServer();
+      socket.onMessage((frame) => {
+        sent.push(String(frame));
+        server.send(frame);
+      });
+    });
+    await page.goto(appUrl());
+    await signIn(page, OWNER);
+    await goTo(page, "Inbox");
+    await rows(page);
+    await waitFor("the inbox subscribed", async () => sockets.length > 0, 5000);
+
+    down = true;
+    for (const socket of sockets) await socket.close();
+    await patientWrites(phoneNumberId, from, name, "Hello, are you open on Saturdays?");
+    // Everything the message sets off is over (the assistant's answer read) before the
+    // connection comes back, so no later change can bring the row: only reading again can.
+    const db = serviceClient();
+    await waitFor("the assistant's answer read", async () => {
+      const contact = await db.from("contacts").select("id").eq("organisation_id", NORTHSIDE)
+        .eq("phone", `+${from}`).maybeSingle();
+      if (!contact.data) return false;
+      const answer = await db.from("messages").select("id, conversations!inner(contact_id)")
+        .eq("conversations.contact_id", contact.data.id).eq("direction", "outbound")
+        .eq("delivery", "read").limit(1);
+      return Boolean(answer.data?.length);
+    });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    assert.equal(await page.getByText(name).count(), 0, "nothing arrived while disconnected");
+
+    down = false; // realtime-js reconnects with its back-off (1 s, 2 s, 5 s…)
+    await page.getByRole("list", { name: "Conversations" }).getByText(name).waitFor({
+      timeout: 15_000,
+    });
+
+    // Leaving the page leaves its channel (the nav's count keeps its own).
+    assert.ok(!sent.some((frame) => frame.includes("phx_leave")));
+    await goTo(page, "Appointments");
+    await waitFor(
+      "the inbox's channel left",
+      async () => sent.some((frame) => frame.includes("phx_leave")),
+      5000,
+    );
   } finally {
     await browser.close();
   }
