@@ -26,6 +26,7 @@ try {
 }
 
 const { secrets } = stack;
+const wsUrl = cfg.apiUrl.replace(/^http/, "ws");
 console.log(`
 frontdesk local stack is up (${((performance.now() - started) / 1000).toFixed(1)} s)
 
@@ -34,9 +35,7 @@ frontdesk local stack is up (${((performance.now() - started) / 1000).toFixed(1)
   REST              ${cfg.apiUrl}/rest/v1
   Auth              ${cfg.apiUrl}/auth/v1   (local stand-in for Supabase Auth)
   Functions         ${cfg.apiUrl}/functions/v1/<name>
-  Realtime          ${
-  cfg.apiUrl.replace(/^http/, "ws")
-}/realtime/v1/websocket   (local stand-in: postgres_changes)
+  Realtime          ${wsUrl}/realtime/v1/websocket   (local stand-in: postgres_changes)
   Mail outbox       ${cfg.apiUrl}/_local/outbox
   Google sandbox    ${cfg.apiUrl}/_local/google   (calendars, requests, faults; control API below it)
   WhatsApp (Meta)   ${cfg.apiUrl}/_local/meta   (write to a clinic as a patient and see the replies)
