@@ -83,7 +83,7 @@ export async function replyToConversation(job: Job, { sql }: { sql: Sql }): Prom
   if (!parsed.success) throw new JobFailedPermanently("The payload has no conversation_id");
   const conversation = await readConversation(sql, parsed.data.conversation_id);
   if (!conversation) return; // deleted since
-  const thread = await readThread(sql, conversation.id);
+  const thread = await readThread(sql, conversation);
   const burst = unanswered(thread).filter(answerable);
   if (burst.length === 0) return; // answered already, or nothing that wants an answer
   const now = Date.now();
@@ -293,13 +293,14 @@ async function readConversation(sql: Sql, id: string): Promise<Conversation | nu
 }
 
 /** The latest messages, oldest first. */
-async function readThread(sql: Sql, conversationId: string): Promise<Message[]> {
+async function readThread(sql: Sql, conversation: Conversation): Promise<Message[]> {
   const rows = await sql<
     (Omit<Message, "createdAt"> & { createdAt: Date })[]
   >`
     select id, direction, author, kind, body, details, created_at as "createdAt"
     from public.messages
-    where conversation_id = ${conversationId}
+    -- The organisation first: messages are indexed (organisation_id, conversation_id, created_at).
+    where organisation_id = ${conversation.organisationId} and conversation_id = ${conversation.id}
     order by created_at desc, id desc
     limit ${THREAD_LIMIT}`;
   return rows.reverse().map((r) => ({ ...r, createdAt: r.createdAt.getTime() }));
@@ -391,7 +392,8 @@ class Replier {
       const [state] = await tx<{ status: string; paused: boolean; answered: boolean }[]>`
         select c.status, coalesce(c.bot_paused_until > now(), false) as paused,
           exists (select 1 from public.messages m
-            where m.conversation_id = c.id and m.direction = 'outbound'
+            where m.organisation_id = c.organisation_id and m.conversation_id = c.id
+              and m.direction = 'outbound'
               and m.created_at >= ${new Date(this.newest.createdAt)}) as answered
         from public.conversations c where c.id = ${this.conversation.id}`;
       if (!state || state.answered) return;
