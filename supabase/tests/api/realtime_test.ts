@@ -226,6 +226,38 @@ test("a filter narrows to one conversation; delivery status updates arrive withi
   assert.match(unparsable.errors.join(), /Error parsing `filter` params/);
 });
 
+test("filters compare as the column's type; DELETE carries the old key only", async () => {
+  const north = await member("staff@northside.test");
+  const id = await conversation(NORTHSIDE);
+  const sub = await subscribe(north, [
+    { event: "UPDATE", table: "conversations", filter: "unread_count=gt.9" },
+    { event: "DELETE", table: "messages", filter: "id=neq.00000000-0000-4000-8000-000000000000" },
+  ]);
+  assert.deepEqual([sub.statuses, sub.errors], [["SUBSCRIBED"], []]);
+  // As text "10" < "9"; as integers 10 > 9.
+  await sql`update public.conversations set unread_count = 5 where id = ${id}`;
+  await sql`update public.conversations set unread_count = 10 where id = ${id}`;
+  const update = await waitFor(
+    "the update to 10 arrives",
+    () => Promise.resolve(sub.events.find((e) => e.new.id === id)),
+    5000,
+  );
+  assert.equal(update.new.unread_count, 10);
+  const gone = await message(NORTHSIDE, id);
+  await sql`delete from public.messages where id = ${gone.id}`;
+  const deleted = await waitFor(
+    "the delete arrives",
+    () => Promise.resolve(sub.events.find((e) => e.eventType === "DELETE" && e.old.id === gone.id)),
+    5000,
+  );
+  assert.deepEqual([deleted.new, deleted.old], [{}, { id: gone.id }]);
+  await settle();
+  assert.deepEqual(
+    sub.events.filter((e) => e.new.id === id).map((e) => e.new.unread_count),
+    [10],
+  );
+});
+
 test("a refreshed access token is honoured: the channel then sees what the new token may", async () => {
   const client = await member("staff@northside.test");
   const river = await member("owner@riverside.test");
