@@ -53,6 +53,8 @@ import {
 const THREAD_LIMIT = 40;
 export const HISTORY_MESSAGES = 20;
 export const HISTORY_CHARS = 6000;
+/** The most all of one reply's LLM requests may take (each has OPENAI_TIMEOUT_MS, one retry). */
+export const LLM_BUDGET_MS = 50_000;
 /** A reply's tool exchange is kept for the next turn only up to this size. */
 const MAX_STORED_TOOL_CHARS = 8000;
 
@@ -177,6 +179,8 @@ async function llmReply(
   const system = `${prompt.instructions}\n\n${nowSection(config, conversation, now)}`;
   const messages: ChatMessage[] = [{ role: "system", content: system }, ...history(thread)];
   const definitions = chatTools(config);
+  // Every round together, well inside the job's two-minute claim.
+  const deadline = AbortSignal.timeout(LLM_BUDGET_MS);
   const session: ChatSession = {
     db: serviceDb(),
     sql,
@@ -202,7 +206,8 @@ async function llmReply(
   try {
     outcome = await toolLoop(
       messages,
-      (messages, { tools }) => complete(settings, messages, definitions, { toolsOn: tools }),
+      (messages, { tools }) =>
+        complete(settings, messages, definitions, { toolsOn: tools, signal: deadline }),
       async (calls) => {
         const results = await runTools(session, calls, CHAT_HANDLERS);
         return { results, stop: session.handedOver };

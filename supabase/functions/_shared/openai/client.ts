@@ -51,7 +51,7 @@ export async function complete(
   settings: OpenAiSettings,
   messages: readonly ChatMessage[],
   tools: readonly FunctionTool[],
-  options: { toolsOn: boolean; user?: string },
+  options: { toolsOn: boolean; signal?: AbortSignal },
 ): Promise<Completion> {
   const response = await clientFor(settings).chat.completions.create({
     model: settings.model,
@@ -64,8 +64,7 @@ export async function complete(
       : {}),
     max_completion_tokens: MAX_COMPLETION_TOKENS,
     temperature: 0.3,
-    ...(options.user ? { safety_identifier: options.user } : {}),
-  });
+  }, { signal: options.signal });
   const message = response.choices[0]?.message;
   if (!message) throw new OpenAiFailure("bad_output", "OpenAI answered without a message");
   const toolCalls = (message.tool_calls ?? []).flatMap((c) =>
@@ -115,6 +114,8 @@ export function classifyOpenAiError(error: unknown): { kind: FailureKind; reason
 
 function kindOf(error: unknown): FailureKind {
   if (error instanceof OpenAiFailure) return error.kind;
+  // Our own deadline for the whole answer (the caller's signal) ran out.
+  if (error instanceof OpenAI.APIUserAbortError) return "timeout";
   if (error instanceof OpenAI.APIConnectionTimeoutError) return "timeout";
   if (error instanceof OpenAI.APIConnectionError) return "unavailable";
   if (error instanceof OpenAI.APIError) {

@@ -31,6 +31,7 @@ Deno.test("classifyOpenAiError: by the API's code, then its status; reasons neve
     [apiError(500, { message: "server_error" }), "unavailable"],
     [apiError(503, undefined), "unavailable"],
     [new OpenAI.APIConnectionTimeoutError(), "timeout"],
+    [new OpenAI.APIUserAbortError(), "timeout"],
     [new OpenAI.APIConnectionError({ message: "refused" }), "unavailable"],
     [new BadOutput("no text"), "bad_output"],
     [new OpenAiFailure("bad_output", "no message"), "bad_output"],
