@@ -16,8 +16,10 @@
 // A clinic of its own (slug bench-wa-ingest-…) gets a Meta channel on the platform app; every
 // delivery is serialised and signed exactly as Meta does (supabase/tests/api/_meta_delivery.ts).
 // 1. Steady: open loop — a new one-message delivery every 1/rate s whatever the answers do — for
-//    --seconds; prints ack latency p50/p99/max and non-200 answers. The worker processes (and the
-//    assistant answers, 40 patients) meanwhile, as in production.
+//    --seconds; prints ack latency p50/p99/max and non-200 answers, over HTTP and then through the
+//    function's handler in this process with its own pool of 3 connections (its own time without
+//    the local functions host's proxies). The worker processes (and the assistant answers, 40
+//    patients) meanwhile, as in production.
 // 2. Throughput: --requests deliveries with --concurrency in flight, then as many single-row
 //    inserts through PostgREST (POST /rest/v1/contacts, service role) the same way; prints both
 //    rates and their ratio (goal ≥ 0.6).
@@ -26,9 +28,11 @@
 // The clinic and everything it owns are deleted at the end.
 import postgres from "postgres";
 import { stackConfig } from "../local-stack/config.ts";
+import { handleWhatsAppWebhook } from "../../supabase/functions/_shared/meta/whatsapp_webhook.ts";
 import {
   delivery,
   metaJson,
+  metaSignature,
   platformApp,
   postDelivery,
 } from "../../supabase/tests/api/_meta_delivery.ts";
@@ -110,31 +114,54 @@ try {
   // Warm the function (and its connection pool) up.
   for (let i = 0; i < 20; i++) await postDelivery(functions, fresh(), app.secret);
 
-  // 1. Steady open-loop rate.
-  const latencies: number[] = [];
-  const statuses = new Map<number, number>();
-  const total = opts.rate * opts.seconds;
-  const start = performance.now();
-  const inFlight: Promise<void>[] = [];
-  for (let i = 0; i < total; i++) {
-    const due = start + (i * 1000) / opts.rate;
-    const wait = due - performance.now();
-    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-    const body = fresh();
-    const sent = performance.now();
-    inFlight.push(
-      postDelivery(functions, body, app.secret).then((res) => {
-        latencies.push(performance.now() - sent);
-        statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+  // 1. Steady open-loop rate: over HTTP, then the handler alone in this process (the function's
+  // own time, without the local functions host's two proxies), as many deliveries each.
+  const handlerPool = postgres(opts.dbUrl, { max: 3, prepare: false, onnotice: () => {} });
+  const env = { sql: handlerPool, platform: { secret: app.secret, verifyToken: app.verifyToken } };
+  const inProcess = async (body: string) => {
+    const res = await handleWhatsAppWebhook(
+      new Request(`${functions}/whatsapp`, {
+        method: "POST",
+        headers: { "x-hub-signature-256": metaSignature(body, app.secret) },
+        body,
       }),
+      env,
+    );
+    await res.body?.cancel();
+    return res.status;
+  };
+  const viaHttp = async (body: string) => (await postDelivery(functions, body, app.secret)).status;
+  for (const [name, post] of [["HTTP", viaHttp], ["in process", inProcess]] as const) {
+    const latencies: number[] = [];
+    const statuses = new Map<number, number>();
+    const total = opts.rate * opts.seconds;
+    const start = performance.now();
+    const inFlight: Promise<void>[] = [];
+    for (let i = 0; i < total; i++) {
+      const due = start + (i * 1000) / opts.rate;
+      const wait = due - performance.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      const body = fresh();
+      const sent = performance.now();
+      inFlight.push(
+        post(body).then((status) => {
+          latencies.push(performance.now() - sent);
+          statuses.set(status, (statuses.get(status) ?? 0) + 1);
+        }),
+      );
+    }
+    await Promise.all(inFlight);
+    const achieved = total / ((performance.now() - start) / 1000);
+    const [{ stored }] = await sql<{ stored: number }[]>`
+      select count(*)::int as stored from private.inbound_events
+      where organisation_id = ${organisationId}`;
+    console.log(
+      `steady ${opts.rate}/s for ${opts.seconds} s, ${name} (achieved ${achieved.toFixed(0)}/s): ` +
+        `ack ${line(latencies)}  answers ${JSON.stringify(Object.fromEntries(statuses))}  ` +
+        `events stored so far ${stored} of ${n} sent`,
     );
   }
-  await Promise.all(inFlight);
-  const achieved = total / ((performance.now() - start) / 1000);
-  console.log(
-    `steady ${opts.rate}/s for ${opts.seconds} s (achieved ${achieved.toFixed(0)}/s): ack ` +
-      `${line(latencies)}  answers ${JSON.stringify(Object.fromEntries(statuses))}`,
-  );
+  await handlerPool.end();
 
   // 2. Throughput against a raw PostgREST single-row insert, same run, same concurrency.
   const [webhook, webhookFailed] = await closedLoop(

@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import postgres from "postgres";
 import { routeMetaWhatsApp } from "../../functions/_shared/io/routing.ts";
+import { storeMetaEvents } from "../../functions/_shared/messaging/ingest.ts";
 import { env, SUPABASE_URL, waitFor } from "./_helpers.ts";
 import { delivery, metaJson, platformApp, postDelivery } from "./_meta_delivery.ts";
 
@@ -172,6 +173,70 @@ Deno.test({
           select count(*)::int as n from public.conversations where organisation_id = ${c.organisationId}`;
         assert.equal(n, 0);
       });
+
+      await t.step(
+        "a clinic's due ingest job is reused, and cannot be claimed before new events commit",
+        async () => {
+          const d = await clinic();
+          // A run of the clinic's ingest job holds its lock, so the stack's worker leaves the
+          // pending twin alone until this step lets it go.
+          const [running] = await sql<{ id: string }[]>`
+          insert into private.jobs (kind, organisation_id, dedupe_key, status, locked_by, locked_until)
+          values ('messaging.ingest', ${d.organisationId}, ${
+            "ingest:" + d.organisationId
+          }, 'running',
+            'test', now() + interval '1 minute') returning id`;
+          const [pending] = await sql<{ id: string }[]>`
+          select private.enqueue_job('messaging.ingest', '{}', ${d.organisationId},
+            ${"ingest:" + d.organisationId}) as id`;
+          const [pendingBefore] = await sql<{ id: string; updated_at: Date }[]>`
+            select id, updated_at from private.jobs where id = ${pending.id}`;
+          const id = wamid();
+          const other = postgres(env("SUPABASE_DB_URL"), {
+            max: 1,
+            prepare: false,
+            onnotice: () => {},
+          });
+          try {
+            await sql.begin(async (tx) => {
+              const stored = await storeMetaEvents(tx as unknown as typeof sql, null, [{
+                external_id: `m:${id}`,
+                kind: "message",
+                phone_number_id: d.phoneNumberId,
+                payload: {
+                  from: "447700900321",
+                  id,
+                  timestamp: now(),
+                  type: "text",
+                  text: { body: "hi" },
+                },
+              }]);
+              assert.deepEqual(stored, { stored: 1, unrouted: [] });
+              const jobs = await tx<{ id: string; updated_at: Date }[]>`
+                select id, updated_at from private.jobs
+                where organisation_id = ${d.organisationId} and status = 'pending'`;
+              assert.deepEqual(
+                [...jobs],
+                [{ ...pendingBefore }],
+                "no second pending job, no update of the first",
+              );
+              // What claim_jobs does: the share-locked job is skipped while this is uncommitted.
+              const skipped = await other`
+              select id from private.jobs where id = ${pending.id} for update skip locked`;
+              assert.equal(skipped.length, 0);
+            });
+            await other.begin(async (tx) => {
+              const rows =
+                await tx`select id from private.jobs where id = ${pending.id} for update skip locked`;
+              assert.equal(rows.length, 1, "claimable once the events are committed");
+            });
+          } finally {
+            await other.end();
+          }
+          await sql`delete from private.jobs where id = ${running.id}`;
+          await waitFor("the pending job ran and stored the message", () => messageOf(id), 20_000);
+        },
+      );
 
       await t.step("malformed bodies: 400 with a message; fuzzed bodies never 5xx", async () => {
         for (

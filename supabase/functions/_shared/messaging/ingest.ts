@@ -31,14 +31,29 @@ async function storeRouted(sql: Sql, routed: Fragment) {
       on conflict (provider, external_id) do nothing
       returning organisation_id
     ),
+    clinics as (select distinct organisation_id from stored),
+    -- A clinic whose messaging.ingest job is pending and due already needs no new enqueue (an
+    -- update of that one row would serialise every delivery of the clinic). Share-locked, so it
+    -- cannot be claimed (claim_jobs skips locked rows) before these events are committed and
+    -- visible to it; a job claimed first is no longer pending here, so a new one is enqueued.
+    due as (
+      select j.organisation_id from private.jobs j
+      where j.kind = 'messaging.ingest' and j.status = 'pending' and j.run_after <= now()
+        and j.dedupe_key in (select 'ingest:' || c.organisation_id from clinics c)
+      for share
+    ),
     enqueued as (
-      select private.enqueue_job('messaging.ingest', '{}'::jsonb, o.organisation_id,
-        'ingest:' || o.organisation_id)
-      from (select distinct organisation_id from stored) o
-    )
+      select private.enqueue_job('messaging.ingest', '{}'::jsonb, c.organisation_id,
+        'ingest:' || c.organisation_id)
+      from clinics c
+      where c.organisation_id not in (select d.organisation_id from due d)
+    ),
+    -- Wakes are throttled to one a second: a skipped claim (locked above) is tried again soon.
+    woken as (select private.wake_worker() where exists (select from due))
     select (select count(*) from routed)::int as routed,
            (select count(*) from stored)::int as stored,
            (select count(*) from enqueued)::int as enqueued,
+           (select count(*) from woken)::int as woken,
            coalesce((select array_agg(distinct meta_phone_number_id) from routed), '{}') as channels`;
   return row;
 }
