@@ -260,7 +260,7 @@ Deno.test("inbox: after a dropped Realtime connection the list reads again what 
     await signIn(page, OWNER);
     await goTo(page, "Inbox");
     await rows(page);
-    await waitFor("the inbox subscribed", async () => sockets.length > 0, 5000);
+    await waitFor("the inbox subscribed", () => Promise.resolve(sockets.length > 0), 5000);
 
     down = true;
     for (const socket of sockets) await socket.close();
@@ -290,7 +290,7 @@ Deno.test("inbox: after a dropped Realtime connection the list reads again what 
     await goTo(page, "Appointments");
     await waitFor(
       "the inbox's channel left",
-      async () => sent.some((frame) => frame.includes("phx_leave")),
+      () => Promise.resolve(sent.some((frame) => frame.includes("phx_leave"))),
       5000,
     );
   } finally {
