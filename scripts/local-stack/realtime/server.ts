@@ -132,12 +132,13 @@ export function createRealtime(opts: RealtimeOptions) {
     /** At the token's expiry the channel shuts down (timers reach ~24 days: then it looks again). */
     function expireAt(channel: Channel, exp: number) {
       clearTimeout(channel.expiry);
-      const ms = Math.min(exp * 1000 - Date.now(), 2 ** 31 - 1);
+      // A longer delay overflows the timer and fires at once: a busy loop for long-lived keys.
+      const ms = Math.min(Math.max(exp * 1000 - Date.now(), 0) + 50, 2 ** 31 - 1);
       channel.expiry = setTimeout(async () => {
         const check = await checkToken(channel.token, secret);
         if (check.ok) expireAt(channel, check.claims.exp);
         else shutdown(channel, check.message);
-      }, Math.max(ms, 0) + 50);
+      }, ms);
     }
 
     async function join(msg: Message) {
