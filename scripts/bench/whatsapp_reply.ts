@@ -20,6 +20,7 @@
 import postgres from "postgres";
 import { BURST_WINDOW_MS } from "../../supabase/functions/_shared/assistant/burst.ts";
 import { stackConfig } from "../local-stack/config.ts";
+import { sandboxControlAt } from "../local-stack/sandboxes/control_client.ts";
 import { countOption, devDatabaseUrl, option, refuseRemote, summary } from "./_cli.ts";
 
 const opts = {
@@ -34,19 +35,8 @@ refuseRemote(opts.dbUrl);
 const RIVERSIDE = "10000000-0000-4000-8000-000000000002";
 const PHONE_NUMBER_ID = "113907584401237";
 const sql = postgres(opts.dbUrl, { max: 2, prepare: false, onnotice: () => {} });
-
-async function control<T>(sandbox: string, method: string, path: string, body?: unknown) {
-  const res = await fetch(`${opts.apiUrl}/_local/${sandbox}/control${path}`, {
-    method,
-    headers: body === undefined ? {} : { "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const parsed = await res.json();
-  if (!res.ok) {
-    throw new Error(`${sandbox} ${method} ${path}: ${res.status} ${JSON.stringify(parsed)}`);
-  }
-  return parsed as T;
-}
+const control = <T>(sandbox: string, method: string, path: string, body?: unknown) =>
+  sandboxControlAt<T>(opts.apiUrl, sandbox, method, path, body);
 
 interface Timing {
   total: number;

@@ -9,6 +9,7 @@ import postgres from "postgres";
 import type { SupabaseClient } from "@supabase/supabase-js";
 import { env, runTag, SERVICE_ROLE_KEY, SUPABASE_URL, TestUsers, waitFor } from "./_helpers.ts";
 import { runWorker } from "./_worker.ts";
+import { sandboxControlAt } from "../../../scripts/local-stack/sandboxes/control_client.ts";
 
 const LOG_DIR = env("LOG_DIR");
 const PUBLIC = `${SUPABASE_URL}/functions/v1`;
@@ -25,26 +26,6 @@ async function functionsEnv(): Promise<Record<string, string>> {
       return m ? [[m[1], m[2]]] : [];
     }),
   );
-}
-
-async function control<T>(
-  sandbox: "vapi" | "twilio",
-  method: string,
-  path: string,
-  body?: unknown,
-): Promise<T> {
-  const res = await fetch(`${SUPABASE_URL}/_local/${sandbox}/control${path}`, {
-    method,
-    headers: body === undefined ? {} : { "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const parsed = await res.json();
-  if (!res.ok) {
-    throw new Error(
-      `${sandbox} control ${method} ${path}: ${res.status} ${JSON.stringify(parsed)}`,
-    );
-  }
-  return parsed as T;
 }
 
 interface VapiNumber {
@@ -64,10 +45,11 @@ interface TwilioAccount {
 }
 
 const vapiNumbers = async (e164: string) =>
-  (await control<VapiNumber[]>("vapi", "GET", "/phone-numbers")).filter((n) => n.number === e164);
+  (await sandboxControlAt<VapiNumber[]>(SUPABASE_URL, "vapi", "GET", "/phone-numbers"))
+    .filter((n) => n.number === e164);
 
 const twilioNumber = async (accountSid: string, e164: string) =>
-  (await control<TwilioAccount[]>("twilio", "GET", "/accounts"))
+  (await sandboxControlAt<TwilioAccount[]>(SUPABASE_URL, "twilio", "GET", "/accounts"))
     .find((a) => a.sid === accountSid)!.numbers.find((n) => n.phoneNumber === e164)!;
 
 interface NumberRow {
@@ -118,7 +100,11 @@ Deno.test({
       });
       if (orgError) throw new Error(orgError.message);
       organisationId = (org as { id: string }).id;
-      await control("twilio", "POST", "/accounts", { sid: accountSid, authToken, numbers: [e164] });
+      await sandboxControlAt(SUPABASE_URL, "twilio", "POST", "/accounts", {
+        sid: accountSid,
+        authToken,
+        numbers: [e164],
+      });
       const { data: account, error: accountError } = await client.from("twilio_accounts")
         .insert({ organisation_id: organisationId, account_sid: accountSid }).select("id").single();
       if (accountError) throw new Error(accountError.message);
@@ -209,7 +195,7 @@ Deno.test({
       await t.step(
         "Vapi down: failed with the reason; Retry once it is back: connected",
         async () => {
-          await control("vapi", "POST", "/faults", { down: true });
+          await sandboxControlAt(SUPABASE_URL, "vapi", "POST", "/faults", { down: true });
           try {
             const { error } = await client.from("phone_numbers").update({ voice_enabled: true }).eq(
               "id",
@@ -223,7 +209,7 @@ Deno.test({
             );
             answers.push(JSON.stringify(failed));
           } finally {
-            await control("vapi", "DELETE", "/faults");
+            await sandboxControlAt(SUPABASE_URL, "vapi", "DELETE", "/faults");
           }
           const retried = await client.rpc("retry_voice_connection", { phone_number_id: numberId });
           if (retried.error) throw new Error(retried.error.message);
@@ -313,7 +299,7 @@ Deno.test({
         },
       );
     } finally {
-      await control("vapi", "DELETE", "/faults").catch(() => {});
+      await sandboxControlAt(SUPABASE_URL, "vapi", "DELETE", "/faults").catch(() => {});
       if (organisationId) await sql`delete from public.organisations where id = ${organisationId}`;
       await users.deleteAll();
       await sql.end();

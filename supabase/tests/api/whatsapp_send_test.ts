@@ -18,6 +18,7 @@ import {
   waitFor,
 } from "./_helpers.ts";
 import { runWorker } from "./_worker.ts";
+import { sandboxControlAt } from "../../../scripts/local-stack/sandboxes/control_client.ts";
 import { sendMessage } from "../../functions/_shared/messaging/send.ts";
 import type { Job } from "../../functions/_shared/jobs/types.ts";
 
@@ -28,24 +29,6 @@ const digits = (n: number) =>
   Array.from(crypto.getRandomValues(new Uint8Array(n)), (b) => String(b % 10)).join("");
 const hex = (n: number) =>
   Array.from(crypto.getRandomValues(new Uint8Array(n)), (b) => (b % 16).toString(16)).join("");
-
-async function control<T>(
-  sandbox: "meta" | "twilio",
-  method: string,
-  path: string,
-  body?: unknown,
-): Promise<T> {
-  const res = await fetch(`${SUPABASE_URL}/_local/${sandbox}/control${path}`, {
-    method,
-    headers: body === undefined ? {} : { "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const parsed = await res.json();
-  if (!res.ok) {
-    throw new Error(`${sandbox} ${method} ${path}: ${res.status} ${JSON.stringify(parsed)}`);
-  }
-  return parsed as T;
-}
 
 interface Clinic {
   owner: TestUser;
@@ -91,7 +74,7 @@ function clinic(): Promise<Clinic> {
       if (error) throw new Error(`set_credential ${kind}: ${error.message}`);
     };
     await set(channel.id, "meta_access_token", metaToken);
-    await control("meta", "POST", "/numbers", {
+    await sandboxControlAt(SUPABASE_URL, "meta", "POST", "/numbers", {
       phone_number_id: phoneNumberId,
       access_token: metaToken,
     });
@@ -112,7 +95,7 @@ function clinic(): Promise<Clinic> {
       messaging_enabled: true,
     }).select("id").single();
     if (numberError) throw new Error(`phone number: ${numberError.message}`);
-    await control("twilio", "POST", "/accounts", {
+    await sandboxControlAt(SUPABASE_URL, "twilio", "POST", "/accounts", {
       sid: accountSid,
       authToken,
       numbers: [smsE164],
@@ -199,10 +182,15 @@ interface Sent {
 }
 
 const metaOutbox = async (to: string) =>
-  await control<Sent[]>("meta", "GET", `/outbox?to=${encodeURIComponent(to)}`);
+  await sandboxControlAt<Sent[]>(
+    SUPABASE_URL,
+    "meta",
+    "GET",
+    `/outbox?to=${encodeURIComponent(to)}`,
+  );
 
 const fault = async (sandbox: "meta" | "twilio", body: Record<string, unknown>) =>
-  await control<{ id: string }>(sandbox, "POST", "/faults", body);
+  await sandboxControlAt<{ id: string }>(SUPABASE_URL, sandbox, "POST", "/faults", body);
 
 /** A test of this file: the sandboxes' webhooks and the worker outlive a test's own promises. */
 const test = (name: string, fn: () => Promise<void>) =>
@@ -239,7 +227,8 @@ test("a bot reply marks the patient's last message read; a staff reply does not"
       provider_message_id)
     values (${c.orgId}, ${t.conversationId}::uuid, 'inbound', 'patient', 'Hello?', ${wamid})`;
   const reads = async () =>
-    (await control<{ messageId: string }[]>(
+    (await sandboxControlAt<{ messageId: string }[]>(
+      SUPABASE_URL,
       "meta",
       "GET",
       `/reads?phone_number_id=${c.phoneNumberId}`,
@@ -380,7 +369,12 @@ interface TwilioMessage {
 }
 
 const twilioMessages = async (to: string) =>
-  await control<TwilioMessage[]>("twilio", "GET", `/messages?to=${encodeURIComponent(to)}`);
+  await sandboxControlAt<TwilioMessage[]>(
+    SUPABASE_URL,
+    "twilio",
+    "GET",
+    `/messages?to=${encodeURIComponent(to)}`,
+  );
 
 test("Twilio SMS: sent with our status callback, queued, then delivered by the callback", async () => {
   const c = await clinic();
