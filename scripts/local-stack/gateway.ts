@@ -272,6 +272,18 @@ export function createGateway(
     return json(200, mails);
   }
 
+  /** A sandbox at /_local/<name>: its console page there, and the rest of the path its own. */
+  function sandboxRoutes(name: "google" | "vapi" | "twilio" | "meta" | "openai"): LocalRoute[] {
+    const prefix = `/_local/${name}`;
+    return [
+      { path: prefix, handle: (req) => backends[name].handle(req, "") },
+      {
+        path: `${prefix}/`,
+        handle: (req, path) => backends[name].handle(req, path.slice(prefix.length)),
+      },
+    ];
+  }
+
   // Everything under /_local/ answers loopback hosts only (see route()).
   const localRoutes: LocalRoute[] = [
     { path: "/_local/outbox", handle: outbox },
@@ -281,36 +293,16 @@ export function createGateway(
       handle: (req, path) => backends.mail.handle(req, path.slice("/_local/mail".length)),
     },
     // Functions reach it through GOOGLE_*_BASE_URL; tests through its control API.
-    { path: "/_local/google", handle: (req) => backends.google.handle(req, "") },
-    {
-      path: "/_local/google/",
-      handle: (req, path) => backends.google.handle(req, path.slice("/_local/google".length)),
-    },
+    ...sandboxRoutes("google"),
     // Functions reach it through VAPI_BASE_URL, test-call and tests through its control API.
-    { path: "/_local/vapi", handle: (req) => backends.vapi.handle(req, "") },
-    {
-      path: "/_local/vapi/",
-      handle: (req, path) => backends.vapi.handle(req, path.slice("/_local/vapi".length)),
-    },
+    ...sandboxRoutes("vapi"),
     // Functions reach it through TWILIO_API_BASE_URL; tests place calls through its control API.
-    { path: "/_local/twilio", handle: (req) => backends.twilio.handle(req, "") },
-    {
-      path: "/_local/twilio/",
-      handle: (req, path) => backends.twilio.handle(req, path.slice("/_local/twilio".length)),
-    },
+    ...sandboxRoutes("twilio"),
     // Functions reach Graph through META_GRAPH_BASE_URL; tests post patients' messages through
     // its control API.
-    { path: "/_local/meta", handle: (req) => backends.meta.handle(req, "") },
-    {
-      path: "/_local/meta/",
-      handle: (req, path) => backends.meta.handle(req, path.slice("/_local/meta".length)),
-    },
+    ...sandboxRoutes("meta"),
     // Functions reach it through OPENAI_BASE_URL; tests queue answers through its control API.
-    { path: "/_local/openai", handle: (req) => backends.openai.handle(req, "") },
-    {
-      path: "/_local/openai/",
-      handle: (req, path) => backends.openai.handle(req, path.slice("/_local/openai".length)),
-    },
+    ...sandboxRoutes("openai"),
   ];
 
   async function staticFile(path: string): Promise<Response> {
