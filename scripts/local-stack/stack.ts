@@ -79,6 +79,26 @@ async function loadFunctionsEnv(
   );
 }
 
+/** Lines appended to a file (mode 0600) one write at a time, in order, each with its time. */
+function appendingLog(path: string) {
+  const file = Deno.openSync(path, { append: true, create: true, mode: 0o600 });
+  const encoder = new TextEncoder();
+  let queue = Promise.resolve();
+  return {
+    write(line: string) {
+      const bytes = encoder.encode(`${new Date().toISOString()} ${line}\n`);
+      queue = queue.then(async () => {
+        let written = 0;
+        while (written < bytes.length) written += await file.write(bytes.subarray(written));
+      }).catch(() => {});
+    },
+    async close() {
+      await queue;
+      file.close();
+    },
+  };
+}
+
 /** The gitignored file holding the local values the stack generated for the functions. */
 export const functionsEnvFile = (cfg: StackConfig): string => `${cfg.dataDir}/functions.env`;
 
@@ -150,10 +170,15 @@ export async function startStack(cfg: StackConfig, opts: StartOptions = {}): Pro
       ...metaEnv,
       ...openaiEnv,
     });
+    // Functions' output also goes to a file beside the other logs, so tests can search it.
+    const functionsLog = appendingLog(`${cfg.logDir}/functions.log`);
     const functions = createFunctionsHost({
       supabaseDir: `${repoRoot}/supabase`,
       jwtSecret: secrets.jwtSecret,
-      log: (line) => log(`functions: ${line}`),
+      log: (line) => {
+        log(`functions: ${line}`);
+        functionsLog.write(line);
+      },
     });
     const volatility = functionVolatility(cfg, secrets);
     const realtime = createRealtime({
@@ -197,6 +222,7 @@ export async function startStack(cfg: StackConfig, opts: StartOptions = {}): Pro
         await meta.settled();
         await volatility.close();
         await functions.close();
+        await functionsLog.close();
         await auth.close();
         await stopAll();
       },
