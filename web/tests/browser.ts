@@ -152,6 +152,17 @@ export async function signIn(page: Page, user: { email: string; password: string
   await signedIn(page, user.email);
 }
 
+/** Opens the app on `page`, signs in an existing account and goes to the menu's page `name`. */
+export async function openAs(page: Page, user: { email: string; password: string }, name: string) {
+  await page.goto(appUrl());
+  await signIn(page, user);
+  await goTo(page, name);
+}
+
+/** The seed's demo clinic Northside (supabase/seed.sql) and its owner's sign-in. */
+export const NORTHSIDE = "10000000-0000-4000-8000-000000000001";
+export const NORTHSIDE_OWNER = { email: "owner@northside.test", password: "frontdesk-demo" };
+
 /** A supabase-js client signed in as an existing account, for checking rows behind the page. */
 export async function apiClientAs(
   user: { email: string; password: string },

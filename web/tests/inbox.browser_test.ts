@@ -14,14 +14,14 @@ import {
   launchBrowser,
   newDesktopPage,
   newPhonePage,
+  NORTHSIDE,
+  NORTHSIDE_OWNER,
+  openAs,
   overflow,
   serviceClient,
-  signIn,
 } from "./browser.ts";
 import { waitFor } from "../../supabase/tests/api/_helpers.ts";
 
-const NORTHSIDE = "10000000-0000-4000-8000-000000000001";
-const OWNER = { email: "owner@northside.test", password: "frontdesk-demo" };
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 async function one<T>(query: PromiseLike<{ data: T[] | null; error: unknown }>, what: string) {
@@ -78,9 +78,7 @@ Deno.test("inbox: demo conversations by filter, a thread's ticks, a closed Whats
   const browser = await launchBrowser();
   try {
     const page = await newDesktopPage(browser);
-    await page.goto(appUrl());
-    await signIn(page, OWNER);
-    await goTo(page, "Inbox");
+    await openAs(page, NORTHSIDE_OWNER, "Inbox");
     const all = await rows(page);
     assert.ok(all.length >= 3, `the demo conversations are listed (${all.length})`);
     assert.ok(all.some((row) => row.includes("Needs staff")), "one waits for staff");
@@ -159,9 +157,7 @@ Deno.test("inbox: a patient's message appears live; take over, reply with ticks,
   const browser = await launchBrowser();
   try {
     const page = await newDesktopPage(browser);
-    await page.goto(appUrl());
-    await signIn(page, OWNER);
-    await goTo(page, "Inbox");
+    await openAs(page, NORTHSIDE_OWNER, "Inbox");
     await rows(page);
 
     // Live: no reload, within two seconds of the sandbox's post being answered.
@@ -216,9 +212,7 @@ Deno.test("inbox: a patient's message appears live; take over, reply with ticks,
 
     // On a phone: the list, then the thread alone, and back.
     const phone = await newPhonePage(browser, { locale: "en-GB" });
-    await phone.goto(appUrl());
-    await signIn(phone, OWNER);
-    await goTo(phone, "Inbox");
+    await openAs(phone, NORTHSIDE_OWNER, "Inbox");
     const phoneRow = phone.getByRole("list", { name: "Conversations" })
       .locator("li", { hasText: name });
     await phoneRow.getByRole("link", { name }).click();
@@ -256,9 +250,7 @@ Deno.test("inbox: after a dropped Realtime connection the list reads again what 
         server.send(frame);
       });
     });
-    await page.goto(appUrl());
-    await signIn(page, OWNER);
-    await goTo(page, "Inbox");
+    await openAs(page, NORTHSIDE_OWNER, "Inbox");
     await rows(page);
     await waitFor("the inbox subscribed", () => Promise.resolve(sockets.length > 0), 5000);
 
@@ -311,9 +303,7 @@ Deno.test("test chat: the assistant answers the owner's message live; start over
   const browser = await launchBrowser();
   try {
     const page = await newDesktopPage(browser);
-    await page.goto(appUrl());
-    await signIn(page, OWNER);
-    await goTo(page, "Assistant");
+    await openAs(page, NORTHSIDE_OWNER, "Assistant");
     const panel = page.getByRole("region", { name: "Test chat" });
     await panel.getByText("Bookings made here are real").waitFor();
     const tag = crypto.randomUUID().slice(0, 8);

@@ -7,18 +7,17 @@ import { addDays, isoWeekday, localDateOf } from "@frontdesk/domain/opening_hour
 import {
   apiClientAs,
   appUrl,
-  goTo,
   launchBrowser,
   newDesktopPage,
   newPhonePage,
+  NORTHSIDE,
+  NORTHSIDE_OWNER,
+  openAs,
   overflow,
   serviceClient,
-  signIn,
 } from "./browser.ts";
 import { waitFor } from "../../supabase/tests/api/_helpers.ts";
 
-const NORTHSIDE = "10000000-0000-4000-8000-000000000001";
-const OWNER = { email: "owner@northside.test", password: "frontdesk-demo" };
 const TIME_ZONE = "Europe/London";
 
 /** The first day from tomorrow that Northside opens and has no clinic-wide closure. */
@@ -44,7 +43,7 @@ async function freeCheckUpTime(day: string): Promise<string> {
   if (service.error) {
     throw new Error(`reading Northside's check-up failed: ${service.error.message}`);
   }
-  const owner = await apiClientAs(OWNER);
+  const owner = await apiClientAs(NORTHSIDE_OWNER);
   const { data, error } = await owner.functions.invoke<{ slots: { start: string }[] }>("booking", {
     body: {
       action: "availability",
@@ -73,9 +72,7 @@ Deno.test("test call: a typed caller line books an appointment that shows in the
   const browser = await launchBrowser();
   try {
     const page = await newDesktopPage(browser);
-    await page.goto(appUrl());
-    await signIn(page, OWNER);
-    await goTo(page, "Assistant");
+    await openAs(page, NORTHSIDE_OWNER, "Assistant");
     const panel = page.getByRole("region", { name: "Test call" });
     await panel.getByLabel("The caller says").fill(
       `Hello, I'd like to book a check-up on ${day} at ${time} please`,
@@ -104,9 +101,7 @@ Deno.test("test call: a typed caller line books an appointment that shows in the
 
     // The panel fits a phone too.
     const phone = await newPhonePage(browser, { locale: "en-GB" });
-    await phone.goto(appUrl());
-    await signIn(phone, OWNER);
-    await goTo(phone, "Assistant");
+    await openAs(phone, NORTHSIDE_OWNER, "Assistant");
     await phone.getByRole("region", { name: "Test call" }).waitFor();
     assert.equal(await overflow(phone), 0, "the Assistant page is no wider than a phone");
   } finally {
