@@ -1,25 +1,15 @@
 // The local Google sandbox as tests and benchmarks drive it: its control API, and its consent
 // page answered without a browser (GET the page, POST its form with an account and Allow).
 import type { SupabaseClient } from "@supabase/supabase-js";
+import { sandboxControlAt } from "../../../scripts/local-stack/sandboxes/control_client.ts";
 
 /** A control API call (`/_local/google/control<path>`); throws on anything but 2xx. */
-export async function sandboxControl<T>(
+export const sandboxControl = <T>(
   apiUrl: string,
   method: string,
   path: string,
   body?: unknown,
-): Promise<T> {
-  const response = await fetch(`${apiUrl}/_local/google/control${path}`, {
-    method,
-    headers: body === undefined ? {} : { "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const answer = await response.json();
-  if (!response.ok) {
-    throw new Error(`sandbox ${method} ${path}: ${response.status} ${JSON.stringify(answer)}`);
-  }
-  return answer as T;
-}
+): Promise<T> => sandboxControlAt<T>(apiUrl, "google", method, path, body);
 
 const unescapeHtml = (s: string) =>
   s.replaceAll("&quot;", '"').replaceAll("&#39;", "'").replaceAll("&lt;", "<")
