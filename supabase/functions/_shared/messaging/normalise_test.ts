@@ -6,6 +6,7 @@ import {
   normaliseTwilioStatus,
 } from "./normalise.ts";
 import { parseMetaDelivery } from "../meta/webhook.ts";
+import { delivery } from "../../../tests/api/_meta_delivery.ts";
 
 const SENDER = [{ profile: { name: "Anna Petrova" }, wa_id: "447700900123" }];
 const metadata = { display_phone_number: "15550001111", phone_number_id: "100000000000001" };
@@ -104,29 +105,17 @@ Deno.test("Meta location, reaction (and removed reaction), contact cards", () =>
   )!;
   assert.deepEqual(removed.details, { reacted_to: "wamid.OUT", emoji: "" });
   // Through the envelope, so the delivery's sender contacts and the cards do not collide.
-  const delivery = parseMetaDelivery(JSON.stringify({
-    object: "whatsapp_business_account",
-    entry: [{
-      id: "1",
-      changes: [{
-        field: "messages",
-        value: {
-          messaging_product: "whatsapp",
-          metadata,
-          contacts: SENDER,
-          messages: [{
-            from: "447700900123",
-            id: "wamid.cards",
-            timestamp: "1764650000",
-            type: "contacts",
-            contacts: [{ name: { formatted_name: "Dr Who" }, phones: [{ phone: "+4420" }] }],
-          }],
-        },
-      }],
+  const parsed = parseMetaDelivery(JSON.stringify(delivery(metadata.phone_number_id, {
+    name: "Anna Petrova",
+    messages: [{
+      id: "wamid.cards",
+      timestamp: "1764650000",
+      type: "contacts",
+      contacts: [{ name: { formatted_name: "Dr Who" }, phones: [{ phone: "+4420" }] }],
     }],
-  }));
-  assert.ok(delivery.ok);
-  const cards = normaliseMetaMessage(delivery.events[0].payload)!;
+  })));
+  assert.ok(parsed.ok);
+  const cards = normaliseMetaMessage(parsed.events[0].payload)!;
   assert.equal(cards.kind, "contacts");
   assert.equal(cards.body, "Dr Who");
   assert.equal(cards.profileName, "Anna Petrova");

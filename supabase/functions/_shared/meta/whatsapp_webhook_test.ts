@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import type { Sql } from "../io/db.ts";
 import { metaSignature } from "./signature.ts";
 import { handleWhatsAppWebhook } from "./whatsapp_webhook.ts";
+import { delivery } from "../../../tests/api/_meta_delivery.ts";
 
 const platform = { secret: "platform-secret", verifyToken: "platform-verify" };
 // A database that cannot be reached: every query throws, as postgres.js does on ECONNREFUSED.
@@ -14,25 +15,9 @@ const down = Object.assign(
   { json: (value: unknown) => value },
 ) as unknown as Sql;
 
-const BODY = JSON.stringify({
-  object: "whatsapp_business_account",
-  entry: [{
-    id: "1",
-    changes: [{
-      field: "messages",
-      value: {
-        metadata: { phone_number_id: "100000000000001" },
-        messages: [{
-          from: "447700900123",
-          id: "wamid.A",
-          timestamp: "1",
-          type: "text",
-          text: { body: "hi" },
-        }],
-      },
-    }],
-  }],
-});
+const BODY = JSON.stringify(delivery("100000000000001", {
+  messages: [{ id: "wamid.A", timestamp: "1", type: "text", text: { body: "hi" } }],
+}));
 
 const post = async (body: string, signature: string | null, path = "/whatsapp") => {
   const headers: Record<string, string> = {};
