@@ -27,6 +27,15 @@ export const serviceClient = (): SupabaseClient =>
 /** A short random tag for the names and addresses one run creates. */
 export const runTag = (): string => crypto.randomUUID().replaceAll("-", "").slice(0, 10);
 
+/** `n` random decimal digits, for phone numbers and provider ids. */
+export const randomDigits = (n: number): string =>
+  Array.from(crypto.getRandomValues(new Uint8Array(n)), (b) => String(b % 10)).join("");
+
+/** `bytes` random bytes as lowercase hex (two characters a byte), for SIDs and tokens. */
+export const randomHex = (bytes: number): string =>
+  Array.from(crypto.getRandomValues(new Uint8Array(bytes)), (b) => b.toString(16).padStart(2, "0"))
+    .join("");
+
 export const TEST_PASSWORD = "correct-horse-battery-1";
 
 export interface TestUser {

@@ -8,18 +8,13 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import postgres from "postgres";
 import { twilioSignature } from "../../functions/_shared/twilio/signature.ts";
-import { env, SUPABASE_URL, waitFor } from "./_helpers.ts";
+import { env, randomDigits, randomHex, SUPABASE_URL, waitFor } from "./_helpers.ts";
 
 const sql = postgres(env("SUPABASE_DB_URL"), { max: 4, prepare: false, onnotice: () => {} });
 // The stack's PUBLIC_FUNCTIONS_URL: what Twilio is given, and what it signs.
 const PUBLIC = `${SUPABASE_URL}/functions/v1`;
 
-const hex = (bytes: number) =>
-  Array.from(crypto.getRandomValues(new Uint8Array(bytes)), (b) => b.toString(16).padStart(2, "0"))
-    .join("");
-const messageSid = () => `SM${hex(16)}`;
-const digits = (n: number) =>
-  Array.from(crypto.getRandomValues(new Uint8Array(n)), (b) => String(b % 10)).join("");
+const messageSid = () => `SM${randomHex(16)}`;
 
 const organisations: string[] = [];
 
@@ -33,10 +28,10 @@ interface Clinic {
 
 async function clinic(): Promise<Clinic> {
   const organisationId = crypto.randomUUID();
-  const accountSid = `AC${hex(16)}`;
-  const authToken = hex(16);
-  const smsNumber = `+44203${digits(7)}`;
-  const whatsappSender = `+44207${digits(7)}`;
+  const accountSid = `AC${randomHex(16)}`;
+  const authToken = randomHex(16);
+  const smsNumber = `+44203${randomDigits(7)}`;
+  const whatsappSender = `+44207${randomDigits(7)}`;
   await sql`insert into public.organisations (id, name, slug, timezone, languages, default_language)
     values (${organisationId}, 'Texting Clinic', ${"twilio-msg-" + organisationId.slice(0, 8)},
       'Europe/London', ${["en"]}, 'en')`;
@@ -109,7 +104,7 @@ Deno.test({
   async fn(t) {
     try {
       const c = await clinic();
-      const patient = `+447700${digits(6)}`;
+      const patient = `+447700${randomDigits(6)}`;
 
       await t.step("an SMS: empty TwiML at once, then a message in the SMS thread", async () => {
         const sid = messageSid();
@@ -143,7 +138,7 @@ Deno.test({
       await t.step(
         "a WhatsApp message with media and a profile name, in the WhatsApp thread",
         async () => {
-          const sid = `MM${hex(16)}`;
+          const sid = `MM${randomHex(16)}`;
           const res = await post(
             "inbound",
             inbound(c, sid, `whatsapp:${patient}`, `whatsapp:${c.whatsappSender}`, {
@@ -153,7 +148,7 @@ Deno.test({
               NumMedia: "1",
               MediaUrl0:
                 `https://api.twilio.com/2010-04-01/Accounts/${c.accountSid}/Messages/${sid}/Media/ME${
-                  hex(16)
+                  randomHex(16)
                 }`,
               MediaContentType0: "image/jpeg",
             }),
@@ -235,7 +230,7 @@ Deno.test({
         const sid = messageSid();
         const form = inbound(c, sid, patient, c.smsNumber, { Body: "forged" });
         assert.equal((await post("inbound", form, null)).status, 403);
-        assert.equal((await post("inbound", form, hex(16))).status, 403);
+        assert.equal((await post("inbound", form, randomHex(16))).status, 403);
         // Signed for another URL (the voice webhook's) is not signed for this one.
         const res = await fetch(`${SUPABASE_URL}/functions/v1/twilio-messaging/inbound`, {
           method: "POST",
@@ -258,11 +253,11 @@ Deno.test({
         const sid = messageSid();
         const unknownNumber = await post(
           "inbound",
-          inbound(c, sid, patient, `+44208${digits(7)}`),
+          inbound(c, sid, patient, `+44208${randomDigits(7)}`),
           c.authToken,
         );
         assert.deepEqual({ status: unknownNumber.status, body: unknownNumber.body }, EMPTY);
-        const stranger = { ...c, accountSid: `AC${hex(16)}` };
+        const stranger = { ...c, accountSid: `AC${randomHex(16)}` };
         const unknownAccount = await post("status", {
           AccountSid: stranger.accountSid,
           MessageSid: sid,

@@ -7,7 +7,15 @@
 import assert from "node:assert/strict";
 import postgres from "postgres";
 import type { SupabaseClient } from "@supabase/supabase-js";
-import { env, runTag, SERVICE_ROLE_KEY, SUPABASE_URL, TestUsers, waitFor } from "./_helpers.ts";
+import {
+  env,
+  randomHex,
+  runTag,
+  SERVICE_ROLE_KEY,
+  SUPABASE_URL,
+  TestUsers,
+  waitFor,
+} from "./_helpers.ts";
 import { runWorker } from "./_worker.ts";
 import { sandboxControlAt } from "../../../scripts/local-stack/sandboxes/control_client.ts";
 
@@ -73,18 +81,14 @@ async function settle(client: SupabaseClient, numberId: string, state: string): 
   }, 20_000);
 }
 
-const hex = (bytes: number) =>
-  Array.from(crypto.getRandomValues(new Uint8Array(bytes)), (b) => b.toString(16).padStart(2, "0"))
-    .join("");
-
 Deno.test({
   name: "voice numbers connect to the assistant",
   sanitizeOps: false,
   sanitizeResources: false,
   async fn(t) {
     const settings = await functionsEnv();
-    const accountSid = `AC${hex(16)}`;
-    const authToken = `tok${hex(16)}`;
+    const accountSid = `AC${randomHex(16)}`;
+    const authToken = `tok${randomHex(16)}`;
     const e164 = `+4420${
       String(crypto.getRandomValues(new Uint32Array(1))[0]).padStart(10, "0").slice(0, 8)
     }`;

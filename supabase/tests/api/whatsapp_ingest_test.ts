@@ -9,7 +9,7 @@ import fc from "fast-check";
 import postgres from "postgres";
 import { routeMetaWhatsApp } from "../../functions/_shared/io/routing.ts";
 import { storeMetaEvents } from "../../functions/_shared/messaging/ingest.ts";
-import { env, SUPABASE_URL, waitFor } from "./_helpers.ts";
+import { env, randomDigits, SUPABASE_URL, waitFor } from "./_helpers.ts";
 import { delivery, metaJson, platformApp, postDelivery } from "./_meta_delivery.ts";
 
 const sql = postgres(env("SUPABASE_DB_URL"), { max: 4, prepare: false, onnotice: () => {} });
@@ -23,8 +23,6 @@ const NORTHSIDE_VERIFY = "demo-verify-northside-2b7e";
 const NORTHSIDE_NUMBER_ID = "106540352242922";
 const RIVERSIDE_NUMBER_ID = "113907584401237";
 
-const digits = (n: number) =>
-  Array.from(crypto.getRandomValues(new Uint8Array(n)), (b) => String(b % 10)).join("");
 const wamid = () => `wamid.${crypto.randomUUID().replaceAll("-", "")}`;
 const now = () => String(Math.floor(Date.now() / 1000));
 
@@ -35,7 +33,7 @@ async function clinic(): Promise<
   { organisationId: string; phoneNumberId: string; channelId: string }
 > {
   const organisationId = crypto.randomUUID();
-  const phoneNumberId = `9${digits(14)}`;
+  const phoneNumberId = `9${randomDigits(14)}`;
   await sql`insert into public.organisations (id, name, slug, timezone, languages, default_language)
     values (${organisationId}, 'Ingest Clinic', ${"wa-ingest-" + organisationId.slice(0, 8)},
       'Europe/London', ${["en"]}, 'en')`;
@@ -159,7 +157,7 @@ Deno.test({
         const c = await clinic();
         await sql`update public.whatsapp_channels set active = false where id = ${c.channelId}`;
         const ids = [wamid(), wamid()];
-        for (const [i, numberId] of [c.phoneNumberId, `8${digits(14)}`].entries()) {
+        for (const [i, numberId] of [c.phoneNumberId, `8${randomDigits(14)}`].entries()) {
           const body = metaJson(delivery(numberId, {
             messages: [{ id: ids[i], timestamp: now(), type: "text", text: { body: "hello?" } }],
           }));
@@ -299,7 +297,7 @@ Deno.test({
       });
 
       const c = await clinic();
-      const patient = `4477009${digits(5)}`;
+      const patient = `4477009${randomDigits(5)}`;
       const send = async (
         messages: Record<string, unknown>[],
         statuses: Record<string, unknown>[] = [],
@@ -479,7 +477,7 @@ Deno.test({
             type: "text",
             text: { body: "What are your opening hours?" },
           }],
-          waId: `4477009${digits(5)}`,
+          waId: `4477009${randomDigits(5)}`,
         }));
         const statuses: number[] = [];
         const queue = Array.from({ length: 1000 }, (_, i) => i);

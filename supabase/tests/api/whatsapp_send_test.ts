@@ -10,6 +10,8 @@ import assert from "node:assert/strict";
 import postgres from "postgres";
 import {
   env,
+  randomDigits,
+  randomHex,
   runTag,
   SERVICE_ROLE_KEY,
   SUPABASE_URL,
@@ -25,10 +27,6 @@ import type { Job } from "../../functions/_shared/jobs/types.ts";
 const sql = postgres(env("SUPABASE_DB_URL"), { max: 3, prepare: false, onnotice: () => {} });
 const users = new TestUsers();
 const tag = runTag();
-const digits = (n: number) =>
-  Array.from(crypto.getRandomValues(new Uint8Array(n)), (b) => String(b % 10)).join("");
-const hex = (n: number) =>
-  Array.from(crypto.getRandomValues(new Uint8Array(n)), (b) => (b % 16).toString(16)).join("");
 
 interface Clinic {
   owner: TestUser;
@@ -55,8 +53,8 @@ function clinic(): Promise<Clinic> {
       country: "GB",
     });
     if (error) throw new Error(`create_organisation: ${error.message}`);
-    const phoneNumberId = `1${digits(14)}`;
-    const metaToken = `token-${hex(24)}`;
+    const phoneNumberId = `1${randomDigits(14)}`;
+    const metaToken = `token-${randomHex(12)}`;
     const { data: channel, error: channelError } = await owner.client.from("whatsapp_channels")
       .insert({
         organisation_id: org.id,
@@ -79,9 +77,9 @@ function clinic(): Promise<Clinic> {
       access_token: metaToken,
     });
 
-    const accountSid = `AC${hex(32)}`;
-    const authToken = hex(32);
-    const smsE164 = `+4477${digits(8)}`;
+    const accountSid = `AC${randomHex(16)}`;
+    const authToken = randomHex(16);
+    const smsE164 = `+4477${randomDigits(8)}`;
     const { data: account, error: accountError } = await owner.client.from("twilio_accounts")
       .insert({ organisation_id: org.id, account_sid: accountSid, label: "Send test" })
       .select("id").single();
@@ -123,7 +121,7 @@ interface Thread {
 /** A patient's conversation as the ingest leaves it; `lastInboundAgo` ms since they wrote. */
 async function thread(channel: "whatsapp" | "sms", lastInboundAgo = 60_000): Promise<Thread> {
   const c = await clinic();
-  const phone = `+4479${digits(8)}`;
+  const phone = `+4479${randomDigits(8)}`;
   const [contact] = await sql<{ id: string }[]>`
     insert into public.contacts (organisation_id, phone, name)
     values (${c.orgId}, ${phone}, 'Send patient') returning id`;
@@ -221,7 +219,7 @@ test("a staff reply (send_staff_reply, the member's client) reaches the Meta san
 test("a bot reply marks the patient's last message read; a staff reply does not", async () => {
   const c = await clinic();
   const t = await thread("whatsapp");
-  const wamid = `wamid.in-${tag}-${digits(6)}`;
+  const wamid = `wamid.in-${tag}-${randomDigits(6)}`;
   await sql`
     insert into public.messages (organisation_id, conversation_id, direction, author, body,
       provider_message_id)
