@@ -8,7 +8,7 @@
 // the whole audit log.
 import assert from "node:assert/strict";
 import postgres from "postgres";
-import { env, SUPABASE_URL, waitFor } from "./_helpers.ts";
+import { env, randomDigits as digits, SUPABASE_URL, waitFor } from "./_helpers.ts";
 import { delivery, metaJson, platformApp, postDelivery } from "./_meta_delivery.ts";
 import { twilioSignature } from "../../functions/_shared/twilio/signature.ts";
 
@@ -47,8 +47,6 @@ async function control(sandbox: "meta" | "openai", method: string, path: string,
   return JSON.parse(text);
 }
 
-const digits = (n: number) =>
-  Array.from(crypto.getRandomValues(new Uint8Array(n)), (b) => String(b % 10)).join("");
 const textMessage = (body: string) => ({
   id: `wamid.${crypto.randomUUID().replaceAll("-", "")}`,
   timestamp: String(Math.floor(Date.now() / 1000)),
