@@ -50,11 +50,15 @@ async function storeRouted(sql: Sql, routed: Fragment) {
     ),
     -- Wakes are throttled to one a second: a skipped claim (locked above) is tried again soon.
     woken as (select private.wake_worker() where exists (select from due))
+    -- channels is jsonb, not text[]: postgres.js sends a new pool's first statement as soon as
+    -- its array-type query is answered but registers the array parsers only after an await, so
+    -- that statement's text[] can come back as its text ('{...}'), which read as no channel at
+    -- all (porsager/postgres#789). JSON's parser is built in, not fetched.
     select (select count(*) from routed)::int as routed,
            (select count(*) from stored)::int as stored,
            (select count(*) from enqueued)::int as enqueued,
            (select count(*) from woken)::int as woken,
-           coalesce((select array_agg(distinct meta_phone_number_id) from routed), '{}') as channels`;
+           coalesce((select jsonb_agg(distinct meta_phone_number_id) from routed), '[]') as channels`;
   return row;
 }
 
